@@ -1,0 +1,1 @@
+CREATE CONSTRAINT test_report_id IF NOT EXISTS FOR (n:TestReport) REQUIRE n.id IS UNIQUE

@@ -1,0 +1,1 @@
+CREATE CONSTRAINT risk_signal_id IF NOT EXISTS FOR (n:RiskSignal) REQUIRE n.id IS UNIQUE

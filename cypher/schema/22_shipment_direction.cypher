@@ -1,0 +1,1 @@
+CREATE INDEX shipment_direction IF NOT EXISTS FOR (n:Shipment) ON (n.direction)

@@ -1,0 +1,54 @@
+"""One async driver per process; every statement runs with an explicit database, routing and timeout."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import neo4j
+from neo4j import AsyncDriver, AsyncGraphDatabase, Query, RoutingControl
+
+from graph.cypher import cypher
+from graph.settings import Settings
+
+
+def open_driver(settings: Settings) -> AsyncDriver:
+    auth = (settings.neo4j_user, settings.neo4j_password) if settings.neo4j_password else None
+    return AsyncGraphDatabase.driver(settings.neo4j_uri, auth=auth)
+
+
+class Graph:
+    """The service's handle on Neo4j: a driver, the database it uses, and the timeouts it applies."""
+
+    def __init__(self, driver: AsyncDriver, settings: Settings):
+        self.driver = driver
+        self.settings = settings
+        self.database = settings.neo4j_database
+
+    async def read(self, name: str, **params: Any) -> list[neo4j.Record]:
+        """Run the named statement on a reader with the query timeout; all records."""
+        return await self._run(name, params, RoutingControl.READ, self.settings.query_timeout_s)
+
+    async def write(self, name: str, **params: Any) -> list[neo4j.Record]:
+        return await self._run(name, params, RoutingControl.WRITE, self.settings.write_timeout_s)
+
+    async def _run(
+        self, name: str, params: Mapping[str, Any], routing: RoutingControl, timeout: float
+    ) -> list[neo4j.Record]:
+        records, _, _ = await self.driver.execute_query(
+            Query(cypher(name), timeout=timeout),
+            parameters_=dict(params),
+            routing_=routing,
+            database_=self.database,
+        )
+        return records
+
+    async def ping(self) -> bool:
+        try:
+            records = await self.read("ops/ping")
+            return records[0]["ok"] == 1
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError):
+            return False
+
+    async def close(self) -> None:
+        await self.driver.close()

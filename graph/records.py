@@ -1,0 +1,372 @@
+"""The bulk record types of contract/RECORDS.md v1, as pydantic models.
+
+Strict: a string where a number belongs, or an unknown field, is an error (a typo must not pass
+silently). Dates keep the text the supplier sent; they are checked to be ISO 8601.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+import pycountry
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from stdnum.cn import uscc as uscc_code
+from stdnum.exceptions import ValidationError as StdnumError
+
+ID_PATTERN = r"^[A-Za-z0-9._:/#-]{1,128}$"
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+
+
+def parse_instant(value: str) -> datetime:
+    """An ISO 8601 date or date-time as an aware datetime; a date is midnight UTC, a naive time is UTC."""
+    if "T" not in value and " " not in value:
+        day = date.fromisoformat(value)
+        return datetime(day.year, day.month, day.day, tzinfo=UTC)
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _check_iso_date(value: str) -> str:
+    try:
+        parse_instant(value)
+    except ValueError:
+        raise ValueError(
+            f"{value!r} is not an ISO 8601 date or date-time (e.g. 2026-03-01 or 2026-03-01T08:00:00+08:00)"
+        ) from None
+    return value
+
+
+IsoDate = Annotated[str, AfterValidator(_check_iso_date)]
+
+
+def _check_country(value: str) -> str:
+    if len(value) != 2 or pycountry.countries.get(alpha_2=value) is None:
+        raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
+    return value
+
+
+Country = Annotated[str, AfterValidator(_check_country)]
+
+
+def _check_uscc(value: str) -> str:
+    try:
+        return uscc_code.validate(value)
+    except StdnumError as err:
+        raise ValueError(
+            f"{value!r} is not a valid unified social credit code (GB 32100-2015): {err}"
+        ) from None
+
+
+Uscc = Annotated[str, AfterValidator(_check_uscc)]
+
+_LOCODE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
+
+
+def _check_locode(value: str) -> str:
+    if not _LOCODE.match(value) or pycountry.countries.get(alpha_2=value[:2]) is None:
+        raise ValueError(f"{value!r} is not a UN/LOCODE (5 characters, e.g. CNTAO)")
+    return value
+
+
+Locode = Annotated[str, AfterValidator(_check_locode)]
+Positive = Annotated[float, Field(gt=0)]
+
+
+class Role(StrEnum):
+    MANUFACTURER = "MANUFACTURER"
+    IMPORTER = "IMPORTER"
+    EXPORTER = "EXPORTER"
+    DISTRIBUTOR = "DISTRIBUTOR"
+    RETAILER = "RETAILER"
+    ECOMMERCE_PLATFORM = "ECOMMERCE_PLATFORM"
+    CROSS_BORDER_SELLER = "CROSS_BORDER_SELLER"
+    LOGISTICS = "LOGISTICS"
+
+
+class CreditGrade(StrEnum):
+    """Best first: the order is the order of the customs enterprise-credit rules."""
+
+    ADVANCED_CERTIFIED = "ADVANCED_CERTIFIED"
+    CERTIFIED = "CERTIFIED"
+    REGULAR = "REGULAR"
+    DISHONEST = "DISHONEST"
+    SERIOUSLY_DISHONEST = "SERIOUSLY_DISHONEST"
+
+
+class LinkKind(StrEnum):
+    SHAREHOLDER = "SHAREHOLDER"
+    LEGAL_REPRESENTATIVE = "LEGAL_REPRESENTATIVE"
+    OFFICER = "OFFICER"
+
+
+class Category(StrEnum):
+    FOOD = "FOOD"
+    FOOD_CONTACT = "FOOD_CONTACT"
+    COSMETICS = "COSMETICS"
+    TOY = "TOY"
+    CHILDREN_PRODUCT = "CHILDREN_PRODUCT"
+    INFANT_CLOTHING = "INFANT_CLOTHING"
+    FUNCTIONAL_CLOTHING = "FUNCTIONAL_CLOTHING"
+    ELECTRICAL = "ELECTRICAL"
+    AUTO = "AUTO"
+    AUTO_PART = "AUTO_PART"
+    NON_ROAD_MACHINERY = "NON_ROAD_MACHINERY"
+    OTHER = "OTHER"
+
+
+class Direction(StrEnum):
+    IMPORT = "IMPORT"
+    EXPORT = "EXPORT"
+    DOMESTIC = "DOMESTIC"
+
+
+class LabStatus(StrEnum):
+    ACTIVE = "ACTIVE"
+    SUSPENDED = "SUSPENDED"
+    REVOKED = "REVOKED"
+
+
+class AgencyKind(StrEnum):
+    CUSTOMS = "CUSTOMS"
+    MARKET_REGULATION = "MARKET_REGULATION"
+    HEALTH = "HEALTH"
+    AGRICULTURE = "AGRICULTURE"
+    COMMERCE = "COMMERCE"
+    PORT_OFFICE = "PORT_OFFICE"
+    OTHER = "OTHER"
+
+
+class TestResult(StrEnum):
+    PASS = "PASS"
+    FAIL = "FAIL"
+
+
+class SignalSource(StrEnum):
+    CONSUMER_COMPLAINT = "CONSUMER_COMPLAINT"
+    ENTERPRISE_REPORT = "ENTERPRISE_REPORT"
+    LAB_FAILURE = "LAB_FAILURE"
+    INJURY_REPORT = "INJURY_REPORT"
+    FOODBORNE_ILLNESS = "FOODBORNE_ILLNESS"
+    PUBLIC_OPINION = "PUBLIC_OPINION"
+    OVERSEAS_NOTIFICATION = "OVERSEAS_NOTIFICATION"
+    COUNTERFEIT_REPORT = "COUNTERFEIT_REPORT"
+    PORT_INSPECTION = "PORT_INSPECTION"
+    RESEARCH_REPORT = "RESEARCH_REPORT"
+
+
+class Hazard(StrEnum):
+    HEALTH = "HEALTH"
+    PHYSICAL = "PHYSICAL"
+    CHEMICAL = "CHEMICAL"
+    BIOLOGICAL = "BIOLOGICAL"
+    ENVIRONMENTAL = "ENVIRONMENTAL"
+
+
+class Strict(BaseModel):
+    # strict: no silent coercion ("5" is not 5); ints are still accepted where floats belong.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, use_enum_values=True)
+
+
+class Enterprise(Strict):
+    type: Literal["enterprise"]
+    id: Id
+    name: Text
+    roles: list[Role] = []
+    country: Country | None = None
+    region: Text | None = None
+    uscc: Uscc | None = None
+    creditGrade: CreditGrade | None = None  # absent means REGULAR; see graph/ingest for why it matters
+
+
+class Person(Strict):
+    type: Literal["person"]
+    id: Id
+    name: Text
+
+
+class Link(Strict):
+    type: Literal["link"]
+    kind: LinkKind
+    # "from" is a Python keyword: the field keeps its wire name through the alias.
+    from_: Id = Field(alias="from")
+    to: Id
+    share: Annotated[float, Field(gt=0, le=1)] | None = None
+
+    @model_validator(mode="after")
+    def _share_rules(self) -> Link:
+        if self.kind == LinkKind.SHAREHOLDER and self.share is None:
+            raise ValueError("share is required for a SHAREHOLDER link")
+        if self.kind != LinkKind.SHAREHOLDER and self.share is not None:
+            raise ValueError(f"share applies only to SHAREHOLDER links, not {self.kind}")
+        return self
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        return (self.kind, self.from_, self.to)
+
+
+class Product(Strict):
+    type: Literal["product"]
+    id: Id
+    name: Text
+    hsCode: Annotated[str, StringConstraints(pattern=r"^\d{6,10}$")]
+    category: Category
+    brand: Text | None = None
+
+
+class BatchInput(Strict):
+    batch: Id
+    quantity: Positive
+
+
+class Batch(Strict):
+    type: Literal["batch"]
+    id: Id
+    product: Id
+    producer: Id
+    quantity: Positive
+    unit: Annotated[str, StringConstraints(min_length=1, max_length=16)]
+    producedAt: IsoDate
+    originCountry: Country | None = None
+    inputs: list[BatchInput] = []
+
+    @model_validator(mode="after")
+    def _inputs_distinct(self) -> Batch:
+        seen: set[str] = set()
+        for i, item in enumerate(self.inputs):
+            if item.batch == self.id:
+                raise ValueError(f"inputs[{i}]: a batch may not be its own input")
+            if item.batch in seen:
+                raise ValueError(f"inputs[{i}]: batch {item.batch!r} is listed twice")
+            seen.add(item.batch)
+        return self
+
+
+class Shipment(Strict):
+    type: Literal["shipment"]
+    id: Id
+    batch: Id
+    from_: Id = Field(alias="from")
+    to: Id
+    quantity: Positive
+    shippedAt: IsoDate
+    direction: Direction = Direction.DOMESTIC
+    port: Locode | None = None
+    declaration: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+
+    @model_validator(mode="after")
+    def _distinct_parties(self) -> Shipment:
+        if self.from_ == self.to:
+            raise ValueError("from and to must be different enterprises")
+        return self
+
+
+class Lab(Strict):
+    type: Literal["lab"]
+    id: Id
+    name: Text
+    accreditation: Text | None = None
+    recognized: bool = False
+    status: LabStatus = LabStatus.ACTIVE
+
+
+class Agency(Strict):
+    type: Literal["agency"]
+    id: Id
+    name: Text
+    kind: AgencyKind
+    jurisdiction: Text | None = None
+
+
+class TestItem(Strict):
+    name: Text
+    value: float | str | None = None
+    limit: float | str | None = None
+    unit: Text | None = None
+    # "pass" is a Python keyword too.
+    pass_: bool | None = Field(default=None, alias="pass")
+
+
+class TestReport(Strict):
+    type: Literal["test_report"]
+    id: Id
+    lab: Id
+    batch: Id
+    result: TestResult
+    testedAt: IsoDate
+    items: list[TestItem] = []
+
+
+class Blacklist(Strict):
+    type: Literal["blacklist"]
+    id: Id
+    enterprise: Id
+    reason: Text
+    listedAt: IsoDate
+    agency: Id | None = None
+    expiresAt: IsoDate | None = None
+    serious: bool = False
+
+    @model_validator(mode="after")
+    def _expiry_after_listing(self) -> Blacklist:
+        if self.expiresAt is not None and parse_instant(self.expiresAt) <= parse_instant(self.listedAt):
+            raise ValueError("expiresAt must be after listedAt")
+        return self
+
+
+class Subject(Strict):
+    batch: Id | None = None
+    product: Id | None = None
+    enterprise: Id | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Subject:
+        given = [k for k in ("batch", "product", "enterprise") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("subject must name exactly one of batch, product, enterprise")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return next(k for k in ("batch", "product", "enterprise") if getattr(self, k) is not None)
+
+    @property
+    def ref(self) -> str:
+        return getattr(self, self.kind)
+
+
+class RiskSignal(Strict):
+    type: Literal["risk_signal"]
+    id: Id
+    source: SignalSource
+    hazard: Hazard
+    severity: Annotated[int, Field(ge=1, le=4)]
+    probability: Annotated[float, Field(gt=0, le=1)]
+    receivedAt: IsoDate
+    subject: Subject
+    description: Annotated[str, StringConstraints(max_length=10_000)] | None = None
+
+
+Record = Annotated[
+    Enterprise | Person | Link | Product | Batch | Shipment | Lab | Agency | TestReport | Blacklist | RiskSignal,
+    Field(discriminator="type"),
+]
+
+RECORD_TYPES: dict[str, type[Strict]] = {
+    "enterprise": Enterprise,
+    "person": Person,
+    "link": Link,
+    "product": Product,
+    "batch": Batch,
+    "shipment": Shipment,
+    "lab": Lab,
+    "agency": Agency,
+    "test_report": TestReport,
+    "blacklist": Blacklist,
+    "risk_signal": RiskSignal,
+}
