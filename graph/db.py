@@ -33,10 +33,10 @@ class Graph:
         return await self._run(name, params, RoutingControl.WRITE, self.settings.write_timeout_s)
 
     async def _run(
-        self, name: str, params: Mapping[str, Any], routing: RoutingControl, timeout: float
+        self, name: str, params: Mapping[str, Any], routing: RoutingControl, timeout_s: float
     ) -> list[neo4j.Record]:
         records, _, _ = await self.driver.execute_query(
-            Query(cypher(name), timeout=timeout),
+            Query(cypher(name), timeout=timeout_s),
             parameters_=dict(params),
             routing_=routing,
             database_=self.database,

@@ -31,8 +31,18 @@ from graph.records import CreditGrade, LinkKind, parse_instant
 MAX_REPORTED_ERRORS = 1000
 
 # Written in this order: nodes that others point at come first (only matters within the node pass).
-NODE_TYPES = ("enterprise", "person", "product", "lab", "agency", "batch", "shipment", "test_report",
-              "blacklist", "risk_signal")
+NODE_TYPES = (
+    "enterprise",
+    "person",
+    "product",
+    "lab",
+    "agency",
+    "batch",
+    "shipment",
+    "test_report",
+    "blacklist",
+    "risk_signal",
+)
 # Relationship pass: blacklist after enterprise re-imports, so a listing's effect on the grade holds.
 RELATION_TYPES = ("batch", "shipment", "test_report", "risk_signal", "blacklist")
 LINK_REL_TYPES = {
@@ -146,7 +156,7 @@ def _type_message(raw: str) -> str:
     except (ValueError, AttributeError):
         value = None
     if value is None:
-        return f"missing \"type\" (one of {known})"
+        return f'missing "type" (one of {known})'
     return f"unknown record type {value!r} (one of {known})"
 
 
@@ -189,8 +199,14 @@ def _references(record: Any) -> Iterator[tuple[str, str, str]]:
             yield f"subject.{record.subject.kind}", record.subject.kind, record.subject.ref
 
 
-_KIND_OF_TYPE = {"enterprise": "enterprise", "person": "person", "product": "product", "batch": "batch",
-                 "lab": "lab", "agency": "agency"}
+_KIND_OF_TYPE = {
+    "enterprise": "enterprise",
+    "person": "person",
+    "product": "product",
+    "batch": "batch",
+    "lab": "lab",
+    "agency": "agency",
+}
 
 
 @dataclass(frozen=True)
@@ -216,15 +232,25 @@ async def _check_references(graph: Graph, latest: dict[str, dict[Any, Parsed]], 
     # Batches of this import that already exist matter for the cycle check, so ask for them too.
     wanted["batch"] |= in_file["batch"]
 
-    row = (await graph.read(
-        "ingest/existing_ids",
-        enterprises=sorted(wanted["enterprise"]), persons=sorted(wanted["person"]),
-        products=sorted(wanted["product"]), batches=sorted(wanted["batch"]),
-        labs=sorted(wanted["lab"]), agencies=sorted(wanted["agency"]),
-    ))[0]
-    in_graph = {"enterprise": set(row["enterprises"]), "person": set(row["persons"]),
-                "product": set(row["products"]), "batch": set(row["batches"]),
-                "lab": set(row["labs"]), "agency": set(row["agencies"])}
+    row = (
+        await graph.read(
+            "ingest/existing_ids",
+            enterprises=sorted(wanted["enterprise"]),
+            persons=sorted(wanted["person"]),
+            products=sorted(wanted["product"]),
+            batches=sorted(wanted["batch"]),
+            labs=sorted(wanted["lab"]),
+            agencies=sorted(wanted["agency"]),
+        )
+    )[0]
+    in_graph = {
+        "enterprise": set(row["enterprises"]),
+        "person": set(row["persons"]),
+        "product": set(row["products"]),
+        "batch": set(row["batches"]),
+        "lab": set(row["labs"]),
+        "agency": set(row["agencies"]),
+    }
 
     def known(kind: str, ident: str) -> bool:
         return ident in in_file[kind] or ident in in_graph[kind]
@@ -244,13 +270,17 @@ def _check_link_holder(p: Parsed, known: Callable[[str, str], bool], errors: _Er
     is_person, is_enterprise = known("person", link.from_), known("enterprise", link.from_)
     if link.kind != LinkKind.SHAREHOLDER:
         if not is_person:
-            errors.add(p.line, "from", f"person {link.from_!r} is not in this import nor in the graph "
-                                       f"({link.kind} links start at a person)")
+            errors.add(
+                p.line,
+                "from",
+                f"person {link.from_!r} is not in this import nor in the graph ({link.kind} links start at a person)",
+            )
     elif is_person and is_enterprise:
         errors.add(p.line, "from", f"{link.from_!r} names both a person and an enterprise; it is ambiguous")
     elif not (is_person or is_enterprise):
-        errors.add(p.line, "from", f"{link.from_!r} is neither a person nor an enterprise in this import "
-                                   "or in the graph")
+        errors.add(
+            p.line, "from", f"{link.from_!r} is neither a person nor an enterprise in this import or in the graph"
+        )
     if link.from_ == link.to and is_enterprise:
         errors.add(p.line, "to", "an enterprise cannot hold shares of itself")
 
@@ -273,8 +303,9 @@ async def _check_cycles(graph: Graph, batches: dict[Any, Parsed], existing: set[
         cycle: list[str] = err.args[1]
         culprit = next((batches[b] for b in cycle if b in batches), None)
         path = " -> ".join(reversed(cycle))
-        errors.add(culprit.line if culprit else 0, "inputs",
-                   f"a batch may not be its own ancestor: INPUT_TO cycle {path}")
+        errors.add(
+            culprit.line if culprit else 0, "inputs", f"a batch may not be its own ancestor: INPUT_TO cycle {path}"
+        )
 
 
 # --- rows for Cypher ---------------------------------------------------------------------------
@@ -293,29 +324,60 @@ def node_row(record: Any) -> dict[str, Any]:
     """The node's properties: what the record says, in Neo4j-storable form (no maps or lists of maps)."""
     match record:
         case rec.Enterprise():
-            props = {"name": record.name, "roles": list(record.roles), "country": record.country,
-                     "region": record.region, "uscc": record.uscc,
-                     "declaredGrade": record.creditGrade or CreditGrade.REGULAR.value}
+            props = {
+                "name": record.name,
+                "roles": list(record.roles),
+                "country": record.country,
+                "region": record.region,
+                "uscc": record.uscc,
+                "declaredGrade": record.creditGrade or CreditGrade.REGULAR.value,
+            }
         case rec.Batch():
-            props = {"quantity": record.quantity, "unit": record.unit, "producedAt": record.producedAt,
-                     "producedAtMs": _epoch_ms(record.producedAt), "originCountry": record.originCountry}
+            props = {
+                "quantity": record.quantity,
+                "unit": record.unit,
+                "producedAt": record.producedAt,
+                "producedAtMs": _epoch_ms(record.producedAt),
+                "originCountry": record.originCountry,
+            }
         case rec.Shipment():
-            props = {"quantity": record.quantity, "shippedAt": record.shippedAt,
-                     "shippedAtMs": _epoch_ms(record.shippedAt), "direction": record.direction,
-                     "port": record.port, "declaration": record.declaration}
+            props = {
+                "quantity": record.quantity,
+                "shippedAt": record.shippedAt,
+                "shippedAtMs": _epoch_ms(record.shippedAt),
+                "direction": record.direction,
+                "port": record.port,
+                "declaration": record.declaration,
+            }
         case rec.TestReport():
-            props = {"result": record.result, "testedAt": record.testedAt,
-                     "items": json.dumps([i.model_dump(by_alias=True, exclude_none=True) for i in record.items],
-                                         ensure_ascii=False)}
+            props = {
+                "result": record.result,
+                "testedAt": record.testedAt,
+                "items": json.dumps(
+                    [i.model_dump(by_alias=True, exclude_none=True) for i in record.items], ensure_ascii=False
+                ),
+            }
         case rec.Blacklist():
-            props = {"reason": record.reason, "listedAt": record.listedAt, "listedAtMs": _epoch_ms(record.listedAt),
-                     "expiresAt": record.expiresAt, "expiresAtMs": _epoch_ms(record.expiresAt),
-                     "serious": record.serious}
+            props = {
+                "reason": record.reason,
+                "listedAt": record.listedAt,
+                "listedAtMs": _epoch_ms(record.listedAt),
+                "expiresAt": record.expiresAt,
+                "expiresAtMs": _epoch_ms(record.expiresAt),
+                "serious": record.serious,
+            }
         case rec.RiskSignal():
-            props = {"source": record.source, "hazard": record.hazard, "severity": record.severity,
-                     "probability": record.probability, "receivedAt": record.receivedAt,
-                     "receivedAtMs": _epoch_ms(record.receivedAt), "description": record.description,
-                     "subjectKind": record.subject.kind, "subjectId": record.subject.ref}
+            props = {
+                "source": record.source,
+                "hazard": record.hazard,
+                "severity": record.severity,
+                "probability": record.probability,
+                "receivedAt": record.receivedAt,
+                "receivedAtMs": _epoch_ms(record.receivedAt),
+                "description": record.description,
+                "subjectKind": record.subject.kind,
+                "subjectId": record.subject.ref,
+            }
         case _:
             props = record.model_dump(exclude={"type", "id"}, exclude_none=True)
     return {"id": record.id, "hash": _hash(record), "props": {k: v for k, v in props.items() if v is not None}}
@@ -324,26 +386,42 @@ def node_row(record: Any) -> dict[str, Any]:
 def relation_row(record: Any) -> dict[str, Any]:
     match record:
         case rec.Batch():
-            return {"id": record.id, "product": record.product, "producer": record.producer,
-                    "inputs": [{"batch": i.batch, "quantity": i.quantity} for i in record.inputs]}
+            return {
+                "id": record.id,
+                "product": record.product,
+                "producer": record.producer,
+                "inputs": [{"batch": i.batch, "quantity": i.quantity} for i in record.inputs],
+            }
         case rec.Shipment():
             return {"id": record.id, "batch": record.batch, "from": record.from_, "to": record.to}
         case rec.TestReport():
             return {"id": record.id, "lab": record.lab, "batch": record.batch}
         case rec.Blacklist():
-            return {"id": record.id, "enterprise": record.enterprise, "agency": record.agency,
-                    "serious": record.serious}
+            return {
+                "id": record.id,
+                "enterprise": record.enterprise,
+                "agency": record.agency,
+                "serious": record.serious,
+            }
         case rec.RiskSignal():
             s = record.subject
-            return {"id": record.id, "subjectBatch": s.batch, "subjectProduct": s.product,
-                    "subjectEnterprise": s.enterprise}
+            return {
+                "id": record.id,
+                "subjectBatch": s.batch,
+                "subjectProduct": s.product,
+                "subjectEnterprise": s.enterprise,
+            }
     raise TypeError(f"no relationships for {type(record).__name__}")
 
 
 def link_row(link: rec.Link, holder_is_person: bool) -> dict[str, Any]:
-    return {"relType": LINK_REL_TYPES[LinkKind(link.kind)], "to": link.to, "share": link.share,
-            "fromPerson": link.from_ if holder_is_person else None,
-            "fromEnterprise": None if holder_is_person else link.from_}
+    return {
+        "relType": LINK_REL_TYPES[LinkKind(link.kind)],
+        "to": link.to,
+        "share": link.share,
+        "fromPerson": link.from_ if holder_is_person else None,
+        "fromEnterprise": None if holder_is_person else link.from_,
+    }
 
 
 def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -382,8 +460,7 @@ async def import_lines(graph: Graph, lines: Iterable[str], progress: Progress | 
         records = [p.record for p in latest.get(rtype, {}).values()]
         counts = report.by_type.setdefault(rtype, Counts()) if records else None
         for chunk in batched(records, size):
-            row = (await graph.write(f"ingest/upsert_{rtype}", rows=[node_row(r) for r in chunk],
-                                     grades=GRADES))[0]
+            row = (await graph.write(f"ingest/upsert_{rtype}", rows=[node_row(r) for r in chunk], grades=GRADES))[0]
             counts.add(row["created"], row["updated"], row["unchanged"])
             step(f"writing {rtype}", len(chunk))
 
@@ -402,4 +479,3 @@ async def import_lines(graph: Graph, lines: Iterable[str], progress: Progress | 
             counts.add(row["created"], row["updated"], row["unchanged"])
             step("writing link", len(chunk))
     return report
-

@@ -57,9 +57,7 @@ def _check_uscc(value: str) -> str:
     try:
         return uscc_code.validate(value)
     except StdnumError as err:
-        raise ValueError(
-            f"{value!r} is not a valid unified social credit code (GB 32100-2015): {err}"
-        ) from None
+        raise ValueError(f"{value!r} is not a valid unified social credit code (GB 32100-2015): {err}") from None
 
 
 Uscc = Annotated[str, AfterValidator(_check_uscc)]

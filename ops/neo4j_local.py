@@ -34,6 +34,7 @@ POM = ROOT / "ops" / "neo4j" / "pom.xml"
 CACHE = ROOT / ".neo4j"  # the resolved classpath (a list of paths into ~/.m2), not jars
 CLASSPATH_FILE = CACHE / "classpath.txt"
 MAIN_CLASS = "org.neo4j.server.CommunityEntryPoint"
+PING = (ROOT / "cypher" / "ops" / "ping.cypher").read_text().strip()
 SUPPORTED_JAVA = (17, 21)
 
 
@@ -60,9 +61,18 @@ def fetch() -> list[str]:
     CACHE.mkdir(exist_ok=True)
     say(f"resolving Neo4j from Maven Central with {POM.relative_to(ROOT)} (first run only)")
     result = subprocess.run(
-        [mvn, "-B", "-q", "-f", str(POM), "dependency:build-classpath",
-         "-Dmdep.includeScope=runtime", f"-Dmdep.outputFile={CLASSPATH_FILE}"],
-        capture_output=True, text=True,
+        [
+            mvn,
+            "-B",
+            "-q",
+            "-f",
+            str(POM),
+            "dependency:build-classpath",
+            "-Dmdep.includeScope=runtime",
+            f"-Dmdep.outputFile={CLASSPATH_FILE}",
+        ],
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0:
         raise OpsError(f"mvn could not resolve Neo4j:\n{result.stdout[-4000:]}{result.stderr[-4000:]}")
@@ -83,9 +93,7 @@ def java_binary() -> str:
     match = re.search(r'version "(\d+)', out)
     major = int(match.group(1)) if match else 0
     if major not in SUPPORTED_JAVA:
-        raise OpsError(
-            f"{candidate} is Java {major or '?'}; Neo4j 5.26 needs Java 17 or 21 (set JAVA_HOME to one)"
-        )
+        raise OpsError(f"{candidate} is Java {major or '?'}; Neo4j 5.26 needs Java 17 or 21 (set JAVA_HOME to one)")
     return candidate
 
 
@@ -158,12 +166,13 @@ def bolt_answers(port: int) -> bool:
     from neo4j import GraphDatabase  # imported late: `fetch` must work before the venv has it
 
     try:
-        with GraphDatabase.driver(f"bolt://127.0.0.1:{port}", auth=None,
-                                  connection_timeout=2) as driver:
-            # A session, not execute_query: the probe must fail fast, not retry for a minute.
-            with driver.session(database="neo4j") as session:
-                return session.run("RETURN 1 AS ok").single()["ok"] == 1
-    except Exception:  # noqa: BLE001 - any failure means "not ready yet"
+        # A session, not execute_query: the probe must fail fast, not retry for a minute.
+        with (
+            GraphDatabase.driver(f"bolt://127.0.0.1:{port}", auth=None, connection_timeout=2) as driver,
+            driver.session(database="neo4j") as session,
+        ):
+            return session.run(PING).single()["ok"] == 1
+    except Exception:  # any failure means "not ready yet"
         return False
 
 
@@ -188,19 +197,27 @@ def start(inst: Instance, wait_seconds: float) -> None:
     java = java_binary()
     inst.write_config()
     args = [
-        java, f"-Xms{inst.heap}", f"-Xmx{inst.heap}", "-XX:+UseG1GC",
-        "-XX:+ExitOnOutOfMemoryError", "-Dfile.encoding=UTF-8",
+        java,
+        f"-Xms{inst.heap}",
+        f"-Xmx{inst.heap}",
+        "-XX:+UseG1GC",
+        "-XX:+ExitOnOutOfMemoryError",
+        "-Dfile.encoding=UTF-8",
         # Neo4j's own launcher opens these so the page cache can use direct buffers.
         "--add-opens=java.base/java.nio=ALL-UNNAMED",
         "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
         "--add-opens=java.base/java.lang=ALL-UNNAMED",
-        "-cp", os.pathsep.join(classpath), MAIN_CLASS,
-        f"--home-dir={inst.home}", f"--config-dir={inst.conf_dir}",
+        "-cp",
+        os.pathsep.join(classpath),
+        MAIN_CLASS,
+        f"--home-dir={inst.home}",
+        f"--config-dir={inst.conf_dir}",
     ]
     inst.console_log.parent.mkdir(parents=True, exist_ok=True)
     with open(inst.console_log, "ab") as log:
-        proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True, cwd=inst.home)
+        proc = subprocess.Popen(
+            args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True, cwd=inst.home
+        )
     inst.pid_file.write_text(str(proc.pid))
     inst.port_file.write_text(str(inst.port))
     say(f"starting instance '{inst.name}' (pid {proc.pid}) on bolt://127.0.0.1:{inst.port}")
@@ -261,8 +278,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("NEO4J_BOLT_PORT", "7687")))
     parser.add_argument("--heap", default=os.environ.get("NEO4J_HEAP", "1g"))
     parser.add_argument("--pagecache", default=os.environ.get("NEO4J_PAGECACHE", "1g"))
-    parser.add_argument("--tx-timeout", default=os.environ.get("NEO4J_TX_TIMEOUT", "60s"),
-                        help="server-side cap on any transaction")
+    parser.add_argument(
+        "--tx-timeout", default=os.environ.get("NEO4J_TX_TIMEOUT", "60s"), help="server-side cap on any transaction"
+    )
     parser.add_argument("--wait", type=float, default=180.0, help="seconds to wait for readiness")
     args = parser.parse_args(argv)
     inst = Instance(args.instance, args.port, args.heap, args.pagecache, args.tx_timeout)

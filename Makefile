@@ -1,0 +1,52 @@
+# Two commands on a fresh machine: `make run` and `make test` (README.md). Everything else is a step of theirs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+# Without NEO4J_URI, the project's own local Neo4j (ops/neo4j_local.py): `dev` for run, `test` for tests.
+DEV_PORT ?= 7687
+TEST_PORT ?= 7688
+
+.PHONY: install run neo4j-start neo4j-stop neo4j-status test test-neo4j lint format demo clean
+
+install: $(STAMP)
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-* && touch $@
+
+neo4j-start: install
+ifndef NEO4J_URI
+	$(PY) ops/neo4j_local.py start --instance dev --port $(DEV_PORT)
+endif
+
+neo4j-stop:
+	-$(PY) ops/neo4j_local.py stop --instance dev
+	-$(PY) ops/neo4j_local.py stop --instance test
+
+neo4j-status:
+	-$(PY) ops/neo4j_local.py status --instance dev
+	-$(PY) ops/neo4j_local.py status --instance test
+
+demo: neo4j-start
+	$(VENV)/bin/tracegraph import seed/demo.ndjson
+
+run: demo
+	$(VENV)/bin/tracegraph serve
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+# The suite finds its Neo4j itself (tests/conftest.py): NEO4J_URI, else Docker, else the local `test` instance.
+test: lint
+	NEO4J_TEST_PORT=$(TEST_PORT) $(VENV)/bin/pytest
+
+clean: neo4j-stop
+	rm -rf var .neo4j $(VENV)

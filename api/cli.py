@@ -1,0 +1,105 @@
+"""The `tracegraph` command: bulk import, schema, and the HTTP server."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from graph.db import Graph, open_driver
+from graph.ingest import ImportReport, import_lines
+from graph.schema import apply_schema
+from graph.settings import get_settings
+
+cli = typer.Typer(
+    help="Traceability and credit graph: import records, manage the schema, serve the API.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+err = Console(stderr=True)
+
+
+async def _with_graph(work):  # type: ignore[no-untyped-def]
+    settings = get_settings()
+    graph = Graph(open_driver(settings), settings)
+    try:
+        return await work(graph)
+    finally:
+        await graph.close()
+
+
+@cli.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="NDJSON records")],
+    batch_size: Annotated[int | None, typer.Option(help="Records per write transaction.")] = None,
+) -> None:
+    """Import NDJSON records (contract/RECORDS.md): all or nothing, idempotent, errors with line numbers."""
+    if batch_size:
+        get_settings().import_batch_size = batch_size
+    lines = file.read_text(encoding="utf-8").splitlines()
+
+    async def work(graph: Graph) -> ImportReport:
+        await apply_schema(graph)
+        if not err.is_terminal:
+            return await import_lines(graph, lines)
+        with Progress(
+            TextColumn("{task.description:<22}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("validating", total=None)
+
+            def progress(stage: str, done: int, total: int) -> None:
+                bar.update(task, description=stage, completed=done, total=total)
+
+            return await import_lines(graph, lines, progress)
+
+    report = asyncio.run(_with_graph(work))
+    if not report.ok:
+        for e in report.errors:
+            where = f"{file}:{e.line}" + (f": {e.field}" if e.field else "")
+            err.print(f"[red]{where}[/red]: {e.message}", highlight=False, soft_wrap=True)
+        shown = len(report.errors)
+        more = f" (first {shown} shown)" if report.error_count > shown else ""
+        err.print(f"[bold red]{report.error_count} error(s){more}; nothing was written.[/bold red]")
+        raise typer.Exit(1)
+    table = Table("type", "created", "updated", "unchanged", title=f"imported {file}")
+    for rtype, c in report.by_type.items():
+        table.add_row(rtype, str(c.created), str(c.updated), str(c.unchanged))
+    table.add_row("total", str(report.created), str(report.updated), str(report.unchanged), style="bold")
+    Console().print(table)
+
+
+@cli.command()
+def schema() -> None:
+    """Create the constraints and indexes of cypher/schema/ that are missing."""
+    names = asyncio.run(_with_graph(apply_schema))
+    typer.echo(f"schema: {len(names)} statements applied")
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(envvar="API_HOST")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(envvar="API_PORT")] = 8000,
+    reload: bool = False,
+) -> None:
+    """Serve GraphQL (GraphiQL at /graphql), the CSV export and the health endpoints."""
+    import uvicorn
+
+    uvicorn.run("api.main:app", factory=True, host=host, port=port, reload=reload, access_log=False)
+
+
+def main() -> None:
+    try:
+        cli()
+    except KeyboardInterrupt:
+        sys.exit(130)

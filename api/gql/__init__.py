@@ -1,0 +1,1 @@
+"""The GraphQL API: contract/core.graphql and the navigation an investigator expects around it."""

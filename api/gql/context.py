@@ -1,0 +1,42 @@
+"""Per-request context: the graph handle and the request's DataLoaders (one batched query per kind)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+from strawberry.fastapi import BaseContext
+from strawberry.types import Info as StrawberryInfo
+
+from graph import lookup
+from graph.db import Graph
+
+
+class Loaders:
+    def __init__(self, graph: Graph):
+        self.graph = graph
+        self.batch = DataLoader(partial(lookup.batches, graph))
+        self.enterprise = DataLoader(partial(lookup.enterprises, graph))
+        self.product = DataLoader(partial(lookup.products, graph))
+        self.lab = DataLoader(partial(lookup.labs, graph))
+        self._related: dict[tuple[str, int], DataLoader] = {}
+
+    def related(self, name: str, limit: int) -> DataLoader[str, list[Any]]:
+        """A loader for one nav/ statement and page size: all parents of a level in one query."""
+        key = (name, limit)
+        if key not in self._related:
+            make: Callable[[Any], Any] = lookup.NAV_MAKERS[name]
+            self._related[key] = DataLoader(partial(lookup.related, self.graph, name, limit=limit, make=make))
+        return self._related[key]
+
+
+class Context(BaseContext):
+    def __init__(self, graph: Graph):
+        super().__init__()
+        self.graph = graph
+        self.loaders = Loaders(graph)
+
+
+Info = StrawberryInfo[Context, None]

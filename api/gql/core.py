@@ -1,0 +1,166 @@
+"""contract/core.graphql operations: lookups, traceBack, recallScope, importRecords."""
+
+from __future__ import annotations
+
+import strawberry
+
+from api.gql.context import Info
+from api.gql.types import Batch, Enterprise, Lab, Product, Shipment, TracedBatch, traced
+from graph import ingest, lookup
+from graph.errors import BadInput
+from graph.recall import Consignee as ConsigneeNode
+from graph.recall import recall_scope
+from graph.trace import trace_back
+
+
+@strawberry.type(description="Where a lot came from: upstream lots by depth then id, and the root's custody chain.")
+class Trace:
+    root: Batch
+    upstream: list[TracedBatch]
+    custody: list[Shipment]
+
+
+@strawberry.type
+class Holding:
+    batch: Batch
+    quantity: float = strawberry.field(description="Sum of the shipments of this batch to this consignee.")
+    unit: str
+    shipments: int = strawberry.field(description="How many shipments make up the quantity.")
+    first_shipped_at: str
+    last_shipped_at: str
+
+
+@strawberry.type
+class Consignee:
+    enterprise: Enterprise
+    holdings: list[Holding] = strawberry.field(description="By batch id.")
+
+
+@strawberry.type(description="What a recall of the sources reaches: affected lots and who holds them.")
+class RecallScope:
+    sources: list[Batch]
+    affected_batches: list[TracedBatch] = strawberry.field(description="By depth, then batch id.")
+    consignees: list[Consignee] = strawberry.field(description="By enterprise id.")
+
+
+@strawberry.type
+class ImportError:
+    line: int
+    field: str | None
+    message: str
+
+
+@strawberry.type(description="Records of one type: created, updated, unchanged.")
+class ImportTypeCount:
+    type: str
+    created: int
+    updated: int
+    unchanged: int
+
+
+@strawberry.type
+class ImportReport:
+    ok: bool
+    created: int
+    updated: int
+    unchanged: int
+    errors: list[ImportError] = strawberry.field(description="At most 1000; errorCount has the total.")
+    error_count: int
+    by_type: list[ImportTypeCount]
+
+    @classmethod
+    def of(cls, r: ingest.ImportReport) -> ImportReport:
+        return cls(
+            ok=r.ok,
+            created=r.created,
+            updated=r.updated,
+            unchanged=r.unchanged,
+            error_count=r.error_count,
+            errors=[ImportError(line=e.line, field=e.field, message=e.message) for e in r.errors],
+            by_type=[
+                ImportTypeCount(type=t, created=c.created, updated=c.updated, unchanged=c.unchanged)
+                for t, c in r.by_type.items()
+            ],
+        )
+
+
+async def _consignees(info: Info, found: list[ConsigneeNode]) -> list[Consignee]:
+    enterprises = await info.context.loaders.enterprise.load_many([c.enterprise_id for c in found])
+    return [
+        Consignee(
+            enterprise=Enterprise.of(e),
+            holdings=[
+                Holding(
+                    batch=Batch.of(h.batch),
+                    quantity=h.quantity,
+                    unit=h.unit,
+                    shipments=h.shipments,
+                    first_shipped_at=h.first_shipped,
+                    last_shipped_at=h.last_shipped,
+                )
+                for h in c.holdings
+            ],
+        )
+        for c, e in zip(found, enterprises, strict=True)
+    ]
+
+
+@strawberry.type
+class CoreQuery:
+    @strawberry.field(description="A batch by id; null when unknown.")
+    async def batch(self, info: Info, id: strawberry.ID) -> Batch | None:
+        found = await info.context.loaders.batch.load(id)
+        return Batch.of(found) if found else None
+
+    @strawberry.field(description="An enterprise by id; null when unknown.")
+    async def enterprise(self, info: Info, id: strawberry.ID) -> Enterprise | None:
+        found = await info.context.loaders.enterprise.load(id)
+        return Enterprise.of(found) if found else None
+
+    @strawberry.field(description="A product by id; null when unknown.")
+    async def product(self, info: Info, id: strawberry.ID) -> Product | None:
+        found = await info.context.loaders.product.load(id)
+        return Product.of(found) if found else None
+
+    @strawberry.field(description="A shipment by id; null when unknown.")
+    async def shipment(self, info: Info, id: strawberry.ID) -> Shipment | None:
+        found = (await lookup.shipments(info.context.graph, [id]))[0]
+        return Shipment.of(found) if found else None
+
+    @strawberry.field(description="A lab by id; null when unknown.")
+    async def lab(self, info: Info, id: strawberry.ID) -> Lab | None:
+        found = await info.context.loaders.lab.load(id)
+        return Lab.of(found) if found else None
+
+    @strawberry.field(
+        description="Every batch upstream of batchId within maxDepth (1..50) INPUT_TO hops, at its "
+        "shortest depth, ordered by depth then id; custody: the shipments that carried it."
+    )
+    async def trace_back(self, info: Info, batch_id: strawberry.ID, max_depth: int = 10) -> Trace:
+        t = await trace_back(info.context.graph, batch_id, max_depth)
+        return Trace(root=Batch.of(t.root), upstream=traced(t.upstream), custody=[Shipment.of(s) for s in t.custody])
+
+    @strawberry.field(
+        description="The sources and every batch downstream of one within maxDepth (1..50), and "
+        "every consignee of an affected batch with its holdings."
+    )
+    async def recall_scope(self, info: Info, batch_ids: list[strawberry.ID], max_depth: int = 10) -> RecallScope:
+        scope = await recall_scope(info.context.graph, list(batch_ids), max_depth)
+        return RecallScope(
+            sources=[Batch.of(b) for b in scope.sources],
+            affected_batches=traced(scope.affected),
+            consignees=await _consignees(info, scope.consignees),
+        )
+
+
+@strawberry.type
+class CoreMutation:
+    @strawberry.mutation(
+        description="Import records of contract/RECORDS.md as NDJSON text: all or nothing, "
+        "idempotent, errors with line numbers. Same semantics as `tracegraph import`."
+    )
+    async def import_records(self, info: Info, ndjson: str) -> ImportReport:
+        limit = info.context.graph.settings.import_max_bytes
+        if len(ndjson.encode()) > limit:
+            raise BadInput("ndjson", f"larger than {limit} bytes; use the bulk import command for big files")
+        return ImportReport.of(await ingest.import_lines(info.context.graph, ndjson.splitlines()))

@@ -1,0 +1,62 @@
+"""Every GraphQL error gets an extensions.code, and no internal detail leaks to the client.
+
+Domain errors keep their message (it names the argument or id); driver time-outs and outages get codes
+of their own; anything else is logged with a reference and shown only as that reference.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import neo4j.exceptions
+import structlog
+from graphql import ExecutionResult as GraphQLExecutionResult
+from graphql import GraphQLError
+from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionResult
+
+from graph.errors import BadInput, DomainError
+
+log = structlog.get_logger("api.graphql")
+
+
+def classify(error: GraphQLError) -> GraphQLError:
+    original = error.original_error
+    extensions = dict(error.extensions or {})
+    message = error.message
+    if isinstance(original, DomainError):
+        extensions["code"] = original.code
+        if isinstance(original, BadInput):
+            extensions["argument"] = original.argument
+    elif isinstance(original, neo4j.exceptions.ClientError) and "TransactionTimedOut" in (original.code or ""):
+        extensions["code"] = "TIMEOUT"
+        message = "the query took longer than the server's time limit; narrow it (fewer sources, lower maxDepth)"
+    elif isinstance(original, neo4j.exceptions.ServiceUnavailable | neo4j.exceptions.SessionExpired):
+        extensions["code"] = "SERVICE_UNAVAILABLE"
+        message = "the graph database is not reachable; try again shortly"
+    elif original is not None:
+        reference = uuid.uuid4().hex[:12]
+        log.error("graphql.internal_error", reference=reference, path=error.path, exc_info=original)
+        extensions["code"] = "INTERNAL_SERVER_ERROR"
+        message = f"internal error (reference {reference})"
+    elif "code" not in extensions:
+        # No original error: the document or its variables were rejected before execution.
+        extensions["code"] = "BAD_USER_INPUT" if message.startswith("Variable ") else "GRAPHQL_VALIDATION_FAILED"
+    return GraphQLError(
+        message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=None,
+        extensions=extensions,
+    )
+
+
+class ErrorCodes(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        yield
+        result = self.execution_context.result
+        if isinstance(result, ExecutionResult | GraphQLExecutionResult) and result.errors:
+            result.errors = [classify(e) for e in result.errors]

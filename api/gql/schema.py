@@ -1,0 +1,36 @@
+"""The schema: core contract today; credit and risk join as further Query/Mutation mixins."""
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+
+from api.gql.core import CoreMutation, CoreQuery
+from api.gql.errors import ErrorCodes
+from graph.settings import Settings
+
+
+@strawberry.type
+class Query(CoreQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(CoreMutation):
+    pass
+
+
+class Schema(strawberry.Schema):
+    def process_errors(self, errors, execution_context=None) -> None:  # type: ignore[no-untyped-def]
+        """Silent: api.gql.errors logs internal errors once, with the reference the client sees."""
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    return Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[
+            QueryDepthLimiter(max_depth=settings.graphql_max_depth),
+            MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
+            MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+            ErrorCodes,
+        ],
+    )

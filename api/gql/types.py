@@ -1,0 +1,302 @@
+"""GraphQL object types. Field names and types of contract/core.graphql are kept exactly."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+from strawberry import Private
+
+from api.gql.context import Info
+from graph.errors import check_range
+from graph.nodes import BatchNode, EnterpriseNode, LabNode, ProductNode, ShipmentNode, TestReportNode
+from graph.nodes import TracedBatch as TracedNode
+from graph.records import CreditGrade as CreditGradeValue
+
+MAX_PAGE = 1000
+First = Annotated[int, strawberry.argument(description="How many to return, 1..1000.")]
+
+
+def page(first: int) -> int:
+    check_range("first", first, 1, MAX_PAGE)
+    return first
+
+
+CreditGrade = strawberry.enum(
+    Enum("CreditGrade", {g.value: g.value for g in CreditGradeValue}),  # type: ignore[misc]
+    description="Customs enterprise-credit grades, best first.",
+)
+
+
+@strawberry.type(description="An enterprise: manufacturer, importer, distributor, retailer, platform, ...")
+class Enterprise:
+    id: strawberry.ID
+    name: str
+    roles: list[str]
+    country: str | None = strawberry.field(description="ISO 3166-1 alpha-2")
+    credit_grade: CreditGrade  # type: ignore[valid-type]
+    blacklisted: bool = strawberry.field(description="A blacklist listing is in force now.")
+    region: str | None
+    uscc: str | None = strawberry.field(description="Unified social credit code (GB 32100-2015).")
+
+    @classmethod
+    def of(cls, n: EnterpriseNode) -> Enterprise:
+        return cls(
+            id=strawberry.ID(n.id),
+            name=n.name,
+            roles=n.roles,
+            country=n.country,
+            credit_grade=CreditGrade[n.creditGrade],
+            blacklisted=n.blacklisted,
+            region=n.region,
+            uscc=n.uscc,
+        )
+
+    @strawberry.field(description="Batches this enterprise produced, by batch id.")
+    async def batches(self, info: Info, first: First = 100) -> list[Batch]:
+        ids = await info.context.loaders.related("enterprise_batches", page(first)).load(self.id)
+        return await load_batches(info, ids)
+
+    @strawberry.field(description="Shipments this enterprise sent, by shippedAt then id.")
+    async def shipments_out(self, info: Info, first: First = 100) -> list[Shipment]:
+        found = await info.context.loaders.related("enterprise_shipments_out", page(first)).load(self.id)
+        return [Shipment.of(s) for s in found]
+
+    @strawberry.field(description="Shipments this enterprise received, by shippedAt then id.")
+    async def shipments_in(self, info: Info, first: First = 100) -> list[Shipment]:
+        found = await info.context.loaders.related("enterprise_shipments_in", page(first)).load(self.id)
+        return [Shipment.of(s) for s in found]
+
+    @strawberry.field(description="People tied to this enterprise, by person id then role.")
+    async def people(self, info: Info, first: First = 100) -> list[PersonRole]:
+        found = await info.context.loaders.related("enterprise_people", page(first)).load(self.id)
+        return [PersonRole(person_id=strawberry.ID(p), name=n, role=r, share=s) for p, n, r, s in found]
+
+    @strawberry.field(description="Shareholders (people and enterprises), largest share first.")
+    async def owners(self, info: Info, first: First = 100) -> list[Owner]:
+        found = await info.context.loaders.related("enterprise_owners", page(first)).load(self.id)
+        return [Owner(holder_id=strawberry.ID(h), name=n, kind=k, share=s) for h, n, k, s in found]
+
+    @strawberry.field(description="Enterprises this one holds shares of, largest share first.")
+    async def holdings(self, info: Info, first: First = 100) -> list[Stake]:
+        found = await info.context.loaders.related("enterprise_holdings", page(first)).load(self.id)
+        enterprises = await load_enterprises(info, [e for e, _ in found])
+        return [Stake(enterprise=e, share=s) for e, (_, s) in zip(enterprises, found, strict=True)]
+
+
+@strawberry.type(description="A person tied to an enterprise: LEGAL_REPRESENTATIVE_OF, OFFICER_OF or SHAREHOLDER_OF.")
+class PersonRole:
+    person_id: strawberry.ID
+    name: str
+    role: str
+    share: float | None
+
+
+@strawberry.type(description="A shareholder of an enterprise; kind is PERSON or ENTERPRISE.")
+class Owner:
+    holder_id: strawberry.ID
+    name: str
+    kind: str
+    share: float
+
+
+@strawberry.type(description="A share held in another enterprise.")
+class Stake:
+    enterprise: Enterprise
+    share: float
+
+
+@strawberry.type(description="A product: GTIN or SKU, with its HS code and category.")
+class Product:
+    id: strawberry.ID
+    name: str
+    hs_code: str
+    category: str
+    brand: str | None
+
+    @classmethod
+    def of(cls, n: ProductNode) -> Product:
+        return cls(id=strawberry.ID(n.id), name=n.name, hs_code=n.hsCode, category=n.category, brand=n.brand)
+
+    @strawberry.field(description="Batches of this product, by batch id.")
+    async def batches(self, info: Info, first: First = 100) -> list[Batch]:
+        ids = await info.context.loaders.related("product_batches", page(first)).load(self.id)
+        return await load_batches(info, ids)
+
+
+@strawberry.type(description="A batch (lot) of a product, made by one producer, possibly from input lots.")
+class Batch:
+    id: strawberry.ID
+    quantity: float
+    unit: str
+    produced_at: str
+    origin_country: str | None
+    product_id: Private[str]
+    producer_id: Private[str]
+
+    @classmethod
+    def of(cls, n: BatchNode) -> Batch:
+        return cls(
+            id=strawberry.ID(n.id),
+            quantity=n.quantity,
+            unit=n.unit,
+            produced_at=n.producedAt,
+            origin_country=n.originCountry,
+            product_id=n.product,
+            producer_id=n.producer,
+        )
+
+    @strawberry.field
+    async def product(self, info: Info) -> Product:
+        return Product.of(await info.context.loaders.product.load(self.product_id))
+
+    @strawberry.field
+    async def producer(self, info: Info) -> Enterprise:
+        return Enterprise.of(await info.context.loaders.enterprise.load(self.producer_id))
+
+    @strawberry.field(description="The lots this batch was made from (one hop upstream), by batch id.")
+    async def inputs(self, info: Info, first: First = 100) -> list[BatchUse]:
+        found = await info.context.loaders.related("batch_inputs", page(first)).load(self.id)
+        return await load_uses(info, found)
+
+    @strawberry.field(description="The lots this batch went into (one hop downstream), by batch id.")
+    async def outputs(self, info: Info, first: First = 100) -> list[BatchUse]:
+        found = await info.context.loaders.related("batch_outputs", page(first)).load(self.id)
+        return await load_uses(info, found)
+
+    @strawberry.field(description="Shipments that carried this batch, by shippedAt then id.")
+    async def shipments(self, info: Info, first: First = 100) -> list[Shipment]:
+        found = await info.context.loaders.related("batch_shipments", page(first)).load(self.id)
+        return [Shipment.of(s) for s in found]
+
+    @strawberry.field(description="Test reports on this batch, by testedAt then id.")
+    async def test_reports(self, info: Info, first: First = 100) -> list[TestReport]:
+        found = await info.context.loaders.related("batch_test_reports", page(first)).load(self.id)
+        return [TestReport.of(r) for r in found]
+
+
+@strawberry.type(description="An input or output lot and the quantity of the input used.")
+class BatchUse:
+    batch: Batch
+    quantity: float | None
+
+
+@strawberry.type
+class TracedBatch:
+    batch: Batch
+    depth: int = strawberry.field(description="Length of the shortest INPUT_TO path between this batch and the start.")
+
+    @classmethod
+    def of(cls, t: TracedNode) -> TracedBatch:
+        return cls(batch=Batch.of(t.batch), depth=t.depth)
+
+
+@strawberry.type(description="Goods moved from one enterprise to another.")
+class Shipment:
+    id: strawberry.ID
+    quantity: float
+    shipped_at: str
+    direction: str = strawberry.field(description="IMPORT, EXPORT or DOMESTIC")
+    port: str | None = strawberry.field(description="UN/LOCODE")
+    declaration: str | None
+    batch_id: Private[str]
+    from_id: Private[str]
+    to_id: Private[str]
+
+    @classmethod
+    def of(cls, n: ShipmentNode) -> Shipment:
+        return cls(
+            id=strawberry.ID(n.id),
+            quantity=n.quantity,
+            shipped_at=n.shippedAt,
+            direction=n.direction,
+            port=n.port,
+            declaration=n.declaration,
+            batch_id=n.batch,
+            from_id=n.from_,
+            to_id=n.to,
+        )
+
+    @strawberry.field
+    async def batch(self, info: Info) -> Batch:
+        return Batch.of(await info.context.loaders.batch.load(self.batch_id))
+
+    @strawberry.field(name="from")
+    async def from_(self, info: Info) -> Enterprise:
+        return Enterprise.of(await info.context.loaders.enterprise.load(self.from_id))
+
+    @strawberry.field
+    async def to(self, info: Info) -> Enterprise:
+        return Enterprise.of(await info.context.loaders.enterprise.load(self.to_id))
+
+
+@strawberry.type(description="A testing laboratory; only recognised labs' results count as recognised results.")
+class Lab:
+    id: strawberry.ID
+    name: str
+    accreditation: str | None
+    recognized: bool
+    status: str = strawberry.field(description="ACTIVE, SUSPENDED or REVOKED")
+
+    @classmethod
+    def of(cls, n: LabNode) -> Lab:
+        return cls(
+            id=strawberry.ID(n.id), name=n.name, accreditation=n.accreditation, recognized=n.recognized, status=n.status
+        )
+
+    @strawberry.field(description="Reports this lab issued, by testedAt then id.")
+    async def reports(self, info: Info, first: First = 100) -> list[TestReport]:
+        found = await info.context.loaders.related("lab_reports", page(first)).load(self.id)
+        return [TestReport.of(r) for r in found]
+
+
+@strawberry.type
+class TestItem:
+    name: str
+    value: str | None
+    limit: str | None
+    unit: str | None
+    passed: bool | None
+
+
+@strawberry.type(description="A lab's test report on a batch.")
+class TestReport:
+    id: strawberry.ID
+    result: str = strawberry.field(description="PASS or FAIL")
+    tested_at: str
+    items: list[TestItem]
+    lab_id: Private[str]
+    batch_id: Private[str]
+
+    @classmethod
+    def of(cls, n: TestReportNode) -> TestReport:
+        items = [TestItem(name=i.name, value=i.value, limit=i.limit, unit=i.unit, passed=i.passed) for i in n.items]
+        return cls(
+            id=strawberry.ID(n.id), result=n.result, tested_at=n.testedAt, items=items, lab_id=n.lab, batch_id=n.batch
+        )
+
+    @strawberry.field
+    async def lab(self, info: Info) -> Lab:
+        return Lab.of(await info.context.loaders.lab.load(self.lab_id))
+
+    @strawberry.field
+    async def batch(self, info: Info) -> Batch:
+        return Batch.of(await info.context.loaders.batch.load(self.batch_id))
+
+
+async def load_batches(info: Info, ids: list[str]) -> list[Batch]:
+    return [Batch.of(b) for b in await info.context.loaders.batch.load_many(ids) if b is not None]
+
+
+async def load_enterprises(info: Info, ids: list[str]) -> list[Enterprise]:
+    return [Enterprise.of(e) for e in await info.context.loaders.enterprise.load_many(ids) if e is not None]
+
+
+async def load_uses(info: Info, found: list[tuple[str, float | None]]) -> list[BatchUse]:
+    batches = await info.context.loaders.batch.load_many([b for b, _ in found])
+    return [BatchUse(batch=Batch.of(b), quantity=q) for b, (_, q) in zip(batches, found, strict=True) if b]
+
+
+def traced(items: list[TracedNode]) -> list[TracedBatch]:
+    return [TracedBatch.of(t) for t in items]

@@ -1,0 +1,95 @@
+"""The FastAPI application: GraphQL (with GraphiQL) at /graphql, CSV and health endpoints."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from strawberry.fastapi import GraphQLRouter
+
+from api.gql.context import Context
+from api.gql.schema import build_schema
+from api.logging import configure_logging
+from api.rest import router as rest_router
+from graph.db import Graph, open_driver
+from graph.errors import DomainError, NotFound
+from graph.schema import apply_schema
+from graph.settings import Settings, get_settings
+
+log = structlog.get_logger("api")
+
+
+def create_app(settings: Settings | None = None, graph: Graph | None = None) -> FastAPI:
+    """The app. Pass `graph` to share an open driver (tests); otherwise the lifespan opens and closes one."""
+    settings = settings or (graph.settings if graph else get_settings())
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(settings.log_level, settings.log_json)
+        own = graph is None
+        app.state.graph = graph or Graph(open_driver(settings), settings)
+        if own:
+            applied = await apply_schema(app.state.graph)
+            log.info("schema.applied", statements=len(applied), uri=settings.neo4j_uri)
+        yield
+        if own:
+            await app.state.graph.close()
+
+    app = FastAPI(
+        title="tracegraph",
+        summary="Traceability and credit graph for import/export quality-safety regulators",
+        lifespan=lifespan,
+    )
+
+    async def context(request: Request) -> Context:
+        return Context(request.app.state.graph)
+
+    app.include_router(
+        GraphQLRouter(build_schema(settings), context_getter=context, graphql_ide="graphiql"), prefix="/graphql"
+    )
+    app.include_router(rest_router)
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse("/graphql")
+
+    @app.exception_handler(DomainError)
+    async def domain_error(_: Request, err: DomainError) -> JSONResponse:
+        status = 404 if isinstance(err, NotFound) else 400
+        return JSONResponse({"error": {"code": err.code, "message": str(err)}}, status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(_: Request, err: RequestValidationError) -> JSONResponse:
+        messages = [f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in err.errors()]
+        return JSONResponse({"error": {"code": "BAD_USER_INPUT", "message": "; ".join(messages)}}, status_code=400)
+
+    @app.middleware("http")
+    async def access_log(request: Request, call_next):  # type: ignore[no-untyped-def]
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        started = time.perf_counter()
+        try:
+            response = await call_next(request)
+        finally:
+            structlog.contextvars.clear_contextvars()
+        response.headers["x-request-id"] = request_id
+        log.info(
+            "http.request",
+            method=request.method,
+            path=request.url.path,
+            status=response.status_code,
+            ms=round((time.perf_counter() - started) * 1000, 1),
+            request_id=request_id,
+        )
+        return response
+
+    return app
+
+
+app = create_app  # uvicorn --factory api.main:app

@@ -1,0 +1,53 @@
+"""Plain HTTP endpoints: health, readiness, and the recall scope as a sortable spreadsheet (CSV)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse, Response
+
+from api.deps import GraphDep
+from graph.recall import CSV_COLUMNS, recall_rows
+
+router = APIRouter()
+
+
+@router.get("/healthz", summary="Liveness: the process answers.")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", summary="Readiness: Neo4j answers a query.")
+async def readyz(graph: GraphDep) -> JSONResponse:
+    if await graph.ping():
+        return JSONResponse({"status": "ready", "neo4j": "up"})
+    return JSONResponse({"status": "not ready", "neo4j": "down"}, status_code=503)
+
+
+@router.get(
+    "/recall-scope.csv",
+    summary="Recall scope as an electronic sortable spreadsheet: one row per consignee and batch.",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}, 400: {}, 404: {}},
+)
+async def recall_scope_csv(
+    graph: GraphDep,
+    batch: Annotated[list[str], Query(description="A defective batch id; repeat for several.")],
+    max_depth: Annotated[int, Query(alias="maxDepth", description="1..50")] = 10,
+) -> Response:
+    rows = await recall_rows(graph, batch, max_depth)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return Response(
+        # A BOM so spreadsheet programs read the Chinese names as UTF-8.
+        content="\ufeff" + out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="recall-scope-{stamp}.csv"'},
+    )

@@ -1,0 +1,3 @@
+UNWIND $ids AS id
+MATCH (l:Lab {id: id})
+RETURN l {.id, .name, .accreditation, .recognized, .status} AS lab

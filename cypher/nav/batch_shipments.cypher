@@ -1,0 +1,8 @@
+// The shipments that carried each batch, by shippedAt then id.
+UNWIND $ids AS id
+MATCH (b:Batch {id: id})
+CALL (b) {
+  MATCH (s:Shipment)-[:CARRIES]->(b)
+  RETURN s ORDER BY s.shippedAtMs, s.id LIMIT $limit
+}
+RETURN id AS parent, s {.id, .quantity, .shippedAt, .shippedAtMs, .direction, .port, .declaration, batch: [(s)-[:CARRIES]->(x) | x.id][0], from: [(s)-[:FROM]->(x) | x.id][0], to: [(s)-[:TO]->(x) | x.id][0]} AS shipment

@@ -1,0 +1,10 @@
+// The shareholders of each enterprise, people and enterprises, largest share first.
+UNWIND $ids AS id
+MATCH (e:Enterprise {id: id})
+CALL (e) {
+  MATCH (h)-[r:SHAREHOLDER_OF]->(e)
+  RETURN h.id AS holder, h.name AS name, CASE WHEN h:Person THEN 'PERSON' ELSE 'ENTERPRISE' END AS kind,
+         r.share AS share
+  ORDER BY share DESC, holder LIMIT $limit
+}
+RETURN id AS parent, holder, name, kind, share

@@ -1,0 +1,128 @@
+"""Recall scope: given defective lots, every affected downstream lot and every consignee with quantities
+(contract/core.graphql `recallScope`), and the same as rows for the sortable spreadsheet."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from graph import lookup
+from graph.db import Graph
+from graph.errors import BadInput, NotFound, check_range
+from graph.nodes import BatchNode, TracedBatch
+from graph.trace import MAX_DEPTH
+
+MAX_SOURCES = 1000
+
+
+@dataclass(frozen=True)
+class Holding:
+    batch: BatchNode
+    quantity: float  # sum of the quantities of the shipments of this batch to this consignee
+    depth: int
+    shipments: int
+    first_shipped: str
+    last_shipped: str
+
+    @property
+    def unit(self) -> str:
+        return self.batch.unit
+
+
+@dataclass(frozen=True)
+class Consignee:
+    enterprise_id: str
+    holdings: list[Holding]  # by batch id
+
+
+@dataclass(frozen=True)
+class RecallScope:
+    sources: list[BatchNode]
+    affected: list[TracedBatch]  # by depth, then batch id
+    consignees: list[Consignee]  # by enterprise id
+
+
+async def recall_scope(graph: Graph, batch_ids: list[str], max_depth: int, limit: int = 10_000) -> RecallScope:
+    check_range("maxDepth", max_depth, 1, MAX_DEPTH)
+    if not batch_ids:
+        raise BadInput("batchIds", "give at least one batch id")
+    if len(batch_ids) > MAX_SOURCES:
+        raise BadInput("batchIds", f"at most {MAX_SOURCES} batch ids, got {len(batch_ids)}")
+    wanted = list(dict.fromkeys(batch_ids))  # de-duplicated, in the caller's order
+    records = await graph.read("recall/recall_scope", ids=wanted, maxDepth=max_depth, limit=limit + 1)
+    if len(records) > limit:
+        raise BadInput(
+            "maxDepth", f"the recall scope holds more than {limit} batches; lower maxDepth or split the sources"
+        )
+    affected = [TracedBatch(BatchNode.of(r["batch"]), r["depth"]) for r in records]
+    at_source = {t.batch.id: t.batch for t in affected if t.depth == 0}
+    missing = [i for i in wanted if i not in at_source]
+    if missing:
+        raise NotFound("batch", missing[0], "batchIds")
+
+    by_consignee: dict[str, list[Holding]] = defaultdict(list)
+    for r, traced in zip(records, affected, strict=True):
+        per_consignee: dict[str, list[dict]] = defaultdict(list)
+        for s in r["shipments"]:
+            per_consignee[s["consignee"]].append(s)
+        for consignee, shipped in per_consignee.items():
+            shipped.sort(key=lambda s: s["shippedAtMs"])
+            by_consignee[consignee].append(
+                Holding(
+                    batch=traced.batch,
+                    quantity=sum(s["quantity"] for s in shipped),
+                    depth=traced.depth,
+                    shipments=len(shipped),
+                    first_shipped=shipped[0]["shippedAt"],
+                    last_shipped=shipped[-1]["shippedAt"],
+                )
+            )
+    consignees = [Consignee(c, sorted(h, key=lambda x: x.batch.id)) for c, h in sorted(by_consignee.items())]
+    return RecallScope([at_source[i] for i in wanted], affected, consignees)
+
+
+CSV_COLUMNS = [
+    "consignee_id",
+    "consignee_name",
+    "batch_id",
+    "product_id",
+    "product_name",
+    "producer_id",
+    "producer_name",
+    "quantity",
+    "unit",
+    "shipments",
+    "first_shipped_at",
+    "last_shipped_at",
+    "depth",
+]
+
+
+async def recall_rows(graph: Graph, batch_ids: list[str], max_depth: int) -> list[dict[str, object]]:
+    """One row per consignee and batch: the FSMA-204-style electronic sortable spreadsheet."""
+    scope = await recall_scope(graph, batch_ids, max_depth)
+    enterprise_ids = sorted(
+        {c.enterprise_id for c in scope.consignees} | {h.batch.producer for c in scope.consignees for h in c.holdings}
+    )
+    product_ids = sorted({h.batch.product for c in scope.consignees for h in c.holdings})
+    names = {e.id: e.name for e in await lookup.enterprises(graph, enterprise_ids) if e}
+    products = {p.id: p.name for p in await lookup.products(graph, product_ids) if p}
+    return [
+        {
+            "consignee_id": c.enterprise_id,
+            "consignee_name": names.get(c.enterprise_id, ""),
+            "batch_id": h.batch.id,
+            "product_id": h.batch.product,
+            "product_name": products.get(h.batch.product, ""),
+            "producer_id": h.batch.producer,
+            "producer_name": names.get(h.batch.producer, ""),
+            "quantity": h.quantity,
+            "unit": h.unit,
+            "shipments": h.shipments,
+            "first_shipped_at": h.first_shipped,
+            "last_shipped_at": h.last_shipped,
+            "depth": h.depth,
+        }
+        for c in scope.consignees
+        for h in c.holdings
+    ]

@@ -1,0 +1,32 @@
+"""Trace-back: where did this lot come from, hop by hop (contract/core.graphql `traceBack`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.db import Graph
+from graph.errors import BadInput, NotFound, check_range
+from graph.nodes import BatchNode, ShipmentNode, TracedBatch
+
+MAX_DEPTH = 50  # the contract's bound; cypher/trace/trace_back.cypher has it as its literal bound
+
+
+@dataclass(frozen=True)
+class Trace:
+    root: BatchNode
+    upstream: list[TracedBatch]  # by depth, then batch id
+    custody: list[ShipmentNode]  # by shippedAt, then id
+
+
+async def trace_back(graph: Graph, batch_id: str, max_depth: int, limit: int = 10_000) -> Trace:
+    check_range("maxDepth", max_depth, 1, MAX_DEPTH)
+    records = await graph.read("trace/trace_back", id=batch_id, maxDepth=max_depth, limit=limit + 1)
+    if not records:
+        raise NotFound("batch", batch_id, "batchId")
+    r = records[0]
+    if len(r["upstream"]) > limit or len(r["custody"]) > limit:
+        raise BadInput(
+            "maxDepth", f"the trace of {batch_id!r} holds more than {limit} batches or shipments; lower maxDepth"
+        )
+    upstream = [TracedBatch(BatchNode.of(u["batch"]), u["depth"]) for u in r["upstream"]]
+    return Trace(BatchNode.of(r["root"]), upstream, [ShipmentNode.of(s) for s in r["custody"]])
