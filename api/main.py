@@ -46,6 +46,8 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         summary="Traceability and credit graph for import/export quality-safety regulators",
         lifespan=lifespan,
     )
+    if graph is not None:  # usable even where the lifespan does not run (ASGI test transports)
+        app.state.graph = graph
 
     async def context(request: Request) -> Context:
         return Context(request.app.state.graph)

@@ -12,7 +12,16 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 import pycountry
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from stdnum.cn import uscc as uscc_code
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -45,7 +54,8 @@ IsoDate = Annotated[str, AfterValidator(_check_iso_date)]
 
 
 def _check_country(value: str) -> str:
-    if len(value) != 2 or pycountry.countries.get(alpha_2=value) is None:
+    # pycountry looks codes up case-insensitively; the codes themselves are upper case ("CN", not "cn").
+    if not re.fullmatch(r"[A-Z]{2}", value) or pycountry.countries.get(alpha_2=value) is None:
         raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
     return value
 
@@ -66,7 +76,7 @@ _LOCODE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
 
 
 def _check_locode(value: str) -> str:
-    if not _LOCODE.match(value) or pycountry.countries.get(alpha_2=value[:2]) is None:
+    if not _LOCODE.fullmatch(value) or pycountry.countries.get(alpha_2=value[:2]) is None:
         raise ValueError(f"{value!r} is not a UN/LOCODE (5 characters, e.g. CNTAO)")
     return value
 
@@ -193,15 +203,19 @@ class Link(Strict):
     # "from" is a Python keyword: the field keeps its wire name through the alias.
     from_: Id = Field(alias="from")
     to: Id
-    share: Annotated[float, Field(gt=0, le=1)] | None = None
+    # validate_default: the share rules must run when share is absent too.
+    share: Annotated[float, Field(gt=0, le=1)] | None = Field(default=None, validate_default=True)
 
-    @model_validator(mode="after")
-    def _share_rules(self) -> Link:
-        if self.kind == LinkKind.SHAREHOLDER and self.share is None:
+    # Field validators, not model validators, so that an error names its field (RECORDS.md).
+    @field_validator("share")
+    @classmethod
+    def _share_rules(cls, share: float | None, info: ValidationInfo) -> float | None:
+        kind = info.data.get("kind")  # absent when kind itself is invalid (reported on its own)
+        if kind == LinkKind.SHAREHOLDER and share is None:
             raise ValueError("share is required for a SHAREHOLDER link")
-        if self.kind != LinkKind.SHAREHOLDER and self.share is not None:
-            raise ValueError(f"share applies only to SHAREHOLDER links, not {self.kind}")
-        return self
+        if kind is not None and kind != LinkKind.SHAREHOLDER and share is not None:
+            raise ValueError(f"share applies only to SHAREHOLDER links, not {kind}")
+        return share
 
     @property
     def identity(self) -> tuple[str, str, str]:
@@ -212,7 +226,7 @@ class Product(Strict):
     type: Literal["product"]
     id: Id
     name: Text
-    hsCode: Annotated[str, StringConstraints(pattern=r"^\d{6,10}$")]
+    hsCode: Annotated[str, StringConstraints(pattern=r"^[0-9]{6,10}$")]  # \d would take any Unicode digit
     category: Category
     brand: Text | None = None
 
@@ -233,16 +247,17 @@ class Batch(Strict):
     originCountry: Country | None = None
     inputs: list[BatchInput] = []
 
-    @model_validator(mode="after")
-    def _inputs_distinct(self) -> Batch:
+    @field_validator("inputs")
+    @classmethod
+    def _inputs_distinct(cls, inputs: list[BatchInput], info: ValidationInfo) -> list[BatchInput]:
         seen: set[str] = set()
-        for i, item in enumerate(self.inputs):
-            if item.batch == self.id:
+        for i, item in enumerate(inputs):
+            if item.batch == info.data.get("id"):
                 raise ValueError(f"inputs[{i}]: a batch may not be its own input")
             if item.batch in seen:
                 raise ValueError(f"inputs[{i}]: batch {item.batch!r} is listed twice")
             seen.add(item.batch)
-        return self
+        return inputs
 
 
 class Shipment(Strict):
@@ -257,11 +272,12 @@ class Shipment(Strict):
     port: Locode | None = None
     declaration: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
 
-    @model_validator(mode="after")
-    def _distinct_parties(self) -> Shipment:
-        if self.from_ == self.to:
+    @field_validator("to")
+    @classmethod
+    def _distinct_parties(cls, to: str, info: ValidationInfo) -> str:
+        if to == info.data.get("from_"):
             raise ValueError("from and to must be different enterprises")
-        return self
+        return to
 
 
 class Lab(Strict):
@@ -283,8 +299,9 @@ class Agency(Strict):
 
 class TestItem(Strict):
     name: Text
-    value: float | str | None = None
-    limit: float | str | None = None
+    # int before float: a supplier's 1 is echoed as "1", not "1.0"
+    value: int | float | str | None = None
+    limit: int | float | str | None = None
     unit: Text | None = None
     # "pass" is a Python keyword too.
     pass_: bool | None = Field(default=None, alias="pass")
@@ -310,11 +327,13 @@ class Blacklist(Strict):
     expiresAt: IsoDate | None = None
     serious: bool = False
 
-    @model_validator(mode="after")
-    def _expiry_after_listing(self) -> Blacklist:
-        if self.expiresAt is not None and parse_instant(self.expiresAt) <= parse_instant(self.listedAt):
+    @field_validator("expiresAt")
+    @classmethod
+    def _expiry_after_listing(cls, expires: str | None, info: ValidationInfo) -> str | None:
+        listed = info.data.get("listedAt")  # absent when listedAt itself is invalid
+        if expires is not None and listed is not None and parse_instant(expires) <= parse_instant(listed):
             raise ValueError("expiresAt must be after listedAt")
-        return self
+        return expires
 
 
 class Subject(Strict):

@@ -35,14 +35,15 @@ def classify(error: GraphQLError) -> GraphQLError:
     elif isinstance(original, neo4j.exceptions.ServiceUnavailable | neo4j.exceptions.SessionExpired):
         extensions["code"] = "SERVICE_UNAVAILABLE"
         message = "the graph database is not reachable; try again shortly"
-    elif original is not None:
+    elif original is None or isinstance(original, GraphQLError):
+        # The document or its variables were rejected before execution.
+        request_error = "BAD_USER_INPUT" if message.startswith("Variable ") else "GRAPHQL_VALIDATION_FAILED"
+        extensions.setdefault("code", request_error)
+    else:
         reference = uuid.uuid4().hex[:12]
         log.error("graphql.internal_error", reference=reference, path=error.path, exc_info=original)
         extensions["code"] = "INTERNAL_SERVER_ERROR"
         message = f"internal error (reference {reference})"
-    elif "code" not in extensions:
-        # No original error: the document or its variables were rejected before execution.
-        extensions["code"] = "BAD_USER_INPUT" if message.startswith("Variable ") else "GRAPHQL_VALIDATION_FAILED"
     return GraphQLError(
         message,
         nodes=error.nodes,

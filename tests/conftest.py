@@ -1,0 +1,169 @@
+"""Every test that touches data talks to a real Neo4j:
+
+1. NEO4J_URI (with NEO4J_USER / NEO4J_PASSWORD) when set; the suite empties that database, so it
+   refuses a non-empty one unless TRACEGRAPH_TEST_WIPE=1 says that is intended;
+2. else a throwaway Neo4j 5.26 container through testcontainers, when a Docker engine answers;
+3. else the project's own local server (ops/neo4j_local.py, instance `test`, port NEO4J_TEST_PORT).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from api.main import create_app
+from graph.db import Graph, open_driver
+from graph.ingest import ImportReport, import_lines
+from graph.schema import apply_schema
+from graph.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTRACT_DIR = Path(os.environ.get("CONTRACT_DIR", ROOT.parent / "shared" / "contract"))
+
+
+def _docker_answers() -> bool:
+    try:
+        return subprocess.run(["docker", "info"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def _local_ops():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("neo4j_local", ROOT / "ops" / "neo4j_local.py")
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    return module
+
+
+@pytest.fixture(scope="session")
+def neo4j_target() -> Iterator[dict[str, Any]]:
+    if uri := os.environ.get("NEO4J_URI"):
+        yield {
+            "neo4j_uri": uri,
+            "neo4j_user": os.environ.get("NEO4J_USER", "neo4j"),
+            "neo4j_password": os.environ.get("NEO4J_PASSWORD", ""),
+            "guard": True,
+        }
+    elif _docker_answers():
+        from testcontainers.neo4j import Neo4jContainer
+
+        with Neo4jContainer("neo4j:5.26-community", password="tracegraph-test") as container:
+            yield {
+                "neo4j_uri": container.get_connection_url(),
+                "neo4j_user": "neo4j",
+                "neo4j_password": "tracegraph-test",
+                "guard": False,
+            }
+    else:
+        ops = _local_ops()
+        port = int(os.environ.get("NEO4J_TEST_PORT", "7688"))
+        ops.start(ops.Instance("test", port, heap="1g", pagecache="512m", tx_timeout="60s"), wait_seconds=180)
+        yield {"neo4j_uri": f"bolt://127.0.0.1:{port}", "neo4j_user": "neo4j", "neo4j_password": "", "guard": False}
+
+
+@pytest.fixture(scope="session")
+def settings(neo4j_target: dict[str, Any]) -> Settings:
+    fields = {k: v for k, v in neo4j_target.items() if k != "guard"}
+    return Settings(**fields, import_batch_size=50)  # small batches: the tests cross batch boundaries
+
+
+@pytest.fixture(scope="session")
+async def graph(settings: Settings, neo4j_target: dict[str, Any]) -> AsyncIterator[Graph]:
+    g = Graph(open_driver(settings), settings)
+    if neo4j_target["guard"] and os.environ.get("TRACEGRAPH_TEST_WIPE") != "1":
+        count = (await g.read("testing/count_nodes"))[0]["nodes"]
+        if count:
+            pytest.exit(
+                f"NEO4J_URI points at a database with {count} nodes; the tests empty it. "
+                "Set TRACEGRAPH_TEST_WIPE=1 if that is intended.",
+                returncode=2,
+            )
+    await apply_schema(g)
+    yield g
+    await g.close()
+
+
+@pytest.fixture
+async def db(graph: Graph) -> Graph:
+    """The graph, emptied: each test starts from nothing."""
+    await graph.write("testing/wipe_all")
+    return graph
+
+
+@pytest.fixture
+async def client(db: Graph) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(graph=db)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c:
+        yield c
+
+
+def ndjson(*records: dict[str, Any]) -> list[str]:
+    return [json.dumps(r) for r in records]
+
+
+async def load(graph: Graph, *records: dict[str, Any]) -> ImportReport:
+    """Import records that must be valid; fail the test with the errors otherwise."""
+    report = await import_lines(graph, ndjson(*records))
+    assert report.ok, report.errors
+    return report
+
+
+async def gql(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:
+    response = await client.post("/graphql", json={"query": query, "variables": variables})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+# --- small record builders, so a test states only what it is about ------------------------------
+
+
+def enterprise(id: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "enterprise", "id": id, "name": f"Enterprise {id}", **extra}
+
+
+def product(id: str = "P1", **extra: Any) -> dict[str, Any]:
+    return {"type": "product", "id": id, "name": f"Product {id}", "hsCode": "1901101000", "category": "FOOD", **extra}
+
+
+def batch(
+    id: str, inputs: list[tuple[str, float]] | None = None, product: str = "P1", producer: str = "M", **extra: Any
+) -> dict[str, Any]:
+    record = {
+        "type": "batch",
+        "id": id,
+        "product": product,
+        "producer": producer,
+        "quantity": 1000,
+        "unit": "KGM",
+        "producedAt": "2026-03-01",
+        **extra,
+    }
+    if inputs:
+        record["inputs"] = [{"batch": b, "quantity": q} for b, q in inputs]
+    return record
+
+
+def shipment(
+    id: str, batch: str, to: str, quantity: float = 10, from_: str = "M", shipped_at: str = "2026-03-05", **extra: Any
+) -> dict[str, Any]:
+    return {
+        "type": "shipment",
+        "id": id,
+        "batch": batch,
+        "from": from_,
+        "to": to,
+        "quantity": quantity,
+        "shippedAt": shipped_at,
+        **extra,
+    }
+
+
+BASE = (enterprise("M", roles=["MANUFACTURER"], country="CN"), product("P1"))
