@@ -151,7 +151,7 @@ db.tx_log.rotation.retention_policy=2 files
             cmdline = ""
         if MAIN_CLASS in cmdline and str(self.home) in cmdline:
             return pid
-        say(f"removing stale pid file {self.pid_file.relative_to(ROOT)}")
+        say(f"removing stale pid file {self.pid_file}")
         self.pid_file.unlink(missing_ok=True)
         return None
 

@@ -1,0 +1,13 @@
+# The API image for deployment (docker-compose.yml). Neo4j runs as its own official image.
+FROM python:3.11-slim
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY api ./api
+COPY graph ./graph
+COPY seed ./seed
+COPY cypher ./cypher
+RUN pip install --no-cache-dir . && useradd --system tracegraph
+USER tracegraph
+ENV LOG_JSON=true
+EXPOSE 8000
+CMD ["tracegraph", "serve", "--host", "0.0.0.0", "--port", "8000"]
