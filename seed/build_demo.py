@@ -18,6 +18,7 @@ Deterministic: the only randomness is a seeded random.Random. Run with the proje
 
     .venv/bin/python seed/build_demo.py          # writes seed/demo.ndjson and checks it
 """
+
 from __future__ import annotations
 
 import json
@@ -55,7 +56,7 @@ USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: no I, O, S, 
 def org_code_check(body8: str) -> str:
     """Check character of a GB 11714 organisation code (digits 9..17 of a USCC)."""
     weights = (3, 7, 9, 10, 5, 8, 4, 2)
-    total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(body8, weights))
+    total = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(body8, weights, strict=True))
     c9 = 11 - total % 11
     return {10: "X", 11: "0"}.get(c9, str(c9))
 
@@ -79,9 +80,20 @@ def declaration(customs: str, when: str, imp: bool, serial: int) -> str:
 
 # ---------------------------------------------------------------- record helpers
 
+
 def enterprise(id, name, roles, country, region=None, division=None, grade=None):
-    return add({"type": "enterprise", "id": id, "name": name, "roles": roles, "country": country,
-                "region": region, "uscc": make_uscc(division) if division else None, "creditGrade": grade})
+    return add(
+        {
+            "type": "enterprise",
+            "id": id,
+            "name": name,
+            "roles": roles,
+            "country": country,
+            "region": region,
+            "uscc": make_uscc(division) if division else None,
+            "creditGrade": grade,
+        }
+    )
 
 
 def person(id, name):
@@ -97,9 +109,17 @@ def product(id, name, hs, category, brand=None):
 
 
 def batch(id, prod, producer, qty, unit, produced, origin=None, inputs=None):
-    rec = {"type": "batch", "id": id, "product": prod, "producer": producer, "quantity": qty, "unit": unit,
-           "producedAt": produced, "originCountry": origin,
-           "inputs": [{"batch": b, "quantity": q} for b, q in inputs.items()] if inputs else None}
+    rec = {
+        "type": "batch",
+        "id": id,
+        "product": prod,
+        "producer": producer,
+        "quantity": qty,
+        "unit": unit,
+        "producedAt": produced,
+        "originCountry": origin,
+        "inputs": [{"batch": b, "quantity": q} for b, q in inputs.items()] if inputs else None,
+    }
     add(rec)
     batches[id] = rec
     return id
@@ -111,13 +131,33 @@ _ship_seq = Counter()
 def ship(lot, frm, to, qty, when, direction=None, port=None, decl=None):
     _ship_seq[when] += 1
     sid = f"SHP-{when.replace('-', '')}-{_ship_seq[when]:03d}"
-    return add({"type": "shipment", "id": sid, "batch": lot, "from": frm, "to": to, "quantity": qty,
-                "shippedAt": when, "direction": direction, "port": port, "declaration": decl})
+    return add(
+        {
+            "type": "shipment",
+            "id": sid,
+            "batch": lot,
+            "from": frm,
+            "to": to,
+            "quantity": qty,
+            "shippedAt": when,
+            "direction": direction,
+            "port": port,
+            "declaration": decl,
+        }
+    )
 
 
 def lab(id, name, accreditation=None, recognized=None, status=None):
-    return add({"type": "lab", "id": id, "name": name, "accreditation": accreditation,
-                "recognized": recognized, "status": status})
+    return add(
+        {
+            "type": "lab",
+            "id": id,
+            "name": name,
+            "accreditation": accreditation,
+            "recognized": recognized,
+            "status": status,
+        }
+    )
 
 
 def agency(id, name, kind, jurisdiction=None):
@@ -132,14 +172,32 @@ def report(lab_id, lot, when, items):
     short = lab_id.split("-", 1)[1]
     _report_seq[short] += 1
     its = [{"name": n, "value": v, "limit": lim, "unit": u, "pass": v <= lim} for n, v, lim, u in items]
-    return add({"type": "test_report", "id": f"TR-{short}-2026-{_report_seq[short]:04d}", "lab": lab_id,
-                "batch": lot, "result": "PASS" if all(i["pass"] for i in its) else "FAIL",
-                "testedAt": when, "items": its})
+    return add(
+        {
+            "type": "test_report",
+            "id": f"TR-{short}-2026-{_report_seq[short]:04d}",
+            "lab": lab_id,
+            "batch": lot,
+            "result": "PASS" if all(i["pass"] for i in its) else "FAIL",
+            "testedAt": when,
+            "items": its,
+        }
+    )
 
 
 def blacklist(id, ent, reason, listed, agency_id=None, expires=None, serious=None):
-    return add({"type": "blacklist", "id": id, "enterprise": ent, "reason": reason, "listedAt": listed,
-                "agency": agency_id, "expiresAt": expires, "serious": serious})
+    return add(
+        {
+            "type": "blacklist",
+            "id": id,
+            "enterprise": ent,
+            "reason": reason,
+            "listedAt": listed,
+            "agency": agency_id,
+            "expiresAt": expires,
+            "serious": serious,
+        }
+    )
 
 
 # ================================================================= agencies and labs
@@ -167,24 +225,70 @@ enterprise("ENT-NZ-DAIRY-01", "Waikato Valley Dairy Co-operative Ltd", ["MANUFAC
 enterprise("ENT-NL-DAIRY-01", "Friesland Meadow Dairy B.V.", ["MANUFACTURER", "EXPORTER"], "NL", "Friesland")
 enterprise("ENT-FR-DAIRY-01", "Laiterie Cooperative de Normandie SAS", ["MANUFACTURER", "EXPORTER"], "FR", "Normandie")
 enterprise("ENT-US-WHEY-01", "Great Lakes Whey Ingredients Inc.", ["MANUFACTURER", "EXPORTER"], "US", "Wisconsin")
-enterprise("ENT-CN-PREMIX-01", "Shandong Jinkang Nutrition Premix Co., Ltd.", ["MANUFACTURER"], CN, "Weifang, Shandong", "370700")
-enterprise("ENT-CN-IMPORTER-01", "Qingdao Haiyue International Trade Co., Ltd.", ["IMPORTER"], CN, "Qingdao, Shandong", "370211", "CERTIFIED")
+enterprise(
+    "ENT-CN-PREMIX-01",
+    "Shandong Jinkang Nutrition Premix Co., Ltd.",
+    ["MANUFACTURER"],
+    CN,
+    "Weifang, Shandong",
+    "370700",
+)
+enterprise(
+    "ENT-CN-IMPORTER-01",
+    "Qingdao Haiyue International Trade Co., Ltd.",
+    ["IMPORTER"],
+    CN,
+    "Qingdao, Shandong",
+    "370211",
+    "CERTIFIED",
+)
 enterprise("ENT-CN-HOLDING-01", "Henan Muyang Holdings Group Co., Ltd.", [], CN, XX, "410702")
-enterprise("ENT-CN-IFM-01", "Henan Muyang Infant Nutrition Co., Ltd.", ["MANUFACTURER"], CN, XX, "410711", "ADVANCED_CERTIFIED")
+enterprise(
+    "ENT-CN-IFM-01", "Henan Muyang Infant Nutrition Co., Ltd.", ["MANUFACTURER"], CN, XX, "410711", "ADVANCED_CERTIFIED"
+)
 enterprise("ENT-CN-BAKERY-01", "Xinxiang Maixiang Food Co., Ltd.", ["MANUFACTURER"], CN, XX, "410721")
 enterprise("ENT-CN-DIST-01", "Xinxiang Huaxin Mother & Baby Trading Co., Ltd.", ["DISTRIBUTOR"], CN, XX, "410702")
-enterprise("ENT-CN-DIST-02", "Zhengzhou Yuebao Food Distribution Co., Ltd.", ["DISTRIBUTOR"], CN, "Zhengzhou, Henan", "410105")
-enterprise("ENT-CN-DIST-03", "Henan Anxin Cold-chain Logistics & Trading Co., Ltd.", ["DISTRIBUTOR", "LOGISTICS"], CN, XX, "410703")
+enterprise(
+    "ENT-CN-DIST-02", "Zhengzhou Yuebao Food Distribution Co., Ltd.", ["DISTRIBUTOR"], CN, "Zhengzhou, Henan", "410105"
+)
+enterprise(
+    "ENT-CN-DIST-03",
+    "Henan Anxin Cold-chain Logistics & Trading Co., Ltd.",
+    ["DISTRIBUTOR", "LOGISTICS"],
+    CN,
+    XX,
+    "410703",
+)
 enterprise("ENT-CN-RETAIL-01", "Xinxiang Beibei Mother & Baby Store (Pingyuan Road)", ["RETAILER"], CN, XX, "410702")
 enterprise("ENT-CN-RETAIL-02", "Xinxiang Dongfang Supermarket Chain Co., Ltd.", ["RETAILER"], CN, XX, "410703")
 enterprise("ENT-CN-RETAIL-03", "Weihui Kuaile Baby Store", ["RETAILER"], CN, "Weihui, Xinxiang, Henan", "410781")
 enterprise("ENT-CN-RETAIL-04", "Zhengzhou Jinshui Baby Care Store", ["RETAILER"], CN, "Zhengzhou, Henan", "410105")
-enterprise("ENT-CN-RETAIL-05", "Huixian Xinyuan Supermarket Co., Ltd.", ["RETAILER"], CN, "Huixian, Xinxiang, Henan", "410782")
-enterprise("ENT-CN-ECOM-01", "Henan Kuajingtong Cross-border E-commerce Platform Co., Ltd.", ["ECOMMERCE_PLATFORM"], CN, "Zhengzhou, Henan", "410100")
-enterprise("ENT-CN-CBS-01", "Xinxiang Yangguang Cross-border Trading Co., Ltd.", ["CROSS_BORDER_SELLER"], CN, XX, "410702")
+enterprise(
+    "ENT-CN-RETAIL-05", "Huixian Xinyuan Supermarket Co., Ltd.", ["RETAILER"], CN, "Huixian, Xinxiang, Henan", "410782"
+)
+enterprise(
+    "ENT-CN-ECOM-01",
+    "Henan Kuajingtong Cross-border E-commerce Platform Co., Ltd.",
+    ["ECOMMERCE_PLATFORM"],
+    CN,
+    "Zhengzhou, Henan",
+    "410100",
+)
+enterprise(
+    "ENT-CN-CBS-01", "Xinxiang Yangguang Cross-border Trading Co., Ltd.", ["CROSS_BORDER_SELLER"], CN, XX, "410702"
+)
 # --- toys
-enterprise("ENT-CN-RESIN-01", "Ningbo Zhenhai Petrochemical Resin Co., Ltd.", ["MANUFACTURER"], CN, "Ningbo, Zhejiang", "330211")
-enterprise("ENT-CN-PAINT-01", "Xinxiang Caihong Coatings Co., Ltd.", ["MANUFACTURER"], CN, "Huojia, Xinxiang, Henan", "410724")
+enterprise(
+    "ENT-CN-RESIN-01",
+    "Ningbo Zhenhai Petrochemical Resin Co., Ltd.",
+    ["MANUFACTURER"],
+    CN,
+    "Ningbo, Zhejiang",
+    "330211",
+)
+enterprise(
+    "ENT-CN-PAINT-01", "Xinxiang Caihong Coatings Co., Ltd.", ["MANUFACTURER"], CN, "Huojia, Xinxiang, Henan", "410724"
+)
 enterprise("ENT-CN-TOYPARTS-01", "Xinxiang Jiale Plastic Parts Co., Ltd.", ["MANUFACTURER"], CN, XX, "410721")
 enterprise("ENT-CN-TOY-01", "Henan Lele Toys Co., Ltd.", ["MANUFACTURER", "EXPORTER"], CN, XX, "410711", "CERTIFIED")
 enterprise("ENT-DE-TOYBUY-01", "Spielwaren Rhein Import GmbH", ["IMPORTER", "DISTRIBUTOR"], "DE", "Nordrhein-Westfalen")
@@ -192,19 +296,50 @@ enterprise("ENT-GB-TOYBUY-01", "Brightwater Toys Ltd", ["IMPORTER", "RETAILER"],
 # --- auto parts
 enterprise("ENT-DE-BRAKE-01", "Rheinland Reibbelag GmbH", ["MANUFACTURER", "EXPORTER"], "DE", "Nordrhein-Westfalen")
 enterprise("ENT-JP-BRAKE-01", "Chubu Friction Materials Co., Ltd.", ["MANUFACTURER", "EXPORTER"], "JP", "Aichi")
-enterprise("ENT-CN-BRAKE-01", "Xinxiang Hengtong Brake Systems Co., Ltd.", ["MANUFACTURER", "IMPORTER"], CN, XX, "410702", "ADVANCED_CERTIFIED")
-enterprise("ENT-CN-CASTING-01", "Kaifeng Zhongyuan Precision Casting Co., Ltd.", ["MANUFACTURER"], CN, "Kaifeng, Henan", "410200")
-enterprise("ENT-CN-CARMAKER-01", "Henan Zhongzhou Automobile Co., Ltd.", ["MANUFACTURER"], CN, "Zhengzhou, Henan", "410100")
-enterprise("ENT-CN-CARMAKER-02", "Hubei Jianghan Commercial Vehicle Co., Ltd.", ["MANUFACTURER"], CN, "Wuhan, Hubei", "420100")
+enterprise(
+    "ENT-CN-BRAKE-01",
+    "Xinxiang Hengtong Brake Systems Co., Ltd.",
+    ["MANUFACTURER", "IMPORTER"],
+    CN,
+    XX,
+    "410702",
+    "ADVANCED_CERTIFIED",
+)
+enterprise(
+    "ENT-CN-CASTING-01",
+    "Kaifeng Zhongyuan Precision Casting Co., Ltd.",
+    ["MANUFACTURER"],
+    CN,
+    "Kaifeng, Henan",
+    "410200",
+)
+enterprise(
+    "ENT-CN-CARMAKER-01", "Henan Zhongzhou Automobile Co., Ltd.", ["MANUFACTURER"], CN, "Zhengzhou, Henan", "410100"
+)
+enterprise(
+    "ENT-CN-CARMAKER-02", "Hubei Jianghan Commercial Vehicle Co., Ltd.", ["MANUFACTURER"], CN, "Wuhan, Hubei", "420100"
+)
 enterprise("ENT-CN-CARDEALER-01", "Xinxiang Zhongzhou Auto Sales & Service Co., Ltd.", ["RETAILER"], CN, XX, "410702")
 
 # ================================================================= people and links
 
 PEOPLE = {
-    "P-ZHANG-WEI": "Zhang Wei", "P-LI-NA": "Li Na", "P-ZHOU-HUI": "Zhou Hui", "P-ZHAO-LEI": "Zhao Lei",
-    "P-WANG-JIANGUO": "Wang Jianguo", "P-WANG-FANG": "Wang Fang", "P-CHEN-JIE": "Chen Jie", "P-XU-MING": "Xu Ming",
-    "P-HE-TAO": "He Tao", "P-GUO-QIANG": "Guo Qiang", "P-LIU-YANG": "Liu Yang", "P-MA-LI": "Ma Li",
-    "P-ZHAO-MIN": "Zhao Min", "P-SUN-LEI": "Sun Lei", "P-TIAN-YU": "Tian Yu", "P-DENG-HAO": "Deng Hao",
+    "P-ZHANG-WEI": "Zhang Wei",
+    "P-LI-NA": "Li Na",
+    "P-ZHOU-HUI": "Zhou Hui",
+    "P-ZHAO-LEI": "Zhao Lei",
+    "P-WANG-JIANGUO": "Wang Jianguo",
+    "P-WANG-FANG": "Wang Fang",
+    "P-CHEN-JIE": "Chen Jie",
+    "P-XU-MING": "Xu Ming",
+    "P-HE-TAO": "He Tao",
+    "P-GUO-QIANG": "Guo Qiang",
+    "P-LIU-YANG": "Liu Yang",
+    "P-MA-LI": "Ma Li",
+    "P-ZHAO-MIN": "Zhao Min",
+    "P-SUN-LEI": "Sun Lei",
+    "P-TIAN-YU": "Tian Yu",
+    "P-DENG-HAO": "Deng Hao",
 }
 for pid, pname in PEOPLE.items():
     person(pid, pname)
@@ -213,37 +348,55 @@ SH, LR, OF = "SHAREHOLDER", "LEGAL_REPRESENTATIVE", "OFFICER"
 LINKS = [
     # The Muyang group: the holding owns 60 % of the formula maker and 55 % of a distributor,
     # and 35 % of the distributor that is later blacklisted.
-    (SH, "P-ZHANG-WEI", "ENT-CN-HOLDING-01", 0.6), (SH, "P-LI-NA", "ENT-CN-HOLDING-01", 0.35),
-    (SH, "P-ZHOU-HUI", "ENT-CN-HOLDING-01", 0.05), (LR, "P-ZHANG-WEI", "ENT-CN-HOLDING-01", None),
-    (SH, "ENT-CN-HOLDING-01", "ENT-CN-IFM-01", 0.6), (SH, "ENT-NZ-DAIRY-01", "ENT-CN-IFM-01", 0.1),
-    (SH, "P-LI-NA", "ENT-CN-IFM-01", 0.05), (LR, "P-LI-NA", "ENT-CN-IFM-01", None),
+    (SH, "P-ZHANG-WEI", "ENT-CN-HOLDING-01", 0.6),
+    (SH, "P-LI-NA", "ENT-CN-HOLDING-01", 0.35),
+    (SH, "P-ZHOU-HUI", "ENT-CN-HOLDING-01", 0.05),
+    (LR, "P-ZHANG-WEI", "ENT-CN-HOLDING-01", None),
+    (SH, "ENT-CN-HOLDING-01", "ENT-CN-IFM-01", 0.6),
+    (SH, "ENT-NZ-DAIRY-01", "ENT-CN-IFM-01", 0.1),
+    (SH, "P-LI-NA", "ENT-CN-IFM-01", 0.05),
+    (LR, "P-LI-NA", "ENT-CN-IFM-01", None),
     (OF, "P-ZHANG-WEI", "ENT-CN-IFM-01", None),
-    (SH, "ENT-CN-HOLDING-01", "ENT-CN-DIST-03", 0.55), (SH, "P-ZHAO-LEI", "ENT-CN-DIST-03", 0.45),
-    (LR, "P-ZHAO-LEI", "ENT-CN-DIST-03", None), (OF, "P-LI-NA", "ENT-CN-DIST-03", None),
-    (SH, "ENT-CN-HOLDING-01", "ENT-CN-DIST-01", 0.35), (SH, "P-WANG-JIANGUO", "ENT-CN-DIST-01", 0.65),
+    (SH, "ENT-CN-HOLDING-01", "ENT-CN-DIST-03", 0.55),
+    (SH, "P-ZHAO-LEI", "ENT-CN-DIST-03", 0.45),
+    (LR, "P-ZHAO-LEI", "ENT-CN-DIST-03", None),
+    (OF, "P-LI-NA", "ENT-CN-DIST-03", None),
+    (SH, "ENT-CN-HOLDING-01", "ENT-CN-DIST-01", 0.35),
+    (SH, "P-WANG-JIANGUO", "ENT-CN-DIST-01", 0.65),
     (LR, "P-WANG-JIANGUO", "ENT-CN-DIST-01", None),
     # the blacklisted distributor's owner also controls a baby store
-    (SH, "P-WANG-JIANGUO", "ENT-CN-RETAIL-03", 0.6), (SH, "P-WANG-FANG", "ENT-CN-RETAIL-03", 0.4),
+    (SH, "P-WANG-JIANGUO", "ENT-CN-RETAIL-03", 0.6),
+    (SH, "P-WANG-FANG", "ENT-CN-RETAIL-03", 0.4),
     (LR, "P-WANG-FANG", "ENT-CN-RETAIL-03", None),
     # importer and cross-border trade
-    (SH, "P-CHEN-JIE", "ENT-CN-IMPORTER-01", 0.6), (SH, "P-XU-MING", "ENT-CN-IMPORTER-01", 0.4),
+    (SH, "P-CHEN-JIE", "ENT-CN-IMPORTER-01", 0.6),
+    (SH, "P-XU-MING", "ENT-CN-IMPORTER-01", 0.4),
     (LR, "P-CHEN-JIE", "ENT-CN-IMPORTER-01", None),
-    (SH, "P-HE-TAO", "ENT-CN-CBS-01", 0.65), (SH, "P-CHEN-JIE", "ENT-CN-CBS-01", 0.35),
+    (SH, "P-HE-TAO", "ENT-CN-CBS-01", 0.65),
+    (SH, "P-CHEN-JIE", "ENT-CN-CBS-01", 0.35),
     (LR, "P-HE-TAO", "ENT-CN-CBS-01", None),
-    (SH, "P-GUO-QIANG", "ENT-CN-ECOM-01", 0.4), (LR, "P-GUO-QIANG", "ENT-CN-ECOM-01", None),
+    (SH, "P-GUO-QIANG", "ENT-CN-ECOM-01", 0.4),
+    (LR, "P-GUO-QIANG", "ENT-CN-ECOM-01", None),
     (OF, "P-HE-TAO", "ENT-CN-ECOM-01", None),
     # toys: the toy maker controls its parts supplier; its legal representative is an officer of the paint supplier
-    (SH, "P-LIU-YANG", "ENT-CN-TOY-01", 0.6), (LR, "P-LIU-YANG", "ENT-CN-TOY-01", None),
-    (SH, "ENT-CN-TOY-01", "ENT-CN-TOYPARTS-01", 0.51), (SH, "P-MA-LI", "ENT-CN-TOYPARTS-01", 0.49),
+    (SH, "P-LIU-YANG", "ENT-CN-TOY-01", 0.6),
+    (LR, "P-LIU-YANG", "ENT-CN-TOY-01", None),
+    (SH, "ENT-CN-TOY-01", "ENT-CN-TOYPARTS-01", 0.51),
+    (SH, "P-MA-LI", "ENT-CN-TOYPARTS-01", 0.49),
     (LR, "P-MA-LI", "ENT-CN-TOYPARTS-01", None),
-    (SH, "P-ZHAO-MIN", "ENT-CN-PAINT-01", 1.0), (LR, "P-ZHAO-MIN", "ENT-CN-PAINT-01", None),
+    (SH, "P-ZHAO-MIN", "ENT-CN-PAINT-01", 1.0),
+    (LR, "P-ZHAO-MIN", "ENT-CN-PAINT-01", None),
     (OF, "P-LIU-YANG", "ENT-CN-PAINT-01", None),
     # auto parts
-    (SH, "P-SUN-LEI", "ENT-CN-BRAKE-01", 0.6), (LR, "P-SUN-LEI", "ENT-CN-BRAKE-01", None),
-    (OF, "P-ZHOU-HUI", "ENT-CN-BRAKE-01", None), (SH, "ENT-DE-BRAKE-01", "ENT-CN-BRAKE-01", 0.1),
-    (SH, "P-SUN-LEI", "ENT-CN-CASTING-01", 0.1), (LR, "P-TIAN-YU", "ENT-CN-CASTING-01", None),
+    (SH, "P-SUN-LEI", "ENT-CN-BRAKE-01", 0.6),
+    (LR, "P-SUN-LEI", "ENT-CN-BRAKE-01", None),
+    (OF, "P-ZHOU-HUI", "ENT-CN-BRAKE-01", None),
+    (SH, "ENT-DE-BRAKE-01", "ENT-CN-BRAKE-01", 0.1),
+    (SH, "P-SUN-LEI", "ENT-CN-CASTING-01", 0.1),
+    (LR, "P-TIAN-YU", "ENT-CN-CASTING-01", None),
     (SH, "P-TIAN-YU", "ENT-CN-CASTING-01", 0.9),
-    (LR, "P-DENG-HAO", "ENT-CN-CARMAKER-01", None), (OF, "P-DENG-HAO", "ENT-CN-CARDEALER-01", None),
+    (LR, "P-DENG-HAO", "ENT-CN-CARMAKER-01", None),
+    (OF, "P-DENG-HAO", "ENT-CN-CARDEALER-01", None),
 ]
 for kind, frm, to, share in LINKS:
     link(kind, frm, to, share)
@@ -282,8 +435,16 @@ batch("LOT-RAW-FR-2026-0108", P_RAW, FR, 150000, "KGM", "2026-01-08", "FR")
 
 # tier 1: whole milk powder (about 8 kg of milk per kg of powder); LOT-WMP-NZ-2026-0112 co-mingles two milk lots
 batch("LOT-WMP-NZ-2026-0108", P_WMP, NZ, 20000, "KGM", "2026-01-08", "NZ", {"LOT-RAW-NZ-2026-0105": 160000})
-batch("LOT-WMP-NZ-2026-0112", P_WMP, NZ, 22000, "KGM", "2026-01-12", "NZ",
-      {"LOT-RAW-NZ-2026-0105": 40000, "LOT-RAW-NZ-2026-0106": 136000})
+batch(
+    "LOT-WMP-NZ-2026-0112",
+    P_WMP,
+    NZ,
+    22000,
+    "KGM",
+    "2026-01-12",
+    "NZ",
+    {"LOT-RAW-NZ-2026-0105": 40000, "LOT-RAW-NZ-2026-0106": 136000},
+)
 batch("LOT-WMP-NZ-2026-0115", P_WMP, NZ, 5000, "KGM", "2026-01-15", "NZ", {"LOT-RAW-NZ-2026-0106": 40000})
 batch("LOT-WMP-NL-2026-0110", P_WMP, NL, 18000, "KGM", "2026-01-10", "NL", {"LOT-RAW-NL-2026-0107": 144000})
 batch("LOT-WMP-FR-2026-0111", P_WMP, FR, 16000, "KGM", "2026-01-11", "FR", {"LOT-RAW-FR-2026-0108": 128000})
@@ -305,8 +466,12 @@ IMPORTS = [  # lot, exporter, kg, declared at
 for n, (lot, exporter, kg, when) in enumerate(IMPORTS, 1):
     ship(lot, exporter, IMP, kg, when, "IMPORT", "CNTAO", declaration("4258", when, True, 310200 + n))
     # port inspection of every imported dairy lot
-    report("LAB-QD-CIQ", lot, day(when, 2), [("Melamine", 0.05, 1.0, "mg/kg"), ("Aflatoxin M1", 0.08, 0.5, "ug/kg"),
-                                             ("Lead (Pb)", 0.02, 0.5, "mg/kg")])
+    report(
+        "LAB-QD-CIQ",
+        lot,
+        day(when, 2),
+        [("Melamine", 0.05, 1.0, "mg/kg"), ("Aflatoxin M1", 0.08, 0.5, "ug/kg"), ("Lead (Pb)", 0.02, 0.5, "mg/kg")],
+    )
 
 # the importer delivers to the formula maker (and one lot partly to a biscuit maker)
 for lot, to, kg, when in [
@@ -328,42 +493,143 @@ for lot in ("LOT-PMX-2026-0115", "LOT-PMX-2026-0201"):
 
 # tier 2: formula base powder (wet mix and spray drying), kg
 BASES = {
-    "LOT-IFB-2026-0210-A": (15000, "2026-02-10", {"LOT-WMP-NZ-2026-0108": 8000, "LOT-WMP-NZ-2026-0112": 4000,
-                                                  "LOT-LAC-US-2026-0105": 2600, "LOT-PMX-2026-0115": 400}),
-    "LOT-IFB-2026-0214-B": (16000, "2026-02-14", {"LOT-WMP-NZ-2026-0112": 9000, "LOT-WMP-NL-2026-0110": 4000,
-                                                  "LOT-LAC-US-2026-0105": 2600, "LOT-PMX-2026-0115": 400}),
-    "LOT-IFB-2026-0218-C": (14000, "2026-02-18", {"LOT-WMP-NL-2026-0110": 8000, "LOT-WMP-FR-2026-0111": 3000,
-                                                  "LOT-LAC-US-2026-0105": 2600, "LOT-PMX-2026-0115": 400}),
-    "LOT-IFB-2026-0224-D": (15000, "2026-02-24", {"LOT-WMP-FR-2026-0111": 9000, "LOT-WMP-NZ-2026-0108": 3000,
-                                                  "LOT-LAC-US-2026-0120": 2600, "LOT-PMX-2026-0201": 400}),
-    "LOT-IFB-2026-0303-E": (12000, "2026-03-03", {"LOT-WMP-NZ-2026-0108": 6000, "LOT-WMP-NZ-2026-0115": 4000,
-                                                  "LOT-LAC-US-2026-0120": 1600, "LOT-PMX-2026-0201": 400}),
+    "LOT-IFB-2026-0210-A": (
+        15000,
+        "2026-02-10",
+        {
+            "LOT-WMP-NZ-2026-0108": 8000,
+            "LOT-WMP-NZ-2026-0112": 4000,
+            "LOT-LAC-US-2026-0105": 2600,
+            "LOT-PMX-2026-0115": 400,
+        },
+    ),
+    "LOT-IFB-2026-0214-B": (
+        16000,
+        "2026-02-14",
+        {
+            "LOT-WMP-NZ-2026-0112": 9000,
+            "LOT-WMP-NL-2026-0110": 4000,
+            "LOT-LAC-US-2026-0105": 2600,
+            "LOT-PMX-2026-0115": 400,
+        },
+    ),
+    "LOT-IFB-2026-0218-C": (
+        14000,
+        "2026-02-18",
+        {
+            "LOT-WMP-NL-2026-0110": 8000,
+            "LOT-WMP-FR-2026-0111": 3000,
+            "LOT-LAC-US-2026-0105": 2600,
+            "LOT-PMX-2026-0115": 400,
+        },
+    ),
+    "LOT-IFB-2026-0224-D": (
+        15000,
+        "2026-02-24",
+        {
+            "LOT-WMP-FR-2026-0111": 9000,
+            "LOT-WMP-NZ-2026-0108": 3000,
+            "LOT-LAC-US-2026-0120": 2600,
+            "LOT-PMX-2026-0201": 400,
+        },
+    ),
+    "LOT-IFB-2026-0303-E": (
+        12000,
+        "2026-03-03",
+        {
+            "LOT-WMP-NZ-2026-0108": 6000,
+            "LOT-WMP-NZ-2026-0115": 4000,
+            "LOT-LAC-US-2026-0120": 1600,
+            "LOT-PMX-2026-0201": 400,
+        },
+    ),
 }
 for lot, (kg, when, inputs) in BASES.items():
     batch(lot, P_IFB, IFM, kg, "KGM", when, "CN", inputs)
-    report("LAB-MY-QC", lot, day(when, 1), [("Cronobacter spp.", 0, 0, "MPN/100g"), ("Nitrite (as NaNO2)", 0.4, 2.0, "mg/kg")])
+    report(
+        "LAB-MY-QC",
+        lot,
+        day(when, 1),
+        [("Cronobacter spp.", 0, 0, "MPN/100g"), ("Nitrite (as NaNO2)", 0.4, 2.0, "mg/kg")],
+    )
 
 # tier 3: canned formula (900 g cans): base powder dry-blended with lactose and premix. The lactose and premix
 # lots also reach the cans through the base (diamonds); LOT-IF2-2026-0308 also takes whole milk powder directly.
 CANS = {
-    "LOT-IF1-2026-0301": (P_IF1, 12000, "2026-03-01", {"LOT-IFB-2026-0210-A": 9000, "LOT-LAC-US-2026-0105": 1500,
-                                                       "LOT-PMX-2026-0115": 300}),
-    "LOT-IF1-2026-0305": (P_IF1, 10000, "2026-03-05", {"LOT-IFB-2026-0210-A": 6000, "LOT-IFB-2026-0214-B": 2000,
-                                                       "LOT-LAC-US-2026-0105": 900, "LOT-PMX-2026-0115": 100}),
-    "LOT-IF2-2026-0308": (P_IF2, 14000, "2026-03-08", {"LOT-IFB-2026-0214-B": 10000, "LOT-WMP-NL-2026-0110": 1500,
-                                                       "LOT-LAC-US-2026-0105": 1000, "LOT-PMX-2026-0115": 100}),
-    "LOT-IF1-2026-0312": (P_IF1, 11000, "2026-03-12", {"LOT-IFB-2026-0218-C": 8500, "LOT-LAC-US-2026-0105": 1200,
-                                                       "LOT-PMX-2026-0115": 200}),
-    "LOT-IF2-2026-0316": (P_IF2, 12000, "2026-03-16", {"LOT-IFB-2026-0218-C": 5500, "LOT-IFB-2026-0214-B": 4000,
-                                                       "LOT-LAC-US-2026-0120": 1100, "LOT-PMX-2026-0201": 200}),
-    "LOT-IF1-2026-0320": (P_IF1, 13000, "2026-03-20", {"LOT-IFB-2026-0224-D": 10000, "LOT-LAC-US-2026-0120": 1500,
-                                                       "LOT-PMX-2026-0201": 200}),
-    "LOT-IF2-2026-0325": (P_IF2, 10000, "2026-03-25", {"LOT-IFB-2026-0224-D": 5000, "LOT-IFB-2026-0303-E": 3500,
-                                                       "LOT-LAC-US-2026-0120": 400, "LOT-PMX-2026-0201": 100}),
-    "LOT-IF1-2026-0402": (P_IF1, 9000, "2026-04-02", {"LOT-IFB-2026-0303-E": 7800, "LOT-LAC-US-2026-0120": 200,
-                                                      "LOT-PMX-2026-0201": 100}),
+    "LOT-IF1-2026-0301": (
+        P_IF1,
+        12000,
+        "2026-03-01",
+        {"LOT-IFB-2026-0210-A": 9000, "LOT-LAC-US-2026-0105": 1500, "LOT-PMX-2026-0115": 300},
+    ),
+    "LOT-IF1-2026-0305": (
+        P_IF1,
+        10000,
+        "2026-03-05",
+        {
+            "LOT-IFB-2026-0210-A": 6000,
+            "LOT-IFB-2026-0214-B": 2000,
+            "LOT-LAC-US-2026-0105": 900,
+            "LOT-PMX-2026-0115": 100,
+        },
+    ),
+    "LOT-IF2-2026-0308": (
+        P_IF2,
+        14000,
+        "2026-03-08",
+        {
+            "LOT-IFB-2026-0214-B": 10000,
+            "LOT-WMP-NL-2026-0110": 1500,
+            "LOT-LAC-US-2026-0105": 1000,
+            "LOT-PMX-2026-0115": 100,
+        },
+    ),
+    "LOT-IF1-2026-0312": (
+        P_IF1,
+        11000,
+        "2026-03-12",
+        {"LOT-IFB-2026-0218-C": 8500, "LOT-LAC-US-2026-0105": 1200, "LOT-PMX-2026-0115": 200},
+    ),
+    "LOT-IF2-2026-0316": (
+        P_IF2,
+        12000,
+        "2026-03-16",
+        {
+            "LOT-IFB-2026-0218-C": 5500,
+            "LOT-IFB-2026-0214-B": 4000,
+            "LOT-LAC-US-2026-0120": 1100,
+            "LOT-PMX-2026-0201": 200,
+        },
+    ),
+    "LOT-IF1-2026-0320": (
+        P_IF1,
+        13000,
+        "2026-03-20",
+        {"LOT-IFB-2026-0224-D": 10000, "LOT-LAC-US-2026-0120": 1500, "LOT-PMX-2026-0201": 200},
+    ),
+    "LOT-IF2-2026-0325": (
+        P_IF2,
+        10000,
+        "2026-03-25",
+        {
+            "LOT-IFB-2026-0224-D": 5000,
+            "LOT-IFB-2026-0303-E": 3500,
+            "LOT-LAC-US-2026-0120": 400,
+            "LOT-PMX-2026-0201": 100,
+        },
+    ),
+    "LOT-IF1-2026-0402": (
+        P_IF1,
+        9000,
+        "2026-04-02",
+        {"LOT-IFB-2026-0303-E": 7800, "LOT-LAC-US-2026-0120": 200, "LOT-PMX-2026-0201": 100},
+    ),
 }
-FORMULA_OK = [("Cronobacter spp.", 0, 0, "MPN/100g"), ("Melamine", 0.03, 1.0, "mg/kg"), ("Lead (Pb)", 0.01, 0.15, "mg/kg")]
+FORMULA_OK = [
+    ("Cronobacter spp.", 0, 0, "MPN/100g"),
+    ("Melamine", 0.03, 1.0, "mg/kg"),
+    ("Lead (Pb)", 0.01, 0.15, "mg/kg"),
+]
 for lot, (prod, cans, when, inputs) in CANS.items():
     batch(lot, prod, IFM, cans, "EA", when, "CN", inputs)
     # release test; the lot that later fails was released on a report of a lab that is now suspended
@@ -395,10 +661,10 @@ for i, (lot, allocations) in enumerate(ALLOCATIONS.items()):
         ship(lot, IFM, dist, cans, received)
         # the distributor sells on 75-90 % of what it got, in 12-can cartons; the first customer (rotating)
         # re-orders two weeks later, so it holds the lot from two shipments
-        customers = CUSTOMERS[dist][i % len(CUSTOMERS[dist]):] + CUSTOMERS[dist][:i % len(CUSTOMERS[dist])]
+        customers = CUSTOMERS[dist][i % len(CUSTOMERS[dist]) :] + CUSTOMERS[dist][: i % len(CUSTOMERS[dist])]
         weights = [RNG.uniform(1, 3) for _ in customers]
         to_sell = cans * RNG.uniform(0.75, 0.9)
-        for k, (cust, w) in enumerate(zip(customers, weights)):
+        for k, (cust, w) in enumerate(zip(customers, weights, strict=True)):
             qty = int(to_sell * w / sum(weights)) // 12 * 12
             first = day(received, RNG.randint(2, 8))
             if k == 0:
@@ -433,11 +699,27 @@ ship("LOT-PAINT-2026-0120", PAINT, PARTS, 800, "2026-01-24")
 ship("LOT-PAINT-2026-0215", PAINT, PARTS, 800, "2026-02-18")
 ship("LOT-PAINT-2026-0215", PAINT, TOY, 200, "2026-02-20")  # touch-up paint for the final assembly
 
-batch("LOT-SHELL-2026-0201", P_SHL, PARTS, 10000, "EA", "2026-02-01", "CN",
-      {"LOT-ABS-2026-0110": 8000, "LOT-PAINT-2026-0120": 600})
+batch(
+    "LOT-SHELL-2026-0201",
+    P_SHL,
+    PARTS,
+    10000,
+    "EA",
+    "2026-02-01",
+    "CN",
+    {"LOT-ABS-2026-0110": 8000, "LOT-PAINT-2026-0120": 600},
+)
 batch("LOT-BRICK-2026-0203", P_BRK, PARTS, 1000000, "EA", "2026-02-03", "CN", {"LOT-ABS-2026-0110": 2200})
-batch("LOT-SHELL-2026-0225", P_SHL, PARTS, 10000, "EA", "2026-02-25", "CN",
-      {"LOT-ABS-2026-0205": 8000, "LOT-PAINT-2026-0215": 600})
+batch(
+    "LOT-SHELL-2026-0225",
+    P_SHL,
+    PARTS,
+    10000,
+    "EA",
+    "2026-02-25",
+    "CN",
+    {"LOT-ABS-2026-0205": 8000, "LOT-PAINT-2026-0215": 600},
+)
 batch("LOT-BRICK-2026-0228", P_BRK, PARTS, 1200000, "EA", "2026-02-28", "CN", {"LOT-ABS-2026-0205": 2600})
 ship("LOT-SHELL-2026-0201", PARTS, TOY, 10000, "2026-02-05")
 ship("LOT-BRICK-2026-0203", PARTS, TOY, 1000000, "2026-02-07")
@@ -446,20 +728,33 @@ ship("LOT-BRICK-2026-0228", PARTS, TOY, 1200000, "2026-03-03")
 
 batch("LOT-RIDEON-2026-0210", P_RID, TOY, 9500, "EA", "2026-02-10", "CN", {"LOT-SHELL-2026-0201": 9500})
 batch("LOT-BLOCKS-2026-0212", P_BLK, TOY, 8000, "EA", "2026-02-12", "CN", {"LOT-BRICK-2026-0203": 960000})
-batch("LOT-RIDEON-2026-0305", P_RID, TOY, 9800, "EA", "2026-03-05", "CN",
-      {"LOT-SHELL-2026-0225": 9800, "LOT-PAINT-2026-0215": 30})
+batch(
+    "LOT-RIDEON-2026-0305",
+    P_RID,
+    TOY,
+    9800,
+    "EA",
+    "2026-03-05",
+    "CN",
+    {"LOT-SHELL-2026-0225": 9800, "LOT-PAINT-2026-0215": 30},
+)
 batch("LOT-BLOCKS-2026-0306", P_BLK, TOY, 9000, "EA", "2026-03-06", "CN", {"LOT-BRICK-2026-0228": 1080000})
 
 DE_BUY, GB_BUY = "ENT-DE-TOYBUY-01", "ENT-GB-TOYBUY-01"
 RETAIL2, RETAIL5, ECOM = "ENT-CN-RETAIL-02", "ENT-CN-RETAIL-05", "ENT-CN-ECOM-01"
 TOY_SALES = [  # lot, consignee, pieces, date (exports through Ningbo, CNNGB)
-    ("LOT-RIDEON-2026-0210", RETAIL2, 1500, "2026-02-18"), ("LOT-RIDEON-2026-0210", ECOM, 1200, "2026-02-19"),
-    ("LOT-RIDEON-2026-0210", DE_BUY, 3000, "2026-02-20"), ("LOT-RIDEON-2026-0210", DE_BUY, 3000, "2026-03-05"),
-    ("LOT-BLOCKS-2026-0212", RETAIL2, 1200, "2026-02-18"), ("LOT-BLOCKS-2026-0212", ECOM, 1000, "2026-02-20"),
+    ("LOT-RIDEON-2026-0210", RETAIL2, 1500, "2026-02-18"),
+    ("LOT-RIDEON-2026-0210", ECOM, 1200, "2026-02-19"),
+    ("LOT-RIDEON-2026-0210", DE_BUY, 3000, "2026-02-20"),
+    ("LOT-RIDEON-2026-0210", DE_BUY, 3000, "2026-03-05"),
+    ("LOT-BLOCKS-2026-0212", RETAIL2, 1200, "2026-02-18"),
+    ("LOT-BLOCKS-2026-0212", ECOM, 1000, "2026-02-20"),
     ("LOT-BLOCKS-2026-0212", GB_BUY, 5000, "2026-02-24"),
-    ("LOT-RIDEON-2026-0305", RETAIL2, 1200, "2026-03-10"), ("LOT-RIDEON-2026-0305", ECOM, 800, "2026-03-12"),
+    ("LOT-RIDEON-2026-0305", RETAIL2, 1200, "2026-03-10"),
+    ("LOT-RIDEON-2026-0305", ECOM, 800, "2026-03-12"),
     ("LOT-RIDEON-2026-0305", RETAIL5, 400, "2026-03-14"),
-    ("LOT-BLOCKS-2026-0306", ECOM, 1500, "2026-03-11"), ("LOT-BLOCKS-2026-0306", DE_BUY, 4000, "2026-03-12"),
+    ("LOT-BLOCKS-2026-0306", ECOM, 1500, "2026-03-11"),
+    ("LOT-BLOCKS-2026-0306", DE_BUY, 4000, "2026-03-12"),
     ("LOT-BLOCKS-2026-0306", GB_BUY, 3000, "2026-03-16"),
 ]
 for n, (lot, to, pcs, when) in enumerate(TOY_SALES, 1):
@@ -473,8 +768,12 @@ report("LAB-NB-TOY", "LOT-RIDEON-2026-0210", "2026-02-16", TOY_OK)
 report("LAB-NB-TOY", "LOT-BLOCKS-2026-0212", "2026-02-16", TOY_OK)
 report("LAB-ZZ-HUACE", "LOT-RIDEON-2026-0305", "2026-03-08", TOY_OK)  # lab later revoked
 report("LAB-NB-TOY", "LOT-BLOCKS-2026-0306", "2026-03-09", TOY_OK)
-report("LAB-NB-TOY", "LOT-RIDEON-2026-0305", "2026-03-20",  # pre-export inspection: the export is stopped
-       [("DEHP", 0.86, 0.1, "% (w/w)"), ("DBP", 0.02, 0.1, "% (w/w)"), ("Soluble lead (Pb)", 6.0, 90.0, "mg/kg")])
+report(
+    "LAB-NB-TOY",
+    "LOT-RIDEON-2026-0305",
+    "2026-03-20",  # pre-export inspection: the export is stopped
+    [("DEHP", 0.86, 0.1, "% (w/w)"), ("DBP", 0.02, 0.1, "% (w/w)"), ("Soluble lead (Pb)", 6.0, 90.0, "mg/kg")],
+)
 report("LAB-NB-TOY", "LOT-PAINT-2026-0215", "2026-03-24", [("DEHP", 2.4, 0.1, "% (w/w)")])
 report("LAB-NB-TOY", "LOT-PAINT-2026-0120", "2026-03-25", [("DEHP", 0.02, 0.1, "% (w/w)")])
 
@@ -485,13 +784,30 @@ CAR1, CAR2 = "ENT-CN-CARMAKER-01", "ENT-CN-CARMAKER-02"
 batch("LOT-PAD-DE-2026-0115", P_PAD, DE_PAD, 40000, "EA", "2026-01-15", "DE")
 batch("LOT-PAD-JP-2026-0120", P_PAD, JP_PAD, 30000, "EA", "2026-01-20", "JP")
 batch("LOT-PAD-DE-2026-0205", P_PAD, DE_PAD, 40000, "EA", "2026-02-05", "DE")
-for n, (lot, exporter, when) in enumerate([("LOT-PAD-DE-2026-0115", DE_PAD, "2026-02-10"),
-                                           ("LOT-PAD-JP-2026-0120", JP_PAD, "2026-02-14"),
-                                           ("LOT-PAD-DE-2026-0205", DE_PAD, "2026-03-02")], 1):
-    ship(lot, exporter, BRAKE, batches[lot]["quantity"], when, "IMPORT", "CNSHA",
-         declaration("2248", when, True, 770100 + n))
-    report("LAB-SH-AUTO", lot, day(when, 1), [("Asbestos content", 0, 0, "% (w/w)"),
-                                              ("Copper content", 2.1, 5.0, "% (w/w)")])
+for n, (lot, exporter, when) in enumerate(
+    [
+        ("LOT-PAD-DE-2026-0115", DE_PAD, "2026-02-10"),
+        ("LOT-PAD-JP-2026-0120", JP_PAD, "2026-02-14"),
+        ("LOT-PAD-DE-2026-0205", DE_PAD, "2026-03-02"),
+    ],
+    1,
+):
+    ship(
+        lot,
+        exporter,
+        BRAKE,
+        batches[lot]["quantity"],
+        when,
+        "IMPORT",
+        "CNSHA",
+        declaration("2248", when, True, 770100 + n),
+    )
+    report(
+        "LAB-SH-AUTO",
+        lot,
+        day(when, 1),
+        [("Asbestos content", 0, 0, "% (w/w)"), ("Copper content", 2.1, 5.0, "% (w/w)")],
+    )
 batch("LOT-CALIPER-2026-0201", P_CAL, CAST, 30000, "EA", "2026-02-01", "CN")
 batch("LOT-CALIPER-2026-0301", P_CAL, CAST, 30000, "EA", "2026-03-01", "CN")
 ship("LOT-CALIPER-2026-0201", CAST, BRAKE, 30000, "2026-02-06")
@@ -500,38 +816,67 @@ ship("LOT-CALIPER-2026-0301", CAST, BRAKE, 30000, "2026-03-04")
 ASSEMBLIES = {
     "LOT-BRKASSY-2026-0220": (20000, "2026-02-20", {"LOT-PAD-DE-2026-0115": 20000, "LOT-CALIPER-2026-0201": 20000}),
     "LOT-BRKASSY-2026-0225": (10000, "2026-02-25", {"LOT-PAD-JP-2026-0120": 10000, "LOT-CALIPER-2026-0201": 10000}),
-    "LOT-BRKASSY-2026-0310": (20000, "2026-03-10", {"LOT-PAD-DE-2026-0115": 10000, "LOT-PAD-DE-2026-0205": 10000,
-                                                    "LOT-CALIPER-2026-0301": 20000}),
+    "LOT-BRKASSY-2026-0310": (
+        20000,
+        "2026-03-10",
+        {"LOT-PAD-DE-2026-0115": 10000, "LOT-PAD-DE-2026-0205": 10000, "LOT-CALIPER-2026-0301": 20000},
+    ),
     "LOT-BRKASSY-2026-0318": (10000, "2026-03-18", {"LOT-PAD-JP-2026-0120": 10000, "LOT-CALIPER-2026-0301": 10000}),
 }
 for lot, (qty, when, inputs) in ASSEMBLIES.items():
     batch(lot, P_ASM, BRAKE, qty, "EA", when, "CN", inputs)
-    report("LAB-SH-AUTO", lot, day(when, 2), [("Asbestos content", 0, 0, "% (w/w)"),
-                                              ("Cadmium content", 0.0005, 0.01, "% (w/w)")])
+    report(
+        "LAB-SH-AUTO",
+        lot,
+        day(when, 2),
+        [("Asbestos content", 0, 0, "% (w/w)"), ("Cadmium content", 0.0005, 0.01, "% (w/w)")],
+    )
 for lot, to, qty, when in [
-    ("LOT-BRKASSY-2026-0220", CAR1, 8000, "2026-02-24"), ("LOT-BRKASSY-2026-0220", CAR2, 4000, "2026-02-26"),
-    ("LOT-BRKASSY-2026-0220", CAR1, 6000, "2026-03-10"), ("LOT-BRKASSY-2026-0225", CAR2, 9000, "2026-03-01"),
-    ("LOT-BRKASSY-2026-0310", CAR1, 10000, "2026-03-14"), ("LOT-BRKASSY-2026-0310", CAR2, 8000, "2026-03-16"),
-    ("LOT-BRKASSY-2026-0318", CAR2, 6000, "2026-03-22"), ("LOT-BRKASSY-2026-0318", CAR1, 3000, "2026-03-24"),
+    ("LOT-BRKASSY-2026-0220", CAR1, 8000, "2026-02-24"),
+    ("LOT-BRKASSY-2026-0220", CAR2, 4000, "2026-02-26"),
+    ("LOT-BRKASSY-2026-0220", CAR1, 6000, "2026-03-10"),
+    ("LOT-BRKASSY-2026-0225", CAR2, 9000, "2026-03-01"),
+    ("LOT-BRKASSY-2026-0310", CAR1, 10000, "2026-03-14"),
+    ("LOT-BRKASSY-2026-0310", CAR2, 8000, "2026-03-16"),
+    ("LOT-BRKASSY-2026-0318", CAR2, 6000, "2026-03-22"),
+    ("LOT-BRKASSY-2026-0318", CAR1, 3000, "2026-03-24"),
 ]:
     ship(lot, BRAKE, to, qty, when)
 
 # four brake assemblies per car
 batch("LOT-CAR-ZZ5-2026-0305", P_CAR, CAR1, 2000, "EA", "2026-03-05", "CN", {"LOT-BRKASSY-2026-0220": 8000})
-batch("LOT-CAR-ZZ5-2026-0325", P_CAR, CAR1, 2500, "EA", "2026-03-25", "CN",
-      {"LOT-BRKASSY-2026-0220": 4000, "LOT-BRKASSY-2026-0310": 6000})
+batch(
+    "LOT-CAR-ZZ5-2026-0325",
+    P_CAR,
+    CAR1,
+    2500,
+    "EA",
+    "2026-03-25",
+    "CN",
+    {"LOT-BRKASSY-2026-0220": 4000, "LOT-BRKASSY-2026-0310": 6000},
+)
 ship("LOT-CAR-ZZ5-2026-0305", CAR1, "ENT-CN-CARDEALER-01", 300, "2026-03-12")
 ship("LOT-CAR-ZZ5-2026-0305", CAR1, "ENT-CN-CARDEALER-01", 200, "2026-03-28")
 ship("LOT-CAR-ZZ5-2026-0325", CAR1, "ENT-CN-CARDEALER-01", 400, "2026-04-02")
 
 # ================================================================= blacklist
 
-blacklist("BL-XX-2026-0001", DIST1,
-          "Relabelled expired infant formula with new production dates and sold it to retailers", "2026-04-15",
-          agency_id="AG-XX-SAMR", serious=True)
-blacklist("BL-XX-2026-0002", PAINT,
-          "Supplied toy paint containing DEHP far above the limit under a false declaration of conformity",
-          "2026-04-02", agency_id="AG-XX-CUSTOMS", expires="2029-04-01")
+blacklist(
+    "BL-XX-2026-0001",
+    DIST1,
+    "Relabelled expired infant formula with new production dates and sold it to retailers",
+    "2026-04-15",
+    agency_id="AG-XX-SAMR",
+    serious=True,
+)
+blacklist(
+    "BL-XX-2026-0002",
+    PAINT,
+    "Supplied toy paint containing DEHP far above the limit under a false declaration of conformity",
+    "2026-04-02",
+    agency_id="AG-XX-CUSTOMS",
+    expires="2029-04-01",
+)
 
 
 # ================================================================= check
@@ -548,11 +893,31 @@ FIELDS = {  # type -> (required, optional)
     "test_report": ({"id", "lab", "batch", "result", "testedAt"}, {"items"}),
     "blacklist": ({"id", "enterprise", "reason", "listedAt"}, {"agency", "expiresAt", "serious"}),
 }
-ROLES = {"MANUFACTURER", "IMPORTER", "EXPORTER", "DISTRIBUTOR", "RETAILER", "ECOMMERCE_PLATFORM",
-         "CROSS_BORDER_SELLER", "LOGISTICS"}
+ROLES = {
+    "MANUFACTURER",
+    "IMPORTER",
+    "EXPORTER",
+    "DISTRIBUTOR",
+    "RETAILER",
+    "ECOMMERCE_PLATFORM",
+    "CROSS_BORDER_SELLER",
+    "LOGISTICS",
+}
 GRADES = {"ADVANCED_CERTIFIED", "CERTIFIED", "REGULAR", "DISHONEST", "SERIOUSLY_DISHONEST"}
-CATEGORIES = {"FOOD", "FOOD_CONTACT", "COSMETICS", "TOY", "CHILDREN_PRODUCT", "INFANT_CLOTHING",
-              "FUNCTIONAL_CLOTHING", "ELECTRICAL", "AUTO", "AUTO_PART", "NON_ROAD_MACHINERY", "OTHER"}
+CATEGORIES = {
+    "FOOD",
+    "FOOD_CONTACT",
+    "COSMETICS",
+    "TOY",
+    "CHILDREN_PRODUCT",
+    "INFANT_CLOTHING",
+    "FUNCTIONAL_CLOTHING",
+    "ELECTRICAL",
+    "AUTO",
+    "AUTO_PART",
+    "NON_ROAD_MACHINERY",
+    "OTHER",
+}
 COUNTRIES = {"CN", "NZ", "NL", "FR", "US", "DE", "JP", "GB"}  # ISO 3166-1 alpha-2 codes used here
 ID_RE = re.compile(r"^[A-Za-z0-9._:/#-]{1,128}$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}([+-]\d{2}:\d{2}|Z))?$")
@@ -630,6 +995,7 @@ def check(records: list[dict]) -> None:
             if i["batch"] not in colour:
                 visit(i["batch"])
         colour[bid] = 2
+
     for bid in bat:
         if bid not in colour:
             visit(bid)
@@ -647,8 +1013,15 @@ def check(records: list[dict]) -> None:
         assert lb.get("status", "ACTIVE") in ("ACTIVE", "SUSPENDED", "REVOKED"), lb
         assert isinstance(lb.get("recognized", False), bool), lb
     for a in by_type["agency"].values():
-        assert a["kind"] in {"CUSTOMS", "MARKET_REGULATION", "HEALTH", "AGRICULTURE", "COMMERCE",
-                             "PORT_OFFICE", "OTHER"}, a
+        assert a["kind"] in {
+            "CUSTOMS",
+            "MARKET_REGULATION",
+            "HEALTH",
+            "AGRICULTURE",
+            "COMMERCE",
+            "PORT_OFFICE",
+            "OTHER",
+        }, a
     for tr in by_type["test_report"].values():
         ref(by_type["lab"], tr["lab"], tr["id"])
         ref(bat, tr["batch"], tr["id"])
@@ -686,8 +1059,9 @@ def check(records: list[dict]) -> None:
 
 def main() -> None:
     check(records)
-    OUT.write_text("".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in records),
-                   encoding="utf-8")
+    OUT.write_text(
+        "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in records), encoding="utf-8"
+    )
     counts = Counter(r["type"] for r in records)
     print(f"wrote {len(records)} records to {OUT}")
     for t in FIELDS:
