@@ -295,7 +295,9 @@ async def _check_cycles(graph: Graph, batches: dict[Any, Parsed], existing: set[
             endpoints |= {p.record.id, item.batch}
     touching_graph = sorted(endpoints & existing)
     if len(touching_graph) > 1:
-        for row in await graph.read("ingest/reachable_batches", ids=touching_graph):
+        # The graph's edges into a batch of this import are replaced by its inputs above: leave them out.
+        restated = sorted(p.record.id for p in batches.values())
+        for row in await graph.read("ingest/reachable_batches", ids=touching_graph, restated=restated):
             sorter.add(row["to"], row["from"])
     try:
         sorter.prepare()

@@ -13,7 +13,9 @@ CALL (entry, row) {
   MATCH (a:Agency {id: row.agency})
   MERGE (entry)-[:BY]->(a)
 }
-WITH e, CASE WHEN row.serious THEN 4 ELSE 3 END AS listed,
-     [i IN range(0, size($grades) - 1) WHERE $grades[i] = e.creditGrade][0] AS current
+// One grade change per enterprise: rows listing the same enterprise would otherwise each read the grade
+// before any of them set it, and the last row (not the worst listing) would win.
+WITH e, max(CASE WHEN row.serious THEN 4 ELSE 3 END) AS listed
+WITH e, listed, [i IN range(0, size($grades) - 1) WHERE $grades[i] = e.creditGrade][0] AS current
 SET e.creditGrade = $grades[CASE WHEN coalesce(current, 2) > listed THEN current ELSE listed END]
 RETURN count(e) AS related

@@ -1,0 +1,501 @@
+"""Import semantics of contract/RECORDS.md: counts per type, idempotence, last write wins, re-running after a
+fault, blacklists lowering credit grades, test report items, progress."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from graph.db import Graph
+from graph.ingest import Counts, import_lines
+from graph.lookup import NAV_MAKERS, related
+from graph.nodes import TestItemValue as Item  # aliased: pytest would try to collect a Test* name
+from tests.conftest import batch, enterprise, load, ndjson, product, shipment
+
+
+def person(id: str) -> dict[str, Any]:
+    return {"type": "person", "id": id, "name": f"Person {id}"}
+
+
+def link(kind: str, from_: str, to: str, share: float | None = None) -> dict[str, Any]:
+    record = {"type": "link", "kind": kind, "from": from_, "to": to}
+    return record if share is None else {**record, "share": share}
+
+
+def lab(id: str = "L1") -> dict[str, Any]:
+    return {"type": "lab", "id": id, "name": f"Lab {id}", "recognized": True}
+
+
+def agency(id: str = "A1") -> dict[str, Any]:
+    return {"type": "agency", "id": id, "name": f"Agency {id}", "kind": "CUSTOMS"}
+
+
+def lab_report(id: str, batch_id: str, result: str = "PASS", **extra: Any) -> dict[str, Any]:
+    record = {"type": "test_report", "id": id, "lab": "L1", "batch": batch_id, "result": result}
+    return record | {"testedAt": "2026-03-04"} | extra
+
+
+def blacklist(id: str, enterprise_id: str, serious: bool | None = None, **extra: Any) -> dict[str, Any]:
+    record = {"type": "blacklist", "id": id, "enterprise": enterprise_id, "reason": "fraud", "listedAt": "2026-03-01"}
+    if serious is not None:
+        record["serious"] = serious
+    return record | extra
+
+
+def risk_signal(id: str, subject: dict[str, str]) -> dict[str, Any]:
+    return {
+        "type": "risk_signal",
+        "id": id,
+        "source": "CONSUMER_COMPLAINT",
+        "hazard": "BIOLOGICAL",
+        "severity": 3,
+        "probability": 0.2,
+        "receivedAt": "2026-03-09",
+        "subject": subject,
+    }
+
+
+# One or more records of every type.
+ALL_TYPES = (
+    enterprise("M", roles=["MANUFACTURER"], country="CN"),
+    enterprise("E2", roles=["RETAILER"]),
+    enterprise("E3", roles=["DISTRIBUTOR"]),
+    person("PER1"),
+    link("SHAREHOLDER", "PER1", "M", 0.6),
+    link("LEGAL_REPRESENTATIVE", "PER1", "M"),
+    link("SHAREHOLDER", "M", "E2", 1),
+    product("P1"),
+    batch("B1"),
+    batch("B2", [("B1", 300)]),
+    shipment("S1", "B2", "E2"),
+    lab(),
+    agency(),
+    lab_report("T1", "B2"),
+    blacklist("K1", "E3", agency="A1"),
+    risk_signal("R1", {"batch": "B2"}),
+)
+ALL_TYPES_COUNTS = {
+    "enterprise": 3,
+    "person": 1,
+    "link": 3,
+    "product": 1,
+    "batch": 2,
+    "shipment": 1,
+    "lab": 1,
+    "agency": 1,
+    "test_report": 1,
+    "blacklist": 1,
+    "risk_signal": 1,
+}
+ALL_TYPES_RELATIONSHIPS = {
+    "SHAREHOLDER_OF": 2,
+    "LEGAL_REPRESENTATIVE_OF": 1,
+    "OF_PRODUCT": 2,
+    "PRODUCED": 2,
+    "INPUT_TO": 1,
+    "CARRIES": 1,
+    "FROM": 1,
+    "TO": 1,
+    "ISSUED": 1,
+    "TESTED": 1,
+    "AGAINST": 1,
+    "BY": 1,
+    "ABOUT": 1,
+}
+
+
+async def nodes(db: Graph) -> list[tuple[str, str, str]]:
+    """Every node as (label, id, json of its properties), sorted."""
+    rows = await db.read("testing/all_nodes")
+    return sorted((r["labels"][0], r["props"]["id"], json.dumps(r["props"], sort_keys=True)) for r in rows)
+
+
+async def relationships(db: Graph) -> list[tuple[str, str, str, str]]:
+    """Every relationship as (type, from id, to id, json of its properties), sorted."""
+    rows = await db.read("testing/all_relationships")
+    return sorted((r["type"], r["from"], r["to"], json.dumps(r["props"], sort_keys=True)) for r in rows)
+
+
+async def props(db: Graph, id: str) -> dict[str, Any]:
+    rows = await db.read("testing/node", id=id)
+    assert len(rows) == 1, f"expected one node with id {id!r}, found {len(rows)}"
+    return rows[0]["props"]
+
+
+async def rels_of(db: Graph, id: str, rel_type: str) -> list[tuple[bool, str, dict[str, Any]]]:
+    """(outgoing?, id at the other end, properties) of each `rel_type` relationship touching node `id`."""
+    return [
+        (r["outgoing"], r["other"], r["props"])
+        for r in await db.read("testing/relationships_of", id=id)
+        if r["type"] == rel_type
+    ]
+
+
+def only(rtype: str, **counts: int) -> dict[str, Counts]:
+    return {rtype: Counts(**counts)}
+
+
+# --- counts, idempotence -------------------------------------------------------------------------------------------
+
+
+async def test_first_import_counts_every_record_as_created_per_type(db):
+    report = await load(db, *ALL_TYPES)
+    assert report.by_type == {t: Counts(created=n) for t, n in ALL_TYPES_COUNTS.items()}
+    assert (report.created, report.updated, report.unchanged) == (len(ALL_TYPES), 0, 0)
+    assert Counter(label for label, _, _ in await nodes(db)) == {
+        "Enterprise": 3,
+        "Person": 1,
+        "Product": 1,
+        "Batch": 2,
+        "Shipment": 1,
+        "Lab": 1,
+        "Agency": 1,
+        "TestReport": 1,
+        "BlacklistEntry": 1,
+        "RiskSignal": 1,
+    }
+    assert Counter(t for t, *_ in await relationships(db)) == ALL_TYPES_RELATIONSHIPS
+
+
+async def test_an_identical_reimport_changes_nothing_and_duplicates_nothing(db):
+    await load(db, *ALL_TYPES)
+    nodes_before, rels_before = await nodes(db), await relationships(db)
+    report = await load(db, *ALL_TYPES)
+    assert report.by_type == {t: Counts(unchanged=n) for t, n in ALL_TYPES_COUNTS.items()}
+    assert (report.created, report.updated, report.unchanged) == (0, 0, len(ALL_TYPES))
+    assert await nodes(db) == nodes_before
+    assert await relationships(db) == rels_before
+    assert len(rels_before) == sum(ALL_TYPES_RELATIONSHIPS.values())
+
+
+async def test_a_reimport_in_another_line_order_is_unchanged_too(db):
+    await load(db, *ALL_TYPES)
+    rels_before = await relationships(db)
+    report = await load(db, *reversed(ALL_TYPES))
+    assert report.unchanged == len(ALL_TYPES)
+    assert await relationships(db) == rels_before
+
+
+# --- last write wins -----------------------------------------------------------------------------------------------
+
+
+async def test_a_changed_batch_is_an_update_and_its_new_content_wins(db):
+    await load(db, *ALL_TYPES)
+    report = await load(db, batch("B1", quantity=1234.5, originCountry="NZ"))
+    assert report.by_type == only("batch", updated=1)
+    assert (await props(db, "B1"))["quantity"] == 1234.5
+    assert (await props(db, "B1"))["originCountry"] == "NZ"
+    # the record replaces the node's properties: a field left out is gone
+    report = await load(db, batch("B1", quantity=1234.5))
+    assert report.by_type == only("batch", updated=1)
+    assert "originCountry" not in await props(db, "B1")
+
+
+async def test_a_shipment_moved_to_another_consignee_keeps_exactly_one_to(db):
+    await load(db, *ALL_TYPES)
+    report = await load(db, shipment("S1", "B2", "E3"))
+    assert report.by_type == only("shipment", updated=1)
+    assert await rels_of(db, "S1", "TO") == [(True, "E3", {})]
+    assert await rels_of(db, "E2", "TO") == []
+    assert await rels_of(db, "S1", "FROM") == [(True, "M", {})]
+    assert await rels_of(db, "S1", "CARRIES") == [(True, "B2", {})]
+
+
+async def test_a_shipment_sender_and_batch_are_replaced_too(db):
+    await load(db, *ALL_TYPES)
+    await load(db, shipment("S1", "B1", "E2", from_="E3"))
+    assert await rels_of(db, "S1", "FROM") == [(True, "E3", {})]
+    assert await rels_of(db, "S1", "CARRIES") == [(True, "B1", {})]
+
+
+async def test_replaced_batch_inputs_remove_the_old_input_to(db):
+    await load(db, *ALL_TYPES, batch("B3", [("B1", 10)]))
+    report = await load(db, batch("B3", [("B2", 7)]))
+    assert report.by_type == only("batch", updated=1)
+    assert await rels_of(db, "B3", "INPUT_TO") == [(False, "B2", {"quantity": 7})]
+    assert [other for _, other, _ in await rels_of(db, "B1", "INPUT_TO")] == ["B2"]  # B1 -> B2 stays
+
+
+async def test_a_changed_input_quantity_is_an_update(db):
+    await load(db, *ALL_TYPES)
+    report = await load(db, batch("B2", [("B1", 450)]))
+    assert report.by_type == only("batch", updated=1)
+    assert await rels_of(db, "B2", "INPUT_TO") == [(False, "B1", {"quantity": 450})]
+
+
+async def test_dropping_all_inputs_removes_every_input_to(db):
+    await load(db, *ALL_TYPES)
+    await load(db, batch("B2"))
+    assert await rels_of(db, "B2", "INPUT_TO") == []
+
+
+async def test_a_changed_producer_and_product_are_replaced(db):
+    await load(db, *ALL_TYPES, product("P2"))
+    await load(db, batch("B1", product="P2", producer="E2"))
+    assert await rels_of(db, "B1", "OF_PRODUCT") == [(True, "P2", {})]
+    assert await rels_of(db, "B1", "PRODUCED") == [(False, "E2", {})]
+
+
+async def test_a_share_change_counts_as_a_link_update(db):
+    await load(db, *ALL_TYPES)
+    report = await load(db, link("SHAREHOLDER", "PER1", "M", 0.25))
+    assert report.by_type == only("link", updated=1)
+    assert await rels_of(db, "PER1", "SHAREHOLDER_OF") == [(True, "M", {"share": 0.25})]
+    report = await load(db, link("SHAREHOLDER", "PER1", "M", 0.25))
+    assert report.by_type == only("link", unchanged=1)
+
+
+async def test_links_are_identified_by_kind_from_and_to(db):
+    await load(db, *ALL_TYPES)
+    report = await load(db, link("OFFICER", "PER1", "M"), link("SHAREHOLDER", "PER1", "E2", 0.1))
+    assert report.by_type == only("link", created=2)
+    assert Counter(t for t, f, *_ in await relationships(db) if f == "PER1") == {
+        "SHAREHOLDER_OF": 2,
+        "LEGAL_REPRESENTATIVE_OF": 1,
+        "OFFICER_OF": 1,
+    }
+
+
+async def test_the_same_id_twice_in_one_file_the_last_line_wins(db):
+    await load(db, *ALL_TYPES)
+    report = await load(
+        db,
+        batch("B9", quantity=1),
+        shipment("S9", "B9", "E2"),
+        link("SHAREHOLDER", "PER1", "E3", 0.1),
+        batch("B9", quantity=2),
+        shipment("S9", "B9", "E3"),
+        link("SHAREHOLDER", "PER1", "E3", 0.2),
+    )
+    assert report.by_type == {"batch": Counts(created=1), "shipment": Counts(created=1), "link": Counts(created=1)}
+    assert (await props(db, "B9"))["quantity"] == 2
+    assert await rels_of(db, "S9", "TO") == [(True, "E3", {})]
+    assert [r for r in await rels_of(db, "PER1", "SHAREHOLDER_OF") if r[1] == "E3"] == [(True, "E3", {"share": 0.2})]
+
+
+async def test_a_duplicate_within_a_file_of_a_known_record_is_one_update(db):
+    await load(db, *ALL_TYPES)
+    report = await load(db, batch("B1", quantity=5), batch("B1", quantity=6))
+    assert report.by_type == only("batch", updated=1)
+    assert (await props(db, "B1"))["quantity"] == 6
+
+
+# --- a fault mid-import --------------------------------------------------------------------------------------------
+
+
+def big_file() -> list[dict[str, Any]]:
+    """Over 300 records of every type, so that each pass takes several write batches of 50."""
+    records: list[dict[str, Any]] = [enterprise("M", roles=["MANUFACTURER"], country="CN")]
+    records += [enterprise(f"E{i}", roles=["RETAILER"]) for i in range(20)]
+    records += [person(f"PER{i}") for i in range(10)]
+    records += [link("LEGAL_REPRESENTATIVE", f"PER{i}", f"E{i}") for i in range(10)]
+    records += [link("SHAREHOLDER", f"E{i}", "M", 0.05) for i in range(10)]
+    records += [product(f"P{i}") for i in range(1, 4)]
+    records += [lab(), agency()]
+    records += [batch(f"RAW{i}", product=f"P{1 + i % 3}") for i in range(100)]
+    records += [batch(f"MIX{i}", [(f"RAW{2 * i}", 5), (f"RAW{2 * i + 1}", 6)]) for i in range(50)]
+    records += [shipment(f"S{i}", f"MIX{i % 50}", f"E{i % 20}") for i in range(80)]
+    records += [lab_report(f"T{i}", f"MIX{i}", "FAIL" if i % 7 == 0 else "PASS") for i in range(30)]
+    records += [blacklist(f"K{i}", f"E{i}", serious=i == 0, agency="A1") for i in range(3)]
+    records += [risk_signal(f"R{i}", {"batch": f"MIX{i}"}) for i in range(5)]
+    return records
+
+
+BIG = big_file()
+BIG_WRITES = 22  # write calls of a clean import of BIG with import_batch_size 50 (checked below)
+
+
+class InjectedFault(Exception):
+    pass
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+@pytest.mark.parametrize("after_calls", [0, 2, 7, 13, 17, BIG_WRITES - 1])
+async def test_an_import_interrupted_by_a_fault_completes_when_run_again(db, monkeypatch, after_calls, when):
+    """A write fails (before it reaches the server, or after it committed) once `after_calls` writes succeeded;
+    running the import again gives exactly the graph a clean import gives."""
+    assert len(BIG) > 300
+    assert db.settings.import_batch_size == 50
+    real_write = db.write
+
+    calls: list[str] = []
+
+    async def counting_write(name: str, **params: Any) -> Any:
+        calls.append(name)
+        return await real_write(name, **params)
+
+    monkeypatch.setattr(db, "write", counting_write)
+    await load(db, *BIG)
+    assert len(calls) == BIG_WRITES, calls
+    monkeypatch.undo()
+    clean_nodes, clean_rels = await nodes(db), await relationships(db)
+    assert len({(label, id) for label, id, _ in clean_nodes}) == len(clean_nodes) == len(BIG) - 20  # 20 links
+    assert len({(t, f, to) for t, f, to, _ in clean_rels}) == len(clean_rels)
+
+    await db.write("testing/wipe_all")
+    done = 0
+
+    async def flaky_write(name: str, **params: Any) -> Any:
+        nonlocal done
+        if done == after_calls:
+            if when == "after":
+                await real_write(name, **params)
+            raise InjectedFault(f"injected fault at write {done + 1} ({name}, {when})")
+        done += 1
+        return await real_write(name, **params)
+
+    monkeypatch.setattr(db, "write", flaky_write)
+    with pytest.raises(InjectedFault):
+        await import_lines(db, ndjson(*BIG))
+    monkeypatch.undo()
+    if when == "before":
+        partial = await nodes(db), await relationships(db)
+        assert partial != (clean_nodes, clean_rels), "the fault must leave the import unfinished"
+
+    report = await load(db, *BIG)
+    assert report.created + report.updated + report.unchanged == len(BIG)
+    assert await nodes(db) == clean_nodes
+    assert await relationships(db) == clean_rels
+
+
+# --- blacklists and credit grades ----------------------------------------------------------------------------------
+
+
+async def grade(db: Graph, id: str) -> str:
+    return (await props(db, id))["creditGrade"]
+
+
+@pytest.mark.parametrize(
+    ("declared", "serious", "expected"),
+    [
+        (None, None, "DISHONEST"),
+        ("REGULAR", False, "DISHONEST"),
+        (None, True, "SERIOUSLY_DISHONEST"),
+        ("ADVANCED_CERTIFIED", False, "DISHONEST"),
+        ("CERTIFIED", True, "SERIOUSLY_DISHONEST"),
+        ("DISHONEST", False, "DISHONEST"),
+        ("SERIOUSLY_DISHONEST", False, "SERIOUSLY_DISHONEST"),
+    ],
+)
+async def test_a_listing_lowers_the_credit_grade_but_never_raises_it(db, declared, serious, expected):
+    extra = {"creditGrade": declared} if declared else {}
+    await load(db, enterprise("X", **extra), blacklist("K1", "X", serious))
+    assert await grade(db, "X") == expected
+
+
+async def test_a_listing_in_a_later_import_lowers_an_existing_enterprise(db):
+    await load(db, enterprise("X", creditGrade="CERTIFIED"))
+    assert await grade(db, "X") == "CERTIFIED"
+    await load(db, blacklist("K1", "X"))
+    assert await grade(db, "X") == "DISHONEST"
+    await load(db, blacklist("K2", "X", serious=True))
+    assert await grade(db, "X") == "SERIOUSLY_DISHONEST"
+    await load(db, blacklist("K3", "X", serious=False))
+    assert await grade(db, "X") == "SERIOUSLY_DISHONEST"
+
+
+@pytest.mark.parametrize("serious_first", [True, False])
+async def test_two_listings_in_one_file_the_worse_one_holds(db, serious_first):
+    listings = [blacklist("K1", "X", serious=True), blacklist("K2", "X", serious=False)]
+    await load(db, enterprise("X"), *(listings if serious_first else reversed(listings)))
+    assert await grade(db, "X") == "SERIOUSLY_DISHONEST"
+
+
+@pytest.mark.parametrize(
+    "again",
+    [
+        enterprise("X"),  # identical
+        enterprise("X", name="Renamed Co."),  # updated
+        enterprise("X", creditGrade="ADVANCED_CERTIFIED"),  # declares a better grade
+    ],
+)
+async def test_reimporting_a_listed_enterprise_keeps_the_listings_grade(db, again):
+    await load(db, enterprise("X"), blacklist("K1", "X"))
+    await load(db, again)
+    assert await grade(db, "X") == "DISHONEST"
+    await load(db, enterprise("Y"), blacklist("K2", "Y", serious=True))
+    await load(db, enterprise("Y", creditGrade="CERTIFIED"))
+    assert await grade(db, "Y") == "SERIOUSLY_DISHONEST"
+
+
+async def test_an_enterprise_and_its_listing_reimported_together_keep_the_grade(db):
+    await load(db, enterprise("X"), blacklist("K1", "X", serious=True))
+    report = await load(db, enterprise("X", name="Renamed Co."), blacklist("K1", "X", serious=True))
+    assert report.by_type == {"enterprise": Counts(updated=1), "blacklist": Counts(unchanged=1)}
+    assert await grade(db, "X") == "SERIOUSLY_DISHONEST"
+
+
+async def test_a_declared_grade_is_kept_without_listings(db):
+    await load(db, enterprise("X", creditGrade="ADVANCED_CERTIFIED"), enterprise("Y"))
+    assert (await grade(db, "X"), await grade(db, "Y")) == ("ADVANCED_CERTIFIED", "REGULAR")
+    await load(db, enterprise("X", creditGrade="CERTIFIED"))
+    assert await grade(db, "X") == "CERTIFIED"
+
+
+async def test_a_listing_links_its_enterprise_and_agency(db):
+    await load(db, *ALL_TYPES)
+    assert await rels_of(db, "K1", "AGAINST") == [(True, "E3", {})]
+    assert await rels_of(db, "K1", "BY") == [(True, "A1", {})]
+    assert (await props(db, "K1"))["serious"] is False
+
+
+# --- test report items ---------------------------------------------------------------------------------------------
+
+ITEMS = [
+    {"name": "Melamine", "value": 0.05, "limit": 2.5, "unit": "mg/kg", "pass": True},
+    {"name": "Aflatoxin M1", "value": "ND", "limit": 0.5, "unit": "µg/kg", "pass": True},
+    {"name": "Enterobacter sakazakii", "value": "detected", "limit": "absent", "pass": False},
+    {"name": "Appearance"},
+]
+
+
+async def test_test_report_items_are_stored_and_readable(db):
+    await load(db, *ALL_TYPES, lab_report("T2", "B2", "FAIL", items=ITEMS))
+    assert json.loads((await props(db, "T2"))["items"]) == ITEMS
+    (reports,) = await related(db, "batch_test_reports", ["B2"], 10, NAV_MAKERS["batch_test_reports"])
+    by_id = {r.id: r for r in reports}
+    assert set(by_id) == {"T1", "T2"}
+    t2 = by_id["T2"]
+    assert (t2.lab, t2.batch, t2.result, t2.testedAt) == ("L1", "B2", "FAIL", "2026-03-04")
+    assert t2.items == [
+        Item("Melamine", "0.05", "2.5", "mg/kg", True),
+        Item("Aflatoxin M1", "ND", "0.5", "µg/kg", True),
+        Item("Enterobacter sakazakii", "detected", "absent", None, False),
+        Item("Appearance", None, None, None, None),
+    ]
+    assert by_id["T1"].items == []
+
+
+async def test_changed_test_report_items_are_an_update(db):
+    await load(db, *ALL_TYPES, lab_report("T2", "B2", items=ITEMS[:1]))
+    report = await load(db, lab_report("T2", "B2", items=ITEMS[:2]))
+    assert report.by_type == only("test_report", updated=1)
+    assert [i["name"] for i in json.loads((await props(db, "T2"))["items"])] == ["Melamine", "Aflatoxin M1"]
+
+
+# --- progress ------------------------------------------------------------------------------------------------------
+
+
+async def test_progress_is_reported_with_increasing_done_up_to_total(db):
+    seen: list[tuple[str, int, int]] = []
+    report = await import_lines(db, ndjson(*BIG), progress=lambda stage, done, total: seen.append((stage, done, total)))
+    assert report.ok, report.errors
+    relating = sum(r["type"] in ("batch", "shipment", "test_report", "risk_signal", "blacklist") for r in BIG)
+    expected_total = len(BIG) + relating
+    assert {total for _, _, total in seen} == {expected_total}
+    dones = [done for _, done, _ in seen]
+    assert dones == sorted(set(dones)), "done must strictly increase"
+    assert dones[0] > 0
+    assert dones[-1] == expected_total
+    assert len(seen) == BIG_WRITES  # one report per write batch
+    assert all(isinstance(stage, str) and stage for stage, _, _ in seen)
+
+
+async def test_an_import_with_errors_reports_no_progress(db):
+    seen: list[Any] = []
+    report = await import_lines(db, ndjson(enterprise("X", country="XX")), progress=lambda *a: seen.append(a))
+    assert report.error_count == 1
+    assert seen == []
