@@ -7,8 +7,12 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 # Without NEO4J_URI, the project's own local Neo4j (ops/neo4j_local.py): `dev` for run, `test` for tests.
 DEV_PORT ?= 7687
 TEST_PORT ?= 7688
+ifndef NEO4J_URI
+export NEO4J_URI := bolt://127.0.0.1:$(DEV_PORT)
+LOCAL_NEO4J := 1
+endif
 
-.PHONY: install run neo4j-start neo4j-stop neo4j-status test test-neo4j lint format demo clean
+.PHONY: install run neo4j-start neo4j-stop neo4j-status test lint format demo clean
 
 install: $(STAMP)
 $(STAMP): pyproject.toml
@@ -18,7 +22,7 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-* && touch $@
 
 neo4j-start: install
-ifndef NEO4J_URI
+ifdef LOCAL_NEO4J
 	$(PY) ops/neo4j_local.py start --instance dev --port $(DEV_PORT)
 endif
 
@@ -46,7 +50,11 @@ format: install
 
 # The suite finds its Neo4j itself (tests/conftest.py): NEO4J_URI, else Docker, else the local `test` instance.
 test: lint
-	NEO4J_TEST_PORT=$(TEST_PORT) $(VENV)/bin/pytest
+ifdef LOCAL_NEO4J
+	env -u NEO4J_URI NEO4J_TEST_PORT=$(TEST_PORT) $(VENV)/bin/pytest
+else
+	$(VENV)/bin/pytest
+endif
 
 clean: neo4j-stop
 	rm -rf var .neo4j $(VENV)
