@@ -199,14 +199,8 @@ def _references(record: Any) -> Iterator[tuple[str, str, str]]:
             yield f"subject.{record.subject.kind}", record.subject.kind, record.subject.ref
 
 
-_KIND_OF_TYPE = {
-    "enterprise": "enterprise",
-    "person": "person",
-    "product": "product",
-    "batch": "batch",
-    "lab": "lab",
-    "agency": "agency",
-}
+# Record types that other records refer to; a type and the kind of reference share a name.
+_REFERABLE = ("enterprise", "person", "product", "batch", "lab", "agency")
 
 
 @dataclass(frozen=True)
@@ -217,9 +211,7 @@ class _Known:
 
 async def _check_references(graph: Graph, latest: dict[str, dict[Any, Parsed]], errors: _Errors) -> _Known:
     """Report every dangling reference; return what the graph already knows that the writes need."""
-    in_file: dict[str, set[str]] = {kind: set() for kind in _KIND_OF_TYPE.values()}
-    for rtype, kind in _KIND_OF_TYPE.items():
-        in_file[kind].update(latest.get(rtype, {}).keys())
+    in_file: dict[str, set[str]] = {kind: set(latest.get(kind, {})) for kind in _REFERABLE}
 
     wanted: dict[str, set[str]] = {kind: set() for kind in in_file}
     for bucket in latest.values():

@@ -18,9 +18,10 @@ MAX_PAGE = 1000
 First = Annotated[int, strawberry.argument(description="How many to return, 1..1000.")]
 
 
-def page(first: int) -> int:
+async def related(info: Info, name: str, parent: str, first: int) -> list:
+    """A page of one-hop neighbours from a nav/ statement, batched with every parent of the same level."""
     check_range("first", first, 1, MAX_PAGE)
-    return first
+    return await info.context.loaders.related(name, first).load(parent)
 
 
 CreditGrade = strawberry.enum(
@@ -55,32 +56,32 @@ class Enterprise:
 
     @strawberry.field(description="Batches this enterprise produced, by batch id.")
     async def batches(self, info: Info, first: First = 100) -> list[Batch]:
-        ids = await info.context.loaders.related("enterprise_batches", page(first)).load(self.id)
+        ids = await related(info, "enterprise_batches", self.id, first)
         return await load_batches(info, ids)
 
     @strawberry.field(description="Shipments this enterprise sent, by shippedAt then id.")
     async def shipments_out(self, info: Info, first: First = 100) -> list[Shipment]:
-        found = await info.context.loaders.related("enterprise_shipments_out", page(first)).load(self.id)
+        found = await related(info, "enterprise_shipments_out", self.id, first)
         return [Shipment.of(s) for s in found]
 
     @strawberry.field(description="Shipments this enterprise received, by shippedAt then id.")
     async def shipments_in(self, info: Info, first: First = 100) -> list[Shipment]:
-        found = await info.context.loaders.related("enterprise_shipments_in", page(first)).load(self.id)
+        found = await related(info, "enterprise_shipments_in", self.id, first)
         return [Shipment.of(s) for s in found]
 
     @strawberry.field(description="People tied to this enterprise, by person id then role.")
     async def people(self, info: Info, first: First = 100) -> list[PersonRole]:
-        found = await info.context.loaders.related("enterprise_people", page(first)).load(self.id)
+        found = await related(info, "enterprise_people", self.id, first)
         return [PersonRole(person_id=strawberry.ID(p), name=n, role=r, share=s) for p, n, r, s in found]
 
     @strawberry.field(description="Shareholders (people and enterprises), largest share first.")
     async def owners(self, info: Info, first: First = 100) -> list[Owner]:
-        found = await info.context.loaders.related("enterprise_owners", page(first)).load(self.id)
+        found = await related(info, "enterprise_owners", self.id, first)
         return [Owner(holder_id=strawberry.ID(h), name=n, kind=k, share=s) for h, n, k, s in found]
 
     @strawberry.field(description="Enterprises this one holds shares of, largest share first.")
     async def holdings(self, info: Info, first: First = 100) -> list[Stake]:
-        found = await info.context.loaders.related("enterprise_holdings", page(first)).load(self.id)
+        found = await related(info, "enterprise_holdings", self.id, first)
         enterprises = await load_enterprises(info, [e for e, _ in found])
         return [Stake(enterprise=e, share=s) for e, (_, s) in zip(enterprises, found, strict=True)]
 
@@ -121,7 +122,7 @@ class Product:
 
     @strawberry.field(description="Batches of this product, by batch id.")
     async def batches(self, info: Info, first: First = 100) -> list[Batch]:
-        ids = await info.context.loaders.related("product_batches", page(first)).load(self.id)
+        ids = await related(info, "product_batches", self.id, first)
         return await load_batches(info, ids)
 
 
@@ -157,22 +158,22 @@ class Batch:
 
     @strawberry.field(description="The lots this batch was made from (one hop upstream), by batch id.")
     async def inputs(self, info: Info, first: First = 100) -> list[BatchUse]:
-        found = await info.context.loaders.related("batch_inputs", page(first)).load(self.id)
+        found = await related(info, "batch_inputs", self.id, first)
         return await load_uses(info, found)
 
     @strawberry.field(description="The lots this batch went into (one hop downstream), by batch id.")
     async def outputs(self, info: Info, first: First = 100) -> list[BatchUse]:
-        found = await info.context.loaders.related("batch_outputs", page(first)).load(self.id)
+        found = await related(info, "batch_outputs", self.id, first)
         return await load_uses(info, found)
 
     @strawberry.field(description="Shipments that carried this batch, by shippedAt then id.")
     async def shipments(self, info: Info, first: First = 100) -> list[Shipment]:
-        found = await info.context.loaders.related("batch_shipments", page(first)).load(self.id)
+        found = await related(info, "batch_shipments", self.id, first)
         return [Shipment.of(s) for s in found]
 
     @strawberry.field(description="Test reports on this batch, by testedAt then id.")
     async def test_reports(self, info: Info, first: First = 100) -> list[TestReport]:
-        found = await info.context.loaders.related("batch_test_reports", page(first)).load(self.id)
+        found = await related(info, "batch_test_reports", self.id, first)
         return [TestReport.of(r) for r in found]
 
 
@@ -247,7 +248,7 @@ class Lab:
 
     @strawberry.field(description="Reports this lab issued, by testedAt then id.")
     async def reports(self, info: Info, first: First = 100) -> list[TestReport]:
-        found = await info.context.loaders.related("lab_reports", page(first)).load(self.id)
+        found = await related(info, "lab_reports", self.id, first)
         return [TestReport.of(r) for r in found]
 
 
