@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
 
 import neo4j
-from neo4j import AsyncDriver, AsyncGraphDatabase, NotificationMinimumSeverity, Query, RoutingControl
+from neo4j import (
+    AsyncDriver,
+    AsyncGraphDatabase,
+    AsyncManagedTransaction,
+    NotificationMinimumSeverity,
+    Query,
+    RoutingControl,
+    unit_of_work,
+)
 
 from graph.cypher import cypher
 from graph.settings import Settings
@@ -19,6 +27,20 @@ def open_driver(settings: Settings) -> AsyncDriver:
     return AsyncGraphDatabase.driver(
         settings.neo4j_uri, auth=auth, warn_notification_severity=NotificationMinimumSeverity.OFF
     )
+
+
+T = TypeVar("T")
+
+
+class Tx:
+    """Named statements inside one managed write transaction (see Graph.transaction)."""
+
+    def __init__(self, tx: AsyncManagedTransaction):
+        self._tx = tx
+
+    async def run(self, name: str, **params: Any) -> list[neo4j.Record]:
+        result = await self._tx.run(cypher(name), params)
+        return [record async for record in result]
 
 
 class Graph:
@@ -35,6 +57,17 @@ class Graph:
 
     async def write(self, name: str, **params: Any) -> list[neo4j.Record]:
         return await self._run(name, params, RoutingControl.WRITE, self.settings.write_timeout_s)
+
+    async def transaction(self, work: Callable[[Tx], Awaitable[T]]) -> T:
+        """Run several statements as one write transaction, retried as a whole on transient errors
+        (deadlocks, leader changes): `work` must only touch the graph through its Tx."""
+
+        @unit_of_work(timeout=self.settings.write_timeout_s)
+        async def unit(tx: AsyncManagedTransaction) -> T:
+            return await work(Tx(tx))
+
+        async with self.driver.session(database=self.database) as session:
+            return await session.execute_write(unit)
 
     async def _run(
         self, name: str, params: Mapping[str, Any], routing: RoutingControl, timeout_s: float

@@ -24,8 +24,10 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from graph import contagion, credit
 from graph import records as rec
 from graph.db import Graph
+from graph.lookup import now_ms
 from graph.records import CreditGrade, LinkKind, parse_instant
 
 MAX_REPORTED_ERRORS = 1000
@@ -43,14 +45,12 @@ NODE_TYPES = (
     "blacklist",
     "risk_signal",
 )
-# Relationship pass: blacklist after enterprise re-imports, so a listing's effect on the grade holds.
 RELATION_TYPES = ("batch", "shipment", "test_report", "risk_signal", "blacklist")
 LINK_REL_TYPES = {
     LinkKind.SHAREHOLDER: "SHAREHOLDER_OF",
     LinkKind.LEGAL_REPRESENTATIVE: "LEGAL_REPRESENTATIVE_OF",
     LinkKind.OFFICER: "OFFICER_OF",
 }
-GRADES = [g.value for g in CreditGrade]  # best first, as the Cypher expects
 
 _RECORD = TypeAdapter(rec.Record)
 
@@ -351,6 +351,14 @@ def node_row(record: Any) -> dict[str, Any]:
                     [i.model_dump(by_alias=True, exclude_none=True) for i in record.items], ensure_ascii=False
                 ),
             }
+        case rec.Lab():
+            props = {
+                "name": record.name,
+                "accreditation": record.accreditation,
+                "recognized": record.recognized,
+                "status": record.status,
+                "statusSince": record.statusSince,
+            }
         case rec.Blacklist():
             props = {
                 "reason": record.reason,
@@ -374,7 +382,10 @@ def node_row(record: Any) -> dict[str, Any]:
             }
         case _:
             props = record.model_dump(exclude={"type", "id"}, exclude_none=True)
-    return {"id": record.id, "hash": _hash(record), "props": {k: v for k, v in props.items() if v is not None}}
+    row = {"id": record.id, "hash": _hash(record), "props": {k: v for k, v in props.items() if v is not None}}
+    if isinstance(record, rec.Lab):
+        row["statusSinceMs"] = _epoch_ms(record.statusSince)
+    return row
 
 
 def relation_row(record: Any) -> dict[str, Any]:
@@ -440,7 +451,8 @@ async def import_lines(graph: Graph, lines: Iterable[str], progress: Progress | 
     if errors.count:
         return report
 
-    total = sum(len(b) for b in latest.values()) + sum(len(latest.get(t, {})) for t in RELATION_TYPES)
+    # one unit per record written, per record related, and per derived stage (ties, grades)
+    total = sum(len(b) for b in latest.values()) + sum(len(latest.get(t, {})) for t in RELATION_TYPES) + 2
     done = 0
     size = graph.settings.import_batch_size
 
@@ -454,22 +466,45 @@ async def import_lines(graph: Graph, lines: Iterable[str], progress: Progress | 
         records = [p.record for p in latest.get(rtype, {}).values()]
         counts = report.by_type.setdefault(rtype, Counts()) if records else None
         for chunk in batched(records, size):
-            row = (await graph.write(f"ingest/upsert_{rtype}", rows=[node_row(r) for r in chunk], grades=GRADES))[0]
+            rows = [node_row(r) for r in chunk]
+            row = (await graph.write(f"ingest/upsert_{rtype}", rows=rows, now=now_ms()))[0]
             counts.add(row["created"], row["updated"], row["unchanged"])
             step(f"writing {rtype}", len(chunk))
 
+    # Enterprises whose ties (contagion) or grade (credit) the import may have changed.
+    tied: set[str] = set()
+    graded: set[str] = set(latest.get("enterprise", {}))
     for rtype in RELATION_TYPES:
         records = [p.record for p in latest.get(rtype, {}).values()]
         for chunk in batched(records, size):
-            await graph.write(f"ingest/relate_{rtype}", rows=[relation_row(r) for r in chunk], grades=GRADES)
+            rows = await graph.write(f"ingest/relate_{rtype}", rows=[relation_row(r) for r in chunk])
+            if rtype == "shipment":
+                tied.update(rows[0]["enterprises"])
+            elif rtype == "blacklist":
+                graded.update(rows[0]["enterprises"])
             step(f"linking {rtype}", len(chunk))
 
     links = [p.record for p in latest.get("link", {}).values()]
+    people: set[str] = set()
     if links:
         counts = report.by_type.setdefault("link", Counts())
         for chunk in batched(links, size):
             rows = [link_row(r, holder_is_person=r.from_ in known.persons) for r in chunk]
             row = (await graph.write("ingest/upsert_link", rows=rows))[0]
             counts.add(row["created"], row["updated"], row["unchanged"])
+            for r in rows:
+                tied.add(r["to"])
+                if r["fromPerson"]:
+                    people.add(r["fromPerson"])
+                else:
+                    tied.add(r["fromEnterprise"])
             step("writing link", len(chunk))
+
+    # Derived state last, so a re-run after a fault anywhere above recomputes it.
+    if tied or people:
+        await contagion.refresh_ties(graph, tied, people)
+    step("refreshing contagion ties", 1)
+    if graded:
+        await credit.evaluate_grades(graph, graded)
+    step("evaluating credit grades", 1)
     return report

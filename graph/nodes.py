@@ -106,16 +106,27 @@ class LabNode:
     accreditation: str | None
     recognized: bool
     status: str
+    history: tuple[tuple[str, int], ...] = ()  # (status, since epoch ms), oldest first
 
     @classmethod
     def of(cls, m: dict[str, Any]) -> LabNode:
+        history = tuple(zip(m.get("statusHistory") or [], m.get("statusSinceMs") or [], strict=False))
         return cls(
             id=m["id"],
             name=m["name"],
             accreditation=m.get("accreditation"),
             recognized=bool(m.get("recognized")),
             status=m.get("status") or "ACTIVE",
+            history=history,
         )
+
+    def status_at(self, ms: int) -> str | None:
+        """The status the lab had at `ms`, or None before its history starts."""
+        current = None
+        for status, since in self.history:
+            if since <= ms:
+                current = status
+        return current
 
 
 @dataclass(frozen=True)

@@ -287,6 +287,9 @@ class Lab(Strict):
     accreditation: Text | None = None
     recognized: bool = False
     status: LabStatus = LabStatus.ACTIVE
+    # Extension of RECORDS.md: when the current status took effect (default: when the import sees it change).
+    # Reports a lab issued while suspended or revoked are flagged, so the date matters.
+    statusSince: IsoDate | None = None
 
 
 class Agency(Strict):

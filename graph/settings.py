@@ -2,8 +2,20 @@
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from graph.records import CreditGrade
+
+# Differentiated supervision (customs enterprise-credit rules): REGULAR is the base rate; advanced-certified
+# enterprises are inspected at under 20 % of it, certified ones under half; dishonest ones at 80 % or more.
+DEFAULT_INSPECTION_RATES = {
+    CreditGrade.ADVANCED_CERTIFIED: 0.005,
+    CreditGrade.CERTIFIED: 0.02,
+    CreditGrade.REGULAR: 0.05,
+    CreditGrade.DISHONEST: 0.8,
+    CreditGrade.SERIOUSLY_DISHONEST: 1.0,
+}
 
 
 class Settings(BaseSettings):
@@ -27,8 +39,32 @@ class Settings(BaseSettings):
     graphql_max_tokens: int = 5000
     graphql_max_aliases: int = 30
 
+    # Credit: how often the server re-evaluates grades whose listings started, expired or were corrected
+    # (seconds; 0 turns the background sweep off, `tracegraph credit sweep` still runs it once).
+    credit_sweep_interval_s: float = Field(default=60.0, ge=0)
+    # Inspection rate by credit grade (JSON object in INSPECTION_RATES), and the floor an enterprise exposed
+    # to blacklist contagion (RAISED_INSPECTION or DOWNGRADE_REVIEW) is raised to.
+    inspection_rates: dict[CreditGrade, float] = Field(default_factory=lambda: dict(DEFAULT_INSPECTION_RATES))
+    inspection_raised_rate: float = Field(default=0.3, ge=0, le=1)
+    # Contagion works on the association neighbourhood of its sources; refuse one larger than this many ties.
+    contagion_max_ties: int = Field(default=500_000, ge=1)
+
     log_level: str = "INFO"
     log_json: bool | None = None  # None: JSON when stdout is not a terminal
+
+    @field_validator("inspection_rates")
+    @classmethod
+    def _rates_cover_grades_in_order(cls, rates: dict[CreditGrade, float]) -> dict[CreditGrade, float]:
+        missing = [g.value for g in CreditGrade if g not in rates]
+        if missing:
+            raise ValueError(f"a rate for every grade is needed; missing {', '.join(missing)}")
+        out_of_range = [g.value for g, r in rates.items() if not 0 <= r <= 1]
+        if out_of_range:
+            raise ValueError(f"rates are fractions in 0..1; not so for {', '.join(out_of_range)}")
+        ordered = [rates[g] for g in CreditGrade]  # best grade first: a worse grade is never inspected less
+        if ordered != sorted(ordered):
+            raise ValueError("a worse credit grade must not have a lower inspection rate than a better one")
+        return rates
 
 
 @lru_cache

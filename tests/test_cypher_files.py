@@ -5,6 +5,7 @@ of them is unknown (a misspelt name plans fine but silently matches nothing)."""
 import pytest
 from neo4j import Query
 
+from graph import credit, reviews
 from graph.cypher import all_statement_names, cypher
 from graph.schema import schema_statements
 from tests.conftest import ROOT, load
@@ -34,6 +35,10 @@ async def populated(graph):
             "subject": {"batch": "LOT-IF1-2026-0305"},
         },
     )
+    # What only the service writes: a lifted listing, downgrade reviews and a decision on one.
+    await credit.lift_listing(graph, "BL-XX-2026-0002", "appeal upheld", "officer-1")
+    opened = await reviews.open_reviews(graph, "officer-1", ["ENT-CN-DIST-01"])
+    await reviews.reject(graph, opened.opened[0].id, "officer-2", "tie is historical")
     return graph
 
 

@@ -1,19 +1,16 @@
-// enterprise records -> (:Enterprise) nodes. creditGrade is derived, not copied: the declared grade,
-// lowered by any blacklist listing (RECORDS.md: a listing sets DISHONEST unless already lower, or
-// SERIOUSLY_DISHONEST when serious), so re-importing an enterprise never lifts a listing's effect.
-// $grades lists the grades best first.
+// enterprise records -> (:Enterprise) nodes. The record replaces the node's properties (last write wins),
+// except the credit state the service owns (graph/credit.py): the effective and standing grades, the declared
+// grade already taken into account, and when the grade was last evaluated. A new enterprise starts at its
+// declared grade; a changed declared grade is taken into account by the grade evaluation after the import.
 UNWIND $rows AS row
 MERGE (n:Enterprise {id: row.id})
-WITH n, row, n._hash AS before
+WITH n, row, n._hash AS before,
+     n {.creditGrade, .standingGrade, .declaredGradeSeen, .creditCheckedAtMs} AS credit
 SET n = row.props, n.id = row.id, n._hash = row.hash
-WITH n, row, before
-CALL (n) {
-  OPTIONAL MATCH (entry:BlacklistEntry)-[:AGAINST]->(n)
-  RETURN max(CASE WHEN entry IS NULL THEN 0 WHEN entry.serious THEN 4 ELSE 3 END) AS listed
-}
-WITH n, row, before, reduce(r = listed, i IN range(0, size($grades) - 1) |
-       CASE WHEN $grades[i] = n.declaredGrade AND i > r THEN i ELSE r END) AS rank
-SET n.creditGrade = $grades[rank]
+SET n.creditGrade = coalesce(credit.creditGrade, row.props.declaredGrade),
+    n.standingGrade = coalesce(credit.standingGrade, row.props.declaredGrade),
+    n.declaredGradeSeen = coalesce(credit.declaredGradeSeen, row.props.declaredGrade),
+    n.creditCheckedAtMs = credit.creditCheckedAtMs
 RETURN sum(CASE WHEN before IS NULL THEN 1 ELSE 0 END) AS created,
        sum(CASE WHEN before IS NOT NULL AND before <> row.hash THEN 1 ELSE 0 END) AS updated,
        sum(CASE WHEN before = row.hash THEN 1 ELSE 0 END) AS unchanged

@@ -104,13 +104,27 @@ ALL_TYPES_RELATIONSHIPS = {
     "AGAINST": 1,
     "BY": 1,
     "ABOUT": 1,
+    "TIED_TO": 1,  # M and E2: M holds all of E2 (CONTROL) and shipped to it (TRADE)
+    "CONCERNS": 1,  # E3's credit event
 }
 
 
+# Properties that record when the service did something (evaluated a grade, wrote an event, saw a lab's
+# status change): two correct imports differ in them only.
+WALL_CLOCK = {"creditCheckedAtMs", "atMs", "statusSinceMs"}
+
+
 async def nodes(db: Graph) -> list[tuple[str, str, str]]:
-    """Every node as (label, id, json of its properties), sorted."""
+    """Every node as (label, key, json of its properties but wall-clock times), sorted."""
     rows = await db.read("testing/all_nodes")
-    return sorted((r["labels"][0], r["props"]["id"], json.dumps(r["props"], sort_keys=True)) for r in rows)
+    return sorted(
+        (
+            r["labels"][0],
+            str(r["props"].get("id", r["props"].get("seq", r["props"].get("name")))),
+            json.dumps({k: v for k, v in r["props"].items() if k not in WALL_CLOCK}, sort_keys=True),
+        )
+        for r in rows
+    )
 
 
 async def relationships(db: Graph) -> list[tuple[str, str, str, str]]:
@@ -156,6 +170,8 @@ async def test_first_import_counts_every_record_as_created_per_type(db):
         "TestReport": 1,
         "BlacklistEntry": 1,
         "RiskSignal": 1,
+        "CreditEvent": 1,  # the listing lowered E3's grade
+        "Sequence": 1,  # of credit events
     }
     assert Counter(t for t, *_ in await relationships(db)) == ALL_TYPES_RELATIONSHIPS
 
@@ -305,7 +321,8 @@ def big_file() -> list[dict[str, Any]]:
 
 
 BIG = big_file()
-BIG_WRITES = 22  # write calls of a clean import of BIG with import_batch_size 50 (checked below)
+TIE_WRITES = 3  # 21 enterprises with ties, refreshed 10 at a time
+BIG_WRITES = 22 + TIE_WRITES  # write calls of a clean import of BIG with import_batch_size 50 (checked below)
 
 
 class InjectedFault(Exception):
@@ -332,7 +349,7 @@ async def test_an_import_interrupted_by_a_fault_completes_when_run_again(db, mon
     assert len(calls) == BIG_WRITES, calls
     monkeypatch.undo()
     clean_nodes, clean_rels = await nodes(db), await relationships(db)
-    assert len({(label, id) for label, id, _ in clean_nodes}) == len(clean_nodes) == len(BIG) - 20  # 20 links
+    assert len({(label, id) for label, id, _ in clean_nodes}) == len(clean_nodes) == len(BIG) - 20 + 4  # no node per link (20); 3 credit events and their counter
     assert len({(t, f, to) for t, f, to, _ in clean_rels}) == len(clean_rels)
 
     await db.write("testing/wipe_all")
@@ -484,13 +501,13 @@ async def test_progress_is_reported_with_increasing_done_up_to_total(db):
     report = await import_lines(db, ndjson(*BIG), progress=lambda stage, done, total: seen.append((stage, done, total)))
     assert report.ok, report.errors
     relating = sum(r["type"] in ("batch", "shipment", "test_report", "risk_signal", "blacklist") for r in BIG)
-    expected_total = len(BIG) + relating
+    expected_total = len(BIG) + relating + 2  # and the two derived stages: contagion ties, credit grades
     assert {total for _, _, total in seen} == {expected_total}
     dones = [done for _, done, _ in seen]
     assert dones == sorted(set(dones)), "done must strictly increase"
     assert dones[0] > 0
     assert dones[-1] == expected_total
-    assert len(seen) == BIG_WRITES  # one report per write batch
+    assert len(seen) == BIG_WRITES - TIE_WRITES + 2  # one report per write batch and per derived stage
     assert all(isinstance(stage, str) and stage for stage, _, _ in seen)
 
 

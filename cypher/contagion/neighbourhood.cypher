@@ -1,0 +1,23 @@
+// The association graph contagion needs: every tie of every enterprise fewer than $maxHops ties away from a
+// source (a path of at most $maxHops edges only leaves from those). Cypher wants a literal hop bound, so each
+// bound has its branch and the parameter predicate selects exactly one before anything is expanded;
+// UNION keeps each enterprise once. Each tie comes back once per end inside the neighbourhood.
+MATCH (s:Enterprise)
+WHERE s.id IN $sourceIds
+CALL (s) {
+  RETURN s AS near
+  UNION
+  WITH s WHERE $maxHops = 2 MATCH (s)-[:TIED_TO]-(near) RETURN near
+  UNION
+  WITH s WHERE $maxHops = 3 MATCH (s)-[:TIED_TO*1..2]-(near) RETURN near
+  UNION
+  WITH s WHERE $maxHops = 4 MATCH (s)-[:TIED_TO*1..3]-(near) RETURN near
+  UNION
+  WITH s WHERE $maxHops = 5 MATCH (s)-[:TIED_TO*1..4]-(near) RETURN near
+  UNION
+  WITH s WHERE $maxHops = 6 MATCH (s)-[:TIED_TO*1..5]-(near) RETURN near
+}
+WITH DISTINCT near
+MATCH (near)-[t:TIED_TO]-(other)
+RETURN near.id AS a, other.id AS b, t.kind AS kind, t.weight AS weight, t.via AS via
+LIMIT $limit

@@ -1,0 +1,48 @@
+// Recompute the association (:Enterprise)-[:TIED_TO]->(:Enterprise) of the given enterprises, and of every
+// enterprise a given person serves in, with every other enterprise (contract/core.graphql, contagion):
+//   CONTROL / SHAREHOLDING / MINOR_SHARE  one enterprise holds a share of the other (>= 0.5, >= 0.2, less)
+//   SHARED_PERSON  a person is legal representative, officer or a >= 0.5 shareholder in both
+//   TRADE          a shipment went between them, either way
+// One TIED_TO per pair, from the lower id to the higher, holding the pair's best tie: kind, weight ($weights,
+// from graph/contagion.py) and via (the person, for SHARED_PERSON; the lowest id when several).
+// Ties that no longer hold are removed, so refreshing is idempotent and order-independent.
+CALL () {
+  UNWIND $enterpriseIds AS id
+  MATCH (e:Enterprise {id: id})
+  RETURN e
+  UNION
+  UNWIND $personIds AS pid
+  MATCH (:Person {id: pid})-[:LEGAL_REPRESENTATIVE_OF|OFFICER_OF|SHAREHOLDER_OF]->(e:Enterprise)
+  RETURN e
+}
+CALL (e) {
+  CALL (e) {
+    MATCH (e)-[r:SHAREHOLDER_OF]-(o:Enterprise)
+    WHERE o <> e
+    RETURN o, CASE WHEN r.share >= 0.5 THEN 'CONTROL' WHEN r.share >= 0.2 THEN 'SHAREHOLDING' ELSE 'MINOR_SHARE' END AS kind,
+           null AS via
+    UNION ALL
+    MATCH (e)<-[r1:LEGAL_REPRESENTATIVE_OF|OFFICER_OF|SHAREHOLDER_OF]-(p:Person)
+          -[r2:LEGAL_REPRESENTATIVE_OF|OFFICER_OF|SHAREHOLDER_OF]->(o:Enterprise)
+    WHERE o <> e AND coalesce(r1.share, 1.0) >= 0.5 AND coalesce(r2.share, 1.0) >= 0.5
+    RETURN o, 'SHARED_PERSON' AS kind, p.id AS via
+    UNION ALL
+    MATCH (e)<-[:FROM|TO]-(:Shipment)-[:FROM|TO]->(o:Enterprise)
+    WHERE o <> e
+    RETURN DISTINCT o, 'TRADE' AS kind, null AS via
+  }
+  WITH o, kind, via, $weights[kind] AS weight
+  ORDER BY weight DESC, via
+  WITH o, head(collect({kind: kind, weight: weight, via: via})) AS best
+  WITH o, best, CASE WHEN e.id < o.id THEN [e, o] ELSE [o, e] END AS pair
+  WITH o, best, pair[0] AS lo, pair[1] AS hi
+  MERGE (lo)-[t:TIED_TO]->(hi)
+  SET t.kind = best.kind, t.weight = best.weight, t.via = best.via
+  RETURN collect(o) AS tied
+}
+CALL (e, tied) {
+  MATCH (e)-[t:TIED_TO]-(o)
+  WHERE NOT o IN tied
+  DELETE t
+}
+RETURN count(e) AS refreshed

@@ -1,0 +1,16 @@
+// Append credit events with gap-free, strictly increasing seq numbers. Incrementing the counter takes its
+// write lock (a SET that reads the property it writes locks first), held until commit: the transaction that
+// draws seq n commits before any transaction can draw n + 1, so seq order is commit order and a reader that
+// sees n + 1 also sees n. Callers only send a non-empty $events.
+MERGE (c:Sequence {name: 'creditEvent'})
+  ON CREATE SET c.value = 0
+SET c.value = c.value + size($events)
+WITH c.value - size($events) AS base
+UNWIND range(0, size($events) - 1) AS i
+WITH base + i + 1 AS seq, $events[i] AS ev
+MATCH (e:Enterprise {id: ev.enterprise})
+CREATE (x:CreditEvent {seq: seq, enterpriseId: ev.enterprise, fromGrade: ev.fromGrade, toGrade: ev.toGrade,
+                       kind: ev.kind, reason: ev.reason, decidedBy: ev.decidedBy, evidence: ev.evidence,
+                       atMs: $now})
+CREATE (x)-[:CONCERNS]->(e)
+RETURN collect(seq) AS seqs

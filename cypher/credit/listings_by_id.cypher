@@ -1,0 +1,6 @@
+// Blacklist entries by id.
+UNWIND $ids AS id
+MATCH (entry:BlacklistEntry {id: id})
+OPTIONAL MATCH (entry)-[:AGAINST]->(e:Enterprise)
+OPTIONAL MATCH (entry)-[:BY]->(agency:Agency)
+RETURN entry {.*, enterprise: e.id, agency: agency.id, agencyName: agency.name} AS entry

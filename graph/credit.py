@@ -1,0 +1,337 @@
+"""Credit grades: how an enterprise's grade follows from its records and from regulators' decisions.
+
+Each enterprise has
+- a standing grade: the grade its record declares, as later changed by approved downgrade reviews and by
+  regulators (manual changes);
+- the listings against it (blacklist entries), each in force from listedAt until it expires or is lifted;
+- its effective credit grade: the worst of the standing grade and of every listing in force (a listing means
+  DISHONEST, a serious one SERIOUSLY_DISHONEST).
+
+So a listing lowers the grade unless it is already lower, and when the listing ends the grade it replaced
+returns (credit repair) unless something else lowered the standing grade meanwhile. Every change of the
+effective grade is a CreditEvent, written in the same transaction as the change, with its reason, evidence
+and decider. Everything that changes a grade goes through `evaluate_in`, which locks the enterprises first.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from graph.db import Graph, Tx
+from graph.errors import BadInput, NotFound
+from graph.lookup import now_ms
+from graph.records import CreditGrade
+
+GRADES: tuple[CreditGrade, ...] = tuple(CreditGrade)  # best first
+LISTING_RULE = (
+    "a blacklist listing in force sets the grade to DISHONEST (SERIOUSLY_DISHONEST when serious) "
+    "unless it is already lower"
+)
+REPAIR_RULE = "when a listing expires or is lifted, the grade it replaced returns unless something else lowered it"
+SWEEP_LIMIT = 100_000
+
+
+class EventKind(StrEnum):
+    BLACKLIST = "BLACKLIST"  # a listing in force lowered the grade
+    CREDIT_REPAIR = "CREDIT_REPAIR"  # a listing expired or was lifted: the grade it replaced returned
+    DOWNGRADE_REVIEW = "DOWNGRADE_REVIEW"  # a regulator approved a downgrade review
+    MANUAL = "MANUAL"  # a regulator set the grade, with a reason
+    DECLARED = "DECLARED"  # the enterprise's record declares another grade
+    CORRECTION = "CORRECTION"  # corrected records (a listing moved to another enterprise, or not yet started)
+
+
+def rank(grade: CreditGrade | str) -> int:
+    """0 for the best grade; higher is worse."""
+    return GRADES.index(CreditGrade(grade))
+
+
+def worst(*grades: CreditGrade) -> CreditGrade:
+    return max(grades, key=rank)
+
+
+def one_step_down(grade: CreditGrade) -> CreditGrade | None:
+    i = rank(grade)
+    return GRADES[i + 1] if i + 1 < len(GRADES) else None
+
+
+def iso(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).isoformat().replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class Listing:
+    id: str
+    reason: str
+    serious: bool
+    listed_at: str
+    listed_at_ms: int
+    expires_at: str | None = None
+    expires_at_ms: int | None = None
+    lifted_at_ms: int | None = None
+    lifted_by: str | None = None
+    lift_reason: str | None = None
+    agency: str | None = None
+
+    @classmethod
+    def of(cls, m: dict[str, Any]) -> Listing:
+        return cls(
+            id=m["id"],
+            reason=m["reason"],
+            serious=bool(m.get("serious")),
+            listed_at=m["listedAt"],
+            listed_at_ms=m["listedAtMs"],
+            expires_at=m.get("expiresAt"),
+            expires_at_ms=m.get("expiresAtMs"),
+            lifted_at_ms=m.get("liftedAtMs"),
+            lifted_by=m.get("liftedBy"),
+            lift_reason=m.get("liftReason"),
+            agency=m.get("agency"),
+        )
+
+    @property
+    def grade(self) -> CreditGrade:
+        return CreditGrade.SERIOUSLY_DISHONEST if self.serious else CreditGrade.DISHONEST
+
+    def in_force(self, now: int) -> bool:
+        return (
+            self.listed_at_ms <= now
+            and (self.expires_at_ms is None or now < self.expires_at_ms)
+            and (self.lifted_at_ms is None or now < self.lifted_at_ms)
+        )
+
+    def ended(self, now: int) -> str | None:
+        """How the listing stopped being in force, or None when it is in force or not started."""
+        if self.lifted_at_ms is not None and self.lifted_at_ms <= now:
+            return f"lifted by {self.lifted_by} on {iso(self.lifted_at_ms)}: {self.lift_reason}"
+        if self.expires_at_ms is not None and self.expires_at_ms <= now:
+            return f"expired on {self.expires_at}"
+        return None
+
+    def evidence(self) -> dict[str, Any]:
+        return {
+            "record": "blacklist",
+            "id": self.id,
+            "reason": self.reason,
+            "serious": self.serious,
+            "agency": self.agency,
+            "listedAt": self.listed_at,
+            "expiresAt": self.expires_at,
+            "liftedAt": iso(self.lifted_at_ms) if self.lifted_at_ms is not None else None,
+            "liftedBy": self.lifted_by,
+        }
+
+
+@dataclass(frozen=True)
+class CreditState:
+    id: str
+    grade: CreditGrade
+    standing: CreditGrade
+    declared: CreditGrade
+    declared_seen: CreditGrade
+    listings: tuple[Listing, ...]
+
+    @classmethod
+    def of(cls, r: Any) -> CreditState:
+        declared = CreditGrade(r["declared"] or CreditGrade.REGULAR)
+        return cls(
+            id=r["id"],
+            grade=CreditGrade(r["grade"] or declared),
+            standing=CreditGrade(r["standing"] or declared),
+            declared=declared,
+            declared_seen=CreditGrade(r["declaredSeen"] or declared),
+            listings=tuple(sorted((Listing.of(m) for m in r["listings"]), key=lambda listing: listing.id)),
+        )
+
+    def in_force(self, now: int) -> list[Listing]:
+        return [listing for listing in self.listings if listing.in_force(now)]
+
+
+@dataclass(frozen=True)
+class Cause:
+    """Why a grade is being evaluated, for the event when no listing explains the change itself."""
+
+    kind: EventKind
+    reason: str
+    decided_by: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+CORRECTED_RECORDS = Cause(EventKind.CORRECTION, "records corrected: no listing in force holds the grade", "system")
+
+
+@dataclass(frozen=True)
+class GradeChange:
+    enterprise: str
+    from_grade: CreditGrade
+    to_grade: CreditGrade
+    kind: EventKind
+    reason: str
+    decided_by: str
+    evidence: dict[str, Any]
+    seq: int | None = None
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "enterprise": self.enterprise,
+            "fromGrade": self.from_grade.value,
+            "toGrade": self.to_grade.value,
+            "kind": self.kind.value,
+            "reason": self.reason,
+            "decidedBy": self.decided_by,
+            "evidence": json.dumps(self.evidence, ensure_ascii=False, sort_keys=True),
+        }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: dict[str, Any]  # what credit/set_states stores
+    change: GradeChange | None
+
+
+def evaluate(state: CreditState, now: int, cause: Cause, standing: CreditGrade | None = None) -> Outcome:
+    """The grade `state` should have at `now`, and the event that explains a change. `standing` replaces
+    the standing grade (a review or a regulator decided it); otherwise a newly declared grade does."""
+    declared_seen = state.declared_seen
+    if standing is None:
+        standing = state.standing
+        if state.declared != state.declared_seen:
+            standing = declared_seen = state.declared
+            cause = Cause(
+                EventKind.DECLARED,
+                f"the enterprise record declares {state.declared.value} (was {state.declared_seen.value})",
+                "import",
+                {"record": "enterprise", "id": state.id, "creditGrade": state.declared.value},
+            )
+    in_force = state.in_force(now)
+    grade = worst(standing, *(listing.grade for listing in in_force))
+    stored = {"id": state.id, "grade": grade.value, "standing": standing.value, "declaredSeen": declared_seen.value}
+    if grade == state.grade:
+        return Outcome(stored, None)
+
+    def change(kind: EventKind, reason: str, decided_by: str, evidence: dict[str, Any]) -> Outcome:
+        evidence = {**evidence, "standingGrade": standing.value}
+        return Outcome(stored, GradeChange(state.id, state.grade, grade, kind, reason, decided_by, evidence))
+
+    if rank(grade) > rank(state.grade):
+        binding = [listing for listing in in_force if listing.grade == grade]
+        if binding and rank(grade) > rank(standing):
+            reason = "blacklisted: " + "; ".join(f"{listing.id} ({listing.reason})" for listing in binding)
+            return change(
+                EventKind.BLACKLIST,
+                reason,
+                binding[0].agency or "blacklist",
+                {"rule": LISTING_RULE, "listings": [listing.evidence() for listing in binding]},
+            )
+    else:
+        ended = [
+            (listing, how)
+            for listing in state.listings
+            if rank(listing.grade) > rank(grade) and (how := listing.ended(now))
+        ]
+        if ended:
+            reason = "credit repair: " + "; ".join(f"listing {listing.id} {how}" for listing, how in ended)
+            decided_by = next((lst.lifted_by for lst, _ in ended if lst.lifted_by), "system")
+            return change(
+                EventKind.CREDIT_REPAIR,
+                reason,
+                decided_by,
+                {"rule": REPAIR_RULE, "listings": [listing.evidence() for listing, _ in ended]},
+            )
+    return change(cause.kind, cause.reason, cause.decided_by, cause.evidence)
+
+
+Decide = Callable[[CreditState], CreditGrade | None]
+
+
+async def evaluate_in(
+    tx: Tx, ids: Sequence[str], now: int, cause: Cause = CORRECTED_RECORDS, decide: Decide | None = None
+) -> list[GradeChange]:
+    """Lock, evaluate and store the grades of `ids` inside `tx`; append an event per change.
+    `decide(state)` gives a new standing grade (a review's or a regulator's decision), or None to keep it;
+    it may refuse by raising, before anything is stored."""
+    states = [CreditState.of(r) for r in await tx.run("credit/lock_states", ids=sorted(set(ids)), now=now)]
+    outcomes = [evaluate(s, now, cause, decide(s) if decide else None) for s in states]
+    if outcomes:
+        await tx.run("credit/set_states", states=[o.state for o in outcomes])
+    changes = [o.change for o in outcomes if o.change]
+    if not changes:
+        return []
+    seqs = (await tx.run("credit/append_events", events=[c.row() for c in changes], now=now))[0]["seqs"]
+    return [replace(c, seq=seq) for c, seq in zip(changes, seqs, strict=True)]
+
+
+async def evaluate_grades(
+    graph: Graph, ids: Sequence[str], cause: Cause = CORRECTED_RECORDS, now: int | None = None
+) -> list[GradeChange]:
+    """Bring the grades of `ids` in line with their records (after an import, or on the sweep)."""
+    at = now if now is not None else now_ms()
+    changes: list[GradeChange] = []
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), 1000):  # bounded transactions for large imports
+        chunk = ordered[start : start + 1000]
+        changes += await graph.transaction(lambda tx, chunk=chunk: evaluate_in(tx, chunk, at, cause))
+    return changes
+
+
+async def sweep(graph: Graph, now: int | None = None) -> list[GradeChange]:
+    """Re-evaluate every enterprise whose grade may have gone stale: listings that started or expired since
+    their grade was last evaluated, and anything a fault left half-done."""
+    at = now if now is not None else now_ms()
+    ids = [r["id"] for r in await graph.read("credit/stale_enterprises", now=at, limit=SWEEP_LIMIT)]
+    return await evaluate_grades(graph, ids, now=at)
+
+
+def required(argument: str, value: str) -> str:
+    if not value or not value.strip():
+        raise BadInput(argument, "must not be blank")
+    return value.strip()
+
+
+async def set_grade(
+    graph: Graph, enterprise_id: str, grade: CreditGrade, reason: str, by: str, now: int | None = None
+) -> GradeChange | None:
+    """A regulator's change of an enterprise's standing grade. A listing in force still holds the effective
+    grade down: raising above it is refused (lift the listing first)."""
+    reason, by = required("reason", reason), required("by", by)
+    at = now if now is not None else now_ms()
+
+    def decide(state: CreditState) -> CreditGrade:
+        holding = [lst for lst in state.in_force(at) if rank(lst.grade) > rank(grade)]
+        if holding:
+            raise BadInput(
+                "grade",
+                f"enterprise {enterprise_id!r} is blacklisted ({', '.join(lst.id for lst in holding)} in force), "
+                f"so its grade cannot be {grade.value}; lift the listing first",
+            )
+        return grade
+
+    async def work(tx: Tx) -> list[GradeChange]:
+        cause = Cause(EventKind.MANUAL, reason, by, {"rule": "a regulator's decision", "grade": grade.value})
+        return await evaluate_in(tx, [enterprise_id], at, cause, decide)
+
+    if not (await graph.read("lookup/enterprises", ids=[enterprise_id], now=at)):
+        raise NotFound("enterprise", enterprise_id, "enterpriseId")
+    changes = await graph.transaction(work)
+    return changes[0] if changes else None
+
+
+async def lift_listing(graph: Graph, entry_id: str, reason: str, by: str, now: int | None = None) -> GradeChange | None:
+    """Lift a blacklist listing; the enterprise's grade is repaired in the same transaction."""
+    reason, by = required("reason", reason), required("by", by)
+    at = now if now is not None else now_ms()
+
+    async def work(tx: Tx) -> list[GradeChange]:
+        rows = await tx.run("credit/lift_listing", id=entry_id, now=at, by=by, reason=reason)
+        if not rows:
+            raise NotFound("blacklist entry", entry_id, "id")
+        if rows[0]["alreadyLifted"]:
+            raise BadInput("id", f"blacklist entry {entry_id!r} is already lifted")
+        return await evaluate_in(tx, [rows[0]["enterprise"]], at) if rows[0]["enterprise"] else []
+
+    changes = await graph.transaction(work)
+    return changes[0] if changes else None

@@ -1,0 +1,104 @@
+"""The credit-event feed: every grade change in commit order, paged by an opaque cursor.
+
+seq numbers are drawn under one lock inside the transaction that changes the grade
+(cypher/credit/append_events.cypher), so they are gap-free and increase in commit order: reading "the
+events after seq n" never skips an event that commits later with a smaller seq, and never repeats one.
+The cursor is the last seq a client has seen, encoded so that clients treat it as opaque.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from graph.db import Graph
+from graph.errors import BadInput, check_range
+
+CURSOR_PREFIX = "credit-event:"
+MAX_PAGE = 1000
+
+
+def encode_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"{CURSOR_PREFIX}{seq}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, argument: str = "after") -> int:
+    """The seq a cursor stands for; BadInput naming `argument` when it is not one of ours."""
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        if text.startswith(CURSOR_PREFIX) and (digits := text[len(CURSOR_PREFIX) :]).isdigit():
+            return int(digits)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        pass
+    raise BadInput(argument, f"malformed cursor {cursor!r}: pass the endCursor of a previous page, or omit it")
+
+
+@dataclass(frozen=True)
+class CreditEventRecord:
+    seq: int
+    enterprise: str
+    from_grade: str
+    to_grade: str
+    kind: str
+    reason: str
+    decided_by: str
+    evidence: dict[str, Any]
+    at: datetime
+
+    @classmethod
+    def of(cls, m: dict[str, Any]) -> CreditEventRecord:
+        return cls(
+            seq=m["seq"],
+            enterprise=m["enterpriseId"],
+            from_grade=m["fromGrade"],
+            to_grade=m["toGrade"],
+            kind=m["kind"],
+            reason=m["reason"],
+            decided_by=m["decidedBy"],
+            evidence=json.loads(m.get("evidence") or "{}"),
+            at=datetime.fromtimestamp(m["atMs"] / 1000, UTC),
+        )
+
+    def as_json(self) -> dict[str, Any]:
+        """The NDJSON line of the bulk feed (GET /credit/events): the GraphQL CreditEvent, flattened."""
+        return {
+            "seq": self.seq,
+            "cursor": encode_cursor(self.seq),
+            "enterprise": self.enterprise,
+            "fromGrade": self.from_grade,
+            "toGrade": self.to_grade,
+            "kind": self.kind,
+            "reason": self.reason,
+            "decidedBy": self.decided_by,
+            "evidence": self.evidence,
+            "at": self.at.isoformat().replace("+00:00", "Z"),
+        }
+
+
+@dataclass(frozen=True)
+class CreditEventPage:
+    events: list[CreditEventRecord]
+    end_cursor: str | None  # where the next page starts; the given cursor when this page is empty
+    has_next_page: bool
+
+
+async def page(graph: Graph, after: str | None = None, first: int = 100) -> CreditEventPage:
+    check_range("first", first, 1, MAX_PAGE)
+    after_seq = decode_cursor(after) if after is not None else 0
+    rows = await graph.read("credit/events_after", after=after_seq, limit=first + 1)
+    events = [CreditEventRecord.of(r["event"]) for r in rows[:first]]
+    end = encode_cursor(events[-1].seq) if events else after
+    return CreditEventPage(events, end, len(rows) > first)
+
+
+async def history(graph: Graph, ids: Sequence[str], limit: int) -> list[list[CreditEventRecord]]:
+    """Each enterprise's credit events, newest first (a DataLoader backend)."""
+    grouped: dict[str, list[CreditEventRecord]] = {i: [] for i in ids}
+    for r in await graph.read("credit/enterprise_events", ids=list(set(ids)), limit=limit):
+        grouped[r["parent"]].append(CreditEventRecord.of(r["event"]))
+    return [grouped[i] for i in ids]
