@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from graph import credit
 from graph.db import Graph, open_driver
 from graph.ingest import ImportReport, import_lines
 from graph.schema import apply_schema
@@ -84,6 +85,20 @@ def schema() -> None:
     """Create the constraints and indexes of cypher/schema/ that are missing."""
     names = asyncio.run(_with_graph(apply_schema))
     typer.echo(f"schema: {len(names)} statements applied")
+
+
+credit_cli = typer.Typer(help="Credit grades: evaluation of listings that started or expired.")
+cli.add_typer(credit_cli, name="credit")
+
+
+@credit_cli.command("sweep")
+def credit_sweep() -> None:
+    """Re-evaluate every grade a listing's start, expiry or correction may have changed (the server does this
+    every CREDIT_SWEEP_INTERVAL_S seconds)."""
+    changes = asyncio.run(_with_graph(credit.sweep))
+    for c in changes:
+        typer.echo(f"{c.seq}\t{c.enterprise}\t{c.from_grade.value} -> {c.to_grade.value}\t{c.reason}")
+    typer.echo(f"credit sweep: {len(changes)} grade change(s)")
 
 
 @cli.command()

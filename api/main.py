@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 import structlog
 from fastapi import FastAPI, Request
@@ -17,12 +18,25 @@ from api.gql.context import Context
 from api.gql.schema import build_schema
 from api.logging import configure_logging
 from api.rest import router as rest_router
+from graph import credit
 from graph.db import Graph, open_driver
 from graph.errors import DomainError, NotFound
 from graph.schema import apply_schema
 from graph.settings import Settings, get_settings
 
 log = structlog.get_logger("api")
+
+
+async def sweep_credit(graph: Graph, interval_s: float) -> None:
+    """Listings start and expire with time, not with a request: re-evaluate due grades periodically."""
+    while True:
+        try:
+            changes = await credit.sweep(graph)
+            if changes:
+                log.info("credit.sweep", changes=len(changes), seqs=[c.seq for c in changes][:50])
+        except Exception:  # keep sweeping: the next round retries what this one missed
+            log.exception("credit.sweep.failed")
+        await asyncio.sleep(interval_s)
 
 
 def create_app(settings: Settings | None = None, graph: Graph | None = None) -> FastAPI:
@@ -37,7 +51,14 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         if own:
             applied = await apply_schema(app.state.graph)
             log.info("schema.applied", statements=len(applied), uri=settings.neo4j_uri)
+        sweeper = None
+        if settings.credit_sweep_interval_s > 0:
+            sweeper = asyncio.create_task(sweep_credit(app.state.graph, settings.credit_sweep_interval_s))
         yield
+        if sweeper:
+            sweeper.cancel()
+            with suppress(asyncio.CancelledError):
+                await sweeper
         if own:
             await app.state.graph.close()
 

@@ -1,9 +1,11 @@
-"""Plain HTTP endpoints: health, readiness, and the recall scope as a sortable spreadsheet (CSV)."""
+"""Plain HTTP endpoints: health, readiness, the recall scope as a sortable spreadsheet (CSV), and the credit-event
+feed as NDJSON for bulk sync."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -11,6 +13,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
 from api.deps import GraphDep
+from graph import credit_feed
 from graph.recall import CSV_COLUMNS, recall_rows
 
 router = APIRouter()
@@ -51,3 +54,24 @@ async def recall_scope_csv(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="recall-scope-{stamp}.csv"'},
     )
+
+
+@router.get(
+    "/credit/events",
+    summary="The credit-event feed as NDJSON, one event per line in seq order, for bulk sync.",
+    response_class=Response,
+    responses={200: {"content": {"application/x-ndjson": {}}}, 400: {}},
+)
+async def credit_events(
+    graph: GraphDep,
+    after: Annotated[
+        str | None, Query(description="The X-Next-Cursor of the previous response; omit at first.")
+    ] = None,
+    limit: Annotated[int, Query(description="1..1000")] = 1000,
+) -> Response:
+    page = await credit_feed.page(graph, after, limit)
+    body = "".join(json.dumps(e.as_json(), ensure_ascii=False) + "\n" for e in page.events)
+    headers = {"X-Has-More": "true" if page.has_next_page else "false"}
+    if page.end_cursor is not None:
+        headers["X-Next-Cursor"] = page.end_cursor
+    return Response(content=body, media_type="application/x-ndjson", headers=headers)

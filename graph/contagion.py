@@ -186,6 +186,12 @@ async def contagion(
     return exposures(adj, sources, max_hops, min_score)
 
 
+async def exposures_of(graph: Graph, ids: Sequence[str]) -> list[Exposure | None]:
+    """Each enterprise's exposure to the blacklisted enterprises (default hops, any score); one run for all."""
+    found = {e.enterprise: e for e in await contagion(graph, None, min_score=0)}
+    return [found.get(i) for i in ids]
+
+
 async def refresh_ties(graph: Graph, enterprise_ids: Iterable[str], person_ids: Iterable[str] = ()) -> int:
     """Bring the TIED_TO pairs of these enterprises (and of every enterprise these people serve) up to date."""
     enterprises, persons = sorted(set(enterprise_ids)), sorted(set(person_ids))

@@ -173,7 +173,8 @@ class GradeChange:
     reason: str
     decided_by: str
     evidence: dict[str, Any]
-    seq: int | None = None
+    seq: int | None = None  # set once appended to the feed
+    at_ms: int | None = None
 
     def row(self) -> dict[str, Any]:
         return {
@@ -262,7 +263,7 @@ async def evaluate_in(
     if not changes:
         return []
     seqs = (await tx.run("credit/append_events", events=[c.row() for c in changes], now=now))[0]["seqs"]
-    return [replace(c, seq=seq) for c, seq in zip(changes, seqs, strict=True)]
+    return [replace(c, seq=seq, at_ms=now) for c, seq in zip(changes, seqs, strict=True)]
 
 
 async def evaluate_grades(
@@ -335,3 +336,11 @@ async def lift_listing(graph: Graph, entry_id: str, reason: str, by: str, now: i
 
     changes = await graph.transaction(work)
     return changes[0] if changes else None
+
+
+async def listings_of(graph: Graph, ids: Sequence[str], limit: int) -> list[list[dict[str, Any]]]:
+    """Blacklist entries against each enterprise, newest first (a DataLoader backend)."""
+    grouped: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+    for r in await graph.read("credit/listings", ids=list(set(ids)), limit=limit):
+        grouped[r["parent"]].append(r["entry"])
+    return [grouped[i] for i in ids]

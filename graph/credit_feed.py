@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from graph.credit import GradeChange
 from graph.db import Graph
 from graph.errors import BadInput, check_range
 
@@ -62,6 +63,21 @@ class CreditEventRecord:
             decided_by=m["decidedBy"],
             evidence=json.loads(m.get("evidence") or "{}"),
             at=datetime.fromtimestamp(m["atMs"] / 1000, UTC),
+        )
+
+    @classmethod
+    def of_change(cls, c: GradeChange) -> CreditEventRecord:
+        assert c.seq is not None and c.at_ms is not None, "only changes appended to the feed are events"
+        return cls(
+            seq=c.seq,
+            enterprise=c.enterprise,
+            from_grade=c.from_grade.value,
+            to_grade=c.to_grade.value,
+            kind=c.kind.value,
+            reason=c.reason,
+            decided_by=c.decided_by,
+            evidence=c.evidence,
+            at=datetime.fromtimestamp(c.at_ms / 1000, UTC),
         )
 
     def as_json(self) -> dict[str, Any]:

@@ -66,4 +66,5 @@ NAV_MAKERS: dict[str, Callable[[Any], Any]] = {
     "enterprise_holdings": lambda r: (r["enterprise"], r["share"]),
     "product_batches": lambda r: r["batch"],
     "lab_reports": lambda r: TestReportNode.of(r["report"]),
+    "enterprise_ties": lambda r: (r["enterprise"], r["kind"], r["weight"], r["via"]),
 }

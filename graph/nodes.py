@@ -44,6 +44,8 @@ class EnterpriseNode:
     uscc: str | None
     creditGrade: str
     blacklisted: bool
+    standingGrade: str = "REGULAR"
+    declaredGrade: str = "REGULAR"
 
     @classmethod
     def of(cls, m: dict[str, Any]) -> EnterpriseNode:
@@ -56,6 +58,8 @@ class EnterpriseNode:
             uscc=m.get("uscc"),
             creditGrade=m.get("creditGrade") or "REGULAR",
             blacklisted=bool(m.get("blacklisted")),
+            standingGrade=m.get("standingGrade") or m.get("creditGrade") or "REGULAR",
+            declaredGrade=m.get("declaredGrade") or "REGULAR",
         )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
@@ -22,6 +22,7 @@ class Loaders:
         self.product = DataLoader(partial(lookup.products, graph))
         self.lab = DataLoader(partial(lookup.labs, graph))
         self._related: dict[tuple[str, int], DataLoader] = {}
+        self._keyed: dict[str, DataLoader] = {}
 
     def related(self, name: str, limit: int) -> DataLoader[str, list[Any]]:
         """A loader for one nav/ statement and page size: all parents of a level in one query."""
@@ -30,6 +31,12 @@ class Loaders:
             make: Callable[[Any], Any] = lookup.NAV_MAKERS[name]
             self._related[key] = DataLoader(partial(lookup.related, self.graph, name, limit=limit, make=make))
         return self._related[key]
+
+    def keyed(self, name: str, load: Callable[[list[str]], Awaitable[list[Any]]]) -> DataLoader[str, Any]:
+        """A loader per request for any batched backend (`load(keys)` answers in key order), by name."""
+        if name not in self._keyed:
+            self._keyed[name] = DataLoader(load)
+        return self._keyed[name]
 
 
 class Context(BaseContext):

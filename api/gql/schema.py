@@ -1,20 +1,21 @@
-"""The schema: core contract today; credit and risk join as further Query/Mutation mixins."""
+"""The schema: core contract and credit network; risk joins as a further Query/Mutation mixin."""
 
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 
 from api.gql.core import CoreMutation, CoreQuery
+from api.gql.credit import CreditMutation, CreditQuery
 from api.gql.errors import ErrorCodes
 from graph.settings import Settings
 
 
 @strawberry.type
-class Query(CoreQuery):
+class Query(CoreQuery, CreditQuery):
     pass
 
 
 @strawberry.type
-class Mutation(CoreMutation):
+class Mutation(CoreMutation, CreditMutation):
     pass
 
 

@@ -2,19 +2,34 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from enum import Enum
-from typing import Annotated
+from functools import partial
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import Private
 
 from api.gql.context import Info
+from graph import contagion, credit, credit_feed, lookup, reviews, supervision
 from graph.errors import check_range
 from graph.nodes import BatchNode, EnterpriseNode, LabNode, ProductNode, ShipmentNode, TestReportNode
 from graph.nodes import TracedBatch as TracedNode
 from graph.records import CreditGrade as CreditGradeValue
 
+if TYPE_CHECKING:
+    from api.gql.credit_types import (
+        BlacklistEntry,
+        CreditEvent,
+        DowngradeReview,
+        Exposure,
+        InspectionPlan,
+        ReviewStatus,
+        Tie,
+    )
+
 MAX_PAGE = 1000
+_credit = strawberry.lazy("api.gql.credit_types")  # credit types refer back to Enterprise
 First = Annotated[int, strawberry.argument(description="How many to return, 1..1000.")]
 
 
@@ -52,7 +67,76 @@ class Enterprise:
             blacklisted=n.blacklisted,
             region=n.region,
             uscc=n.uscc,
+            standing_grade=CreditGrade[n.standingGrade],
+            declared_grade=CreditGrade[n.declaredGrade],
         )
+
+    standing_grade: CreditGrade = strawberry.field(  # type: ignore[valid-type]
+        description="The grade beneath any listing: declared, then changed by reviews and regulators."
+    )
+    declared_grade: CreditGrade = strawberry.field(  # type: ignore[valid-type]
+        description="The grade the enterprise's record declares."
+    )
+
+    @strawberry.field(description="Changes of this enterprise's credit grade, newest first.")
+    async def credit_history(self, info: Info, first: First = 20) -> list[Annotated[CreditEvent, _credit]]:
+        from api.gql.credit_types import CreditEvent
+
+        check_range("first", first, 1, MAX_PAGE)
+        loader = info.context.loaders.keyed(
+            f"credit_history:{first}", partial(credit_feed.history, info.context.graph, limit=first)
+        )
+        return [CreditEvent.of(e) for e in await loader.load(self.id)]
+
+    @strawberry.field(description="Blacklist listings against this enterprise, newest first (lifted ones too).")
+    async def blacklist_entries(self, info: Info, first: First = 100) -> list[Annotated[BlacklistEntry, _credit]]:
+        from api.gql.credit_types import BlacklistEntry
+
+        check_range("first", first, 1, MAX_PAGE)
+        loader = info.context.loaders.keyed(
+            f"listings:{first}", partial(credit.listings_of, info.context.graph, limit=first)
+        )
+        now = lookup.now_ms()
+        return [BlacklistEntry.of(m, now) for m in await loader.load(self.id)]
+
+    @strawberry.field(description="Downgrade reviews of this enterprise, newest first; status filters them.")
+    async def downgrade_reviews(
+        self, info: Info, status: Annotated[ReviewStatus, _credit] | None = None, first: First = 20
+    ) -> list[Annotated[DowngradeReview, _credit]]:
+        from api.gql.credit_types import DowngradeReview
+
+        check_range("first", first, 1, MAX_PAGE)
+        loader = info.context.loaders.keyed(
+            f"reviews:{first}", partial(reviews.of_enterprises, info.context.graph, limit=first)
+        )
+        found = await loader.load(self.id)
+        return [DowngradeReview.of(r) for r in found if status is None or r.status.value == status.value]
+
+    @strawberry.field(description="Its direct associations (contagion ties), strongest first.")
+    async def ties(self, info: Info, first: First = 100) -> list[Annotated[Tie, _credit]]:
+        from api.gql.credit_types import Tie
+
+        found = await related(info, "enterprise_ties", self.id, first)
+        return [Tie(other_id=o, kind=k, weight=w, via=v) for o, k, w, v in found]
+
+    @strawberry.field(
+        description="Its exposure to the blacklisted enterprises within 3 ties (null when none reaches it)."
+    )
+    async def exposure(self, info: Info) -> Annotated[Exposure, _credit] | None:
+        from api.gql.credit_types import Exposure
+
+        loader = info.context.loaders.keyed("exposure", partial(contagion.exposures_of, info.context.graph))
+        found = await loader.load(self.id)
+        return Exposure.of(found) if found else None
+
+    @strawberry.field(description="Differentiated supervision: its inspection rate and the reasons for it.")
+    async def inspection_plan(self, info: Info) -> Annotated[InspectionPlan, _credit]:
+        from api.gql.credit_types import InspectionPlan
+
+        loader = info.context.loaders.keyed(
+            "inspection_plan", partial(supervision.inspection_plans, info.context.graph)
+        )
+        return InspectionPlan.of(await loader.load(self.id))
 
     @strawberry.field(description="Batches this enterprise produced, by batch id.")
     async def batches(self, info: Info, first: First = 100) -> list[Batch]:
@@ -243,13 +327,30 @@ class Lab:
     @classmethod
     def of(cls, n: LabNode) -> Lab:
         return cls(
-            id=strawberry.ID(n.id), name=n.name, accreditation=n.accreditation, recognized=n.recognized, status=n.status
+            id=strawberry.ID(n.id),
+            name=n.name,
+            accreditation=n.accreditation,
+            recognized=n.recognized,
+            status=n.status,
+            history=n.history,
         )
+
+    history: Private[tuple[tuple[str, int], ...]]
+
+    @strawberry.field(description="Its statuses, oldest first, each with the moment it took effect.")
+    def status_history(self) -> list[LabStatusPeriod]:
+        return [LabStatusPeriod(status=st, since=datetime.fromtimestamp(ms / 1000, UTC)) for st, ms in self.history]
 
     @strawberry.field(description="Reports this lab issued, by testedAt then id.")
     async def reports(self, info: Info, first: First = 100) -> list[TestReport]:
         found = await related(info, "lab_reports", self.id, first)
         return [TestReport.of(r) for r in found]
+
+
+@strawberry.type
+class LabStatusPeriod:
+    status: str
+    since: datetime
 
 
 @strawberry.type
@@ -280,6 +381,22 @@ class TestReport:
     @strawberry.field
     async def lab(self, info: Info) -> Lab:
         return Lab.of(await info.context.loaders.lab.load(self.lab_id))
+
+    @strawberry.field(
+        description="Whether it counts as a recognised third-party result today: its lab is recognised and "
+        "ACTIVE, and was not suspended or revoked when it tested."
+    )
+    async def recognised(self, info: Info) -> bool:
+        return supervision.recognition(await info.context.loaders.lab.load(self.lab_id), self.tested_at).recognised
+
+    @strawberry.field(description="Flag: the lab was SUSPENDED or REVOKED on testedAt.")
+    async def issued_while_suspended(self, info: Info) -> bool:
+        lab = await info.context.loaders.lab.load(self.lab_id)
+        return supervision.recognition(lab, self.tested_at).issued_while_suspended
+
+    @strawberry.field(description="Why the report counts as a recognised result or not.")
+    async def recognition_note(self, info: Info) -> str:
+        return supervision.recognition(await info.context.loaders.lab.load(self.lab_id), self.tested_at).reason
 
     @strawberry.field
     async def batch(self, info: Info) -> Batch:

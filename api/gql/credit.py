@@ -1,0 +1,143 @@
+"""Credit-network operations: contract/core.graphql's contagion and creditEvents, plus reviews, decisions
+on grades and listings, and inspection plans."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from api.gql.context import Info
+from api.gql.credit_types import (
+    BlacklistEntry,
+    CreditDecision,
+    CreditEvent,
+    CreditEventPage,
+    DowngradeReview,
+    Exposure,
+    InspectionPlan,
+    OpenedReviews,
+    ReviewStatus,
+)
+from api.gql.types import CreditGrade, Enterprise
+from graph import contagion, credit, credit_feed, lookup, reviews, supervision
+from graph.credit_feed import CreditEventRecord
+from graph.errors import NotFound
+from graph.records import CreditGrade as GradeValue
+
+By = Annotated[str, strawberry.argument(description="Who decides: the regulator's id or name, kept with the decision.")]
+Reason = Annotated[str, strawberry.argument(description="Why; kept with the decision and in the credit event.")]
+
+
+async def _decision(info: Info, enterprise_id: str, change: credit.GradeChange | None) -> CreditDecision:
+    info.context.loaders.enterprise.clear(enterprise_id)  # the grade just changed
+    enterprise = await info.context.loaders.enterprise.load(enterprise_id)
+    event = CreditEvent.of(CreditEventRecord.of_change(change)) if change else None
+    return CreditDecision(enterprise=Enterprise.of(enterprise), event=event)
+
+
+@strawberry.type
+class CreditQuery:
+    @strawberry.field(
+        description="Risk spreading from the sources (default: every blacklisted enterprise) over ownership, "
+        "shared people and trade: every enterprise scoring at least minScore (0..1) within maxHops (1..6) "
+        "ties, by score descending then id, with one evidence path per source."
+    )
+    async def contagion(
+        self,
+        info: Info,
+        source_ids: list[strawberry.ID] | None = strawberry.UNSET,  # the contract declares no default
+        max_hops: int = 3,
+        min_score: float = 0.05,
+    ) -> list[Exposure]:
+        sources = None if source_ids in (None, strawberry.UNSET) else [str(s) for s in source_ids]
+        return [Exposure.of(e) for e in await contagion.contagion(info.context.graph, sources, max_hops, min_score)]
+
+    @strawberry.field(
+        description="Every change of a credit grade in commit order; page with after: endCursor (first 1..1000). "
+        "Never skips nor repeats an event, also while events are being committed."
+    )
+    async def credit_events(
+        self, info: Info, after: str | None = strawberry.UNSET, first: int = 100
+    ) -> CreditEventPage:
+        return CreditEventPage.of(
+            await credit_feed.page(info.context.graph, None if after is strawberry.UNSET else after, first)
+        )
+
+    @strawberry.field(description="Downgrade reviews, newest first; status filters them.")
+    async def downgrade_reviews(
+        self, info: Info, status: ReviewStatus | None = None, first: int = 100
+    ) -> list[DowngradeReview]:
+        found = await reviews.listing(info.context.graph, status, first)
+        return [DowngradeReview.of(r) for r in found]
+
+    @strawberry.field(description="A downgrade review by id; null when unknown.")
+    async def downgrade_review(self, info: Info, id: strawberry.ID) -> DowngradeReview | None:
+        found = (await reviews.by_ids(info.context.graph, [id]))[0]
+        return DowngradeReview.of(found) if found else None
+
+    @strawberry.field(description="A blacklist entry by id; null when unknown.")
+    async def blacklist_entry(self, info: Info, id: strawberry.ID) -> BlacklistEntry | None:
+        rows = await info.context.graph.read("credit/listings_by_id", ids=[id])
+        return BlacklistEntry.of(rows[0]["entry"], lookup.now_ms()) if rows else None
+
+    @strawberry.field(description="An enterprise's inspection rate under differentiated supervision, and why.")
+    async def inspection_plan(self, info: Info, enterprise_id: strawberry.ID) -> InspectionPlan:
+        plan = (await supervision.inspection_plans(info.context.graph, [enterprise_id]))[0]
+        if plan is None:
+            raise NotFound("enterprise", enterprise_id, "enterpriseId")
+        return InspectionPlan.of(plan)
+
+
+@strawberry.type
+class CreditMutation:
+    @strawberry.mutation(
+        description="A regulator sets an enterprise's standing grade. A listing in force still holds the "
+        "effective grade down: raising above it is refused until the listing ends or is lifted."
+    )
+    async def set_credit_grade(
+        self,
+        info: Info,
+        enterprise_id: strawberry.ID,
+        grade: CreditGrade,  # type: ignore[valid-type]
+        reason: Reason,
+        by: By,
+    ) -> CreditDecision:
+        change = await credit.set_grade(info.context.graph, enterprise_id, GradeValue(grade.value), reason, by)
+        return await _decision(info, enterprise_id, change)
+
+    @strawberry.mutation(
+        description="Lift a blacklist listing: the grade it replaced returns (credit repair) unless something "
+        "else lowered it."
+    )
+    async def lift_blacklist_entry(self, info: Info, id: strawberry.ID, reason: Reason, by: By) -> CreditDecision:
+        change = await credit.lift_listing(info.context.graph, id, reason, by)
+        rows = await info.context.graph.read("credit/listings_by_id", ids=[id])
+        return await _decision(info, rows[0]["entry"]["enterprise"], change)
+
+    @strawberry.mutation(
+        description="Open a downgrade review for every exposure whose action is DOWNGRADE_REVIEW (contagion from "
+        "sourceIds, default every blacklisted enterprise, within maxHops). Never two open reviews per enterprise."
+    )
+    async def open_downgrade_reviews(
+        self, info: Info, by: By, source_ids: list[strawberry.ID] | None = None, max_hops: int = 3
+    ) -> OpenedReviews:
+        sources = None if source_ids is None else [str(s) for s in source_ids]
+        result = await reviews.open_reviews(info.context.graph, by, sources, max_hops)
+        return OpenedReviews(
+            opened=[DowngradeReview.of(r) for r in result.opened],
+            already_open=[DowngradeReview.of(r) for r in result.already_open],
+        )
+
+    @strawberry.mutation(
+        description="Approve an open downgrade review: the enterprise's grade drops one step, and the credit "
+        "event carries the review's evidence."
+    )
+    async def approve_downgrade_review(self, info: Info, id: strawberry.ID, reason: Reason, by: By) -> DowngradeReview:
+        review = await reviews.approve(info.context.graph, id, by, reason)
+        info.context.loaders.enterprise.clear(review.enterprise)
+        return DowngradeReview.of(review)
+
+    @strawberry.mutation(description="Reject an open downgrade review, with the reason.")
+    async def reject_downgrade_review(self, info: Info, id: strawberry.ID, reason: Reason, by: By) -> DowngradeReview:
+        return DowngradeReview.of(await reviews.reject(info.context.graph, id, by, reason))
