@@ -147,7 +147,7 @@ def ship(lot, frm, to, qty, when, direction=None, port=None, decl=None):
     )
 
 
-def lab(id, name, accreditation=None, recognized=None, status=None):
+def lab(id, name, accreditation=None, recognized=None, status=None, status_since=None):
     return add(
         {
             "type": "lab",
@@ -156,6 +156,7 @@ def lab(id, name, accreditation=None, recognized=None, status=None):
             "accreditation": accreditation,
             "recognized": recognized,
             "status": status,
+            "statusSince": status_since,
         }
     )
 
@@ -213,8 +214,17 @@ lab("LAB-HN-FOOD", "Henan Provincial Institute of Food Inspection", "CNAS L2781"
 lab("LAB-NB-TOY", "Ningbo Customs Technical Center, Toy and Children's Products Laboratory", "CNAS L0512", True)
 lab("LAB-SH-AUTO", "Shanghai Motor Vehicle Parts Testing Center", "CNAS L1633", True)
 lab("LAB-MY-QC", "Henan Muyang Infant Nutrition in-house QC Laboratory", None, False)
-lab("LAB-XX-KUAIJIAN", "Xinxiang Kuaijian Testing Services Co., Ltd.", "CMA 161612340567", True, "SUSPENDED")
-lab("LAB-ZZ-HUACE", "Zhengzhou Huace Testing Co., Ltd.", "CMA 161600987213", False, "REVOKED")
+# Kuaijian was already suspended when it released LOT-IF1-2026-0305 (its report is flagged); Huace lost its
+# qualification after it had passed the ride-on toy.
+lab(
+    "LAB-XX-KUAIJIAN",
+    "Xinxiang Kuaijian Testing Services Co., Ltd.",
+    "CMA 161612340567",
+    True,
+    "SUSPENDED",
+    "2026-03-02",
+)
+lab("LAB-ZZ-HUACE", "Zhengzhou Huace Testing Co., Ltd.", "CMA 161600987213", False, "REVOKED", "2026-04-20")
 
 # ================================================================= enterprises
 
@@ -888,7 +898,7 @@ FIELDS = {  # type -> (required, optional)
     "product": ({"id", "name", "hsCode", "category"}, {"brand"}),
     "batch": ({"id", "product", "producer", "quantity", "unit", "producedAt"}, {"originCountry", "inputs"}),
     "shipment": ({"id", "batch", "from", "to", "quantity", "shippedAt"}, {"direction", "port", "declaration"}),
-    "lab": ({"id", "name"}, {"accreditation", "recognized", "status"}),
+    "lab": ({"id", "name"}, {"accreditation", "recognized", "status", "statusSince"}),
     "agency": ({"id", "name", "kind"}, {"jurisdiction"}),
     "test_report": ({"id", "lab", "batch", "result", "testedAt"}, {"items"}),
     "blacklist": ({"id", "enterprise", "reason", "listedAt"}, {"agency", "expiresAt", "serious"}),

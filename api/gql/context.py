@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from functools import partial
 from typing import Any
 
@@ -31,6 +32,11 @@ class Loaders:
             make: Callable[[Any], Any] = lookup.NAV_MAKERS[name]
             self._related[key] = DataLoader(partial(lookup.related, self.graph, name, limit=limit, make=make))
         return self._related[key]
+
+    def forget_enterprise(self, enterprise_id: str) -> None:
+        """Drop a cached enterprise (its grade just changed); strawberry's clear() raises for an uncached key."""
+        with suppress(KeyError):
+            self.enterprise.clear(enterprise_id)
 
     def keyed(self, name: str, load: Callable[[list[str]], Awaitable[list[Any]]]) -> DataLoader[str, Any]:
         """A loader per request for any batched backend (`load(keys)` answers in key order), by name."""

@@ -30,7 +30,7 @@ Reason = Annotated[str, strawberry.argument(description="Why; kept with the deci
 
 
 async def _decision(info: Info, enterprise_id: str, change: credit.GradeChange | None) -> CreditDecision:
-    info.context.loaders.enterprise.clear(enterprise_id)  # the grade just changed
+    info.context.loaders.forget_enterprise(enterprise_id)
     enterprise = await info.context.loaders.enterprise.load(enterprise_id)
     event = CreditEvent.of(CreditEventRecord.of_change(change)) if change else None
     return CreditDecision(enterprise=Enterprise.of(enterprise), event=event)
@@ -135,7 +135,7 @@ class CreditMutation:
     )
     async def approve_downgrade_review(self, info: Info, id: strawberry.ID, reason: Reason, by: By) -> DowngradeReview:
         review = await reviews.approve(info.context.graph, id, by, reason)
-        info.context.loaders.enterprise.clear(review.enterprise)
+        info.context.loaders.forget_enterprise(review.enterprise)
         return DowngradeReview.of(review)
 
     @strawberry.mutation(description="Reject an open downgrade review, with the reason.")
