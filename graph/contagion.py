@@ -14,7 +14,6 @@ dominates one reached later, so nothing else can improve).
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -102,11 +101,13 @@ def adjacency(rows: Iterable[tuple[str, str, str, float, str | None]]) -> Adjace
     return adj
 
 
-def best_paths(adj: Adjacency, source: str, max_hops: int) -> dict[str, ContagionPath]:
-    """best(source, v) and one path achieving it, for every v != source reachable in max_hops edges."""
-    # history[v]: (round, value, parent, tie) each time v improved; a path is rebuilt from the entry each
-    # parent had at the end of the round before, so its length never exceeds the round it was found in.
-    history: dict[str, list[tuple[int, float, str | None, _Tie | None]]] = {source: [(0, 1.0, None, None)]}
+History = dict[str, list[tuple[int, float, str | None, "_Tie | None"]]]
+
+
+def _search(adj: Adjacency, source: str, max_hops: int) -> History:
+    """history[v]: (round, value, parent, tie) each time v improved within max_hops rounds; the last entry
+    holds best(source, v)."""
+    history: History = {source: [(0, 1.0, None, None)]}
     frontier = [source]
     for round_ in range(1, max_hops + 1):
         improved: dict[str, tuple[float, str, _Tie]] = {}
@@ -122,35 +123,44 @@ def best_paths(adj: Adjacency, source: str, max_hops: int) -> dict[str, Contagio
         frontier = sorted(improved)
         if not frontier:
             break
+    return history
 
-    paths: dict[str, ContagionPath] = {}
-    for v, entries in history.items():
-        if v == source:
-            continue
-        round_, value, parent, tie = entries[-1]
-        hops: list[Hop] = []
-        node = v
-        while parent is not None and tie is not None:
-            hops.append(Hop(parent, node, tie.kind, tie.weight, tie.via))
-            node = parent
-            round_, _, parent, tie = next(e for e in reversed(history[node]) if e[0] <= round_ - 1)
-        paths[v] = ContagionPath(source, round(value, PRECISION), tuple(reversed(hops)))
-    return paths
+
+def _path(history: History, source: str, v: str) -> ContagionPath:
+    """The path behind best(source, v): each parent's entry as it stood at the end of the round before, so
+    the path is never longer than the round it was found in."""
+    round_, value, parent, tie = history[v][-1]
+    hops: list[Hop] = []
+    node = v
+    while parent is not None and tie is not None:
+        hops.append(Hop(parent, node, tie.kind, tie.weight, tie.via))
+        node = parent
+        round_, _, parent, tie = next(e for e in reversed(history[node]) if e[0] <= round_ - 1)
+    return ContagionPath(source, round(value, PRECISION), tuple(reversed(hops)))
+
+
+def best_paths(adj: Adjacency, source: str, max_hops: int) -> dict[str, ContagionPath]:
+    """best(source, v) and one path achieving it, for every v != source reachable in max_hops edges."""
+    history = _search(adj, source, max_hops)
+    return {v: _path(history, source, v) for v in history if v != source}
 
 
 def exposures(adj: Adjacency, sources: Sequence[str], max_hops: int, min_score: float) -> list[Exposure]:
     """The contract's contagion over an adjacency that holds every tie the paths may use."""
-    per_target: dict[str, list[ContagionPath]] = defaultdict(list)
     source_set = set(sources)
-    for s in sorted(source_set):
-        for v, path in best_paths(adj, s, max_hops).items():
-            if v not in source_set and path.score > 0:
-                per_target[v].append(path)
+    searches = {s: _search(adj, s, max_hops) for s in sorted(source_set)}
+    # 1 - score = PRODUCT of (1 - best); paths are rebuilt only for the enterprises that are listed.
+    spared: dict[str, float] = defaultdict(lambda: 1.0)
+    for history in searches.values():
+        for v, entries in history.items():
+            if v not in source_set:
+                spared[v] *= 1.0 - round(entries[-1][1], PRECISION)
     result = []
-    for v, paths in per_target.items():
-        score = round(1.0 - math.prod(1.0 - p.score for p in paths), PRECISION)
-        if score >= min_score:
-            evidence = tuple(sorted(paths, key=lambda p: (-p.score, p.source)))
+    for v, remaining in spared.items():
+        score = round(1.0 - remaining, PRECISION)
+        if score >= min_score and score > 0:
+            paths = [_path(h, s, v) for s, h in searches.items() if v in h]
+            evidence = tuple(sorted((p for p in paths if p.score > 0), key=lambda p: (-p.score, p.source)))
             result.append(Exposure(v, score, action_for(score), evidence))
     result.sort(key=lambda e: (-e.score, e.enterprise))
     return result
@@ -178,11 +188,12 @@ async def contagion(
         return []
     limit = graph.settings.contagion_max_ties
     rows = await graph.read("contagion/neighbourhood", sourceIds=sources, maxHops=max_hops, limit=limit + 1)
-    if len(rows) > limit:
+    ties = rows[0]["ties"] if rows else []
+    if len(ties) > limit:
         raise BadInput(
             "maxHops", f"the association neighbourhood exceeds {limit} ties; use fewer sources or fewer hops"
         )
-    adj = adjacency((r["a"], r["b"], r["kind"], r["weight"], r["via"]) for r in rows)
+    adj = adjacency(tuple(t) for t in ties)
     return exposures(adj, sources, max_hops, min_score)
 
 
