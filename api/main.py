@@ -14,7 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from strawberry.fastapi import GraphQLRouter
 
-from api.gql.context import Context
+from api.gql.context import ACTOR_HEADER, Context
 from api.gql.schema import build_schema
 from api.logging import configure_logging
 from api.rest import router as rest_router
@@ -71,7 +71,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         app.state.graph = graph
 
     async def context(request: Request) -> Context:
-        return Context(request.app.state.graph)
+        return Context(request.app.state.graph, request.headers.get(ACTOR_HEADER))
 
     app.include_router(
         GraphQLRouter(build_schema(settings), context_getter=context, graphql_ide="graphiql"), prefix="/graphql"

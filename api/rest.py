@@ -14,7 +14,9 @@ from fastapi.responses import JSONResponse, Response
 
 from api.deps import GraphDep
 from graph import credit_feed
+from graph.errors import NotFound
 from graph.recall import CSV_COLUMNS, recall_rows
+from graph.risk import recalls
 
 router = APIRouter()
 
@@ -75,3 +77,24 @@ async def credit_events(
     if page.end_cursor is not None:
         headers["X-Next-Cursor"] = page.end_cursor
     return Response(content=body, media_type="application/x-ndjson", headers=headers)
+
+
+@router.get(
+    "/recalls/{recall_id}.csv",
+    summary="A recall's progress report: one row per consignee and batch (shipped, returned, status).",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}}, 404: {}},
+)
+async def recall_progress_csv(graph: GraphDep, recall_id: str) -> Response:
+    recall = (await recalls.by_ids(graph, [recall_id]))[0]
+    if recall is None:
+        raise NotFound("recall", recall_id, "recall_id")
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=recalls.CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(recalls.progress_rows(recall))
+    return Response(
+        content="\ufeff" + out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{recall_id}-progress.csv"'},
+    )

@@ -29,6 +29,7 @@ from graph import records as rec
 from graph.db import Graph
 from graph.lookup import now_ms
 from graph.records import CreditGrade, LinkKind, parse_instant
+from graph.risk import signals
 
 MAX_REPORTED_ERRORS = 1000
 
@@ -347,6 +348,7 @@ def node_row(record: Any) -> dict[str, Any]:
             props = {
                 "result": record.result,
                 "testedAt": record.testedAt,
+                "testedAtMs": _epoch_ms(record.testedAt),
                 "items": json.dumps(
                     [i.model_dump(by_alias=True, exclude_none=True) for i in record.items], ensure_ascii=False
                 ),
@@ -507,4 +509,6 @@ async def import_lines(graph: Graph, lines: Iterable[str], progress: Progress | 
     if graded:
         await credit.evaluate_grades(graph, graded)
     step("evaluating credit grades", 1)
+    failed = [p.record.id for p in latest.get("test_report", {}).values() if p.record.result == "FAIL"]
+    await signals.raise_lab_failures(graph, failed)
     return report

@@ -1,11 +1,12 @@
 """Typed settings, from the environment (and a .env file when present)."""
 
 from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from graph.records import CreditGrade
+from graph.records import Category, CreditGrade, Hazard
 
 # Differentiated supervision (customs enterprise-credit rules): REGULAR is the base rate; advanced-certified
 # enterprises are inspected at under 20 % of it, certified ones under half; dishonest ones at 80 % or more.
@@ -15,6 +16,32 @@ DEFAULT_INSPECTION_RATES = {
     CreditGrade.REGULAR: 0.05,
     CreditGrade.DISHONEST: 0.8,
     CreditGrade.SERIOUSLY_DISHONEST: 1.0,
+}
+
+
+class LabFailureRisk(BaseModel):
+    """What a FAIL report from a recognised lab says about its batch, for one product category."""
+
+    severity: int = Field(ge=1, le=4)
+    probability: float = Field(gt=0, le=1)
+    hazard: Hazard
+
+
+# Defaults for the LAB_FAILURE signal a FAIL report raises (README, "Risk"): how bad the harm a failed
+# product of the category can do (severity 1..4) and how likely it is to reach a user (probability).
+DEFAULT_LAB_FAILURE_RISK = {
+    Category.FOOD: LabFailureRisk(severity=3, probability=0.01, hazard=Hazard.BIOLOGICAL),
+    Category.FOOD_CONTACT: LabFailureRisk(severity=2, probability=0.001, hazard=Hazard.CHEMICAL),
+    Category.COSMETICS: LabFailureRisk(severity=2, probability=0.001, hazard=Hazard.CHEMICAL),
+    Category.TOY: LabFailureRisk(severity=3, probability=0.001, hazard=Hazard.CHEMICAL),
+    Category.CHILDREN_PRODUCT: LabFailureRisk(severity=3, probability=0.001, hazard=Hazard.PHYSICAL),
+    Category.INFANT_CLOTHING: LabFailureRisk(severity=2, probability=0.001, hazard=Hazard.CHEMICAL),
+    Category.FUNCTIONAL_CLOTHING: LabFailureRisk(severity=2, probability=0.0001, hazard=Hazard.PHYSICAL),
+    Category.ELECTRICAL: LabFailureRisk(severity=4, probability=0.0001, hazard=Hazard.PHYSICAL),
+    Category.AUTO: LabFailureRisk(severity=4, probability=0.00001, hazard=Hazard.PHYSICAL),
+    Category.AUTO_PART: LabFailureRisk(severity=4, probability=0.0001, hazard=Hazard.PHYSICAL),
+    Category.NON_ROAD_MACHINERY: LabFailureRisk(severity=3, probability=0.0001, hazard=Hazard.ENVIRONMENTAL),
+    Category.OTHER: LabFailureRisk(severity=2, probability=0.001, hazard=Hazard.HEALTH),
 }
 
 
@@ -49,6 +76,16 @@ class Settings(BaseSettings):
     # Contagion works on the association neighbourhood of its sources; refuse one larger than this many ties.
     contagion_max_ties: int = Field(default=500_000, ge=1)
 
+    # Risk. assessSignal: a scope reaching this many consignees is wide (grade rule of contract/risk.graphql).
+    risk_wide_consignees: int = Field(default=20, ge=1)
+    # The LAB_FAILURE signal a FAIL report raises, per product category (JSON object in LAB_FAILURE_RISK;
+    # categories left out keep their default).
+    lab_failure_risk: dict[Category, LabFailureRisk] = Field(default_factory=lambda: dict(DEFAULT_LAB_FAILURE_RISK))
+    # Recall deadlines count working days (Monday to Friday) in this time zone.
+    recall_timezone: str = "Asia/Shanghai"
+    # Warning evaluation: watch a warning at least this many days before recommending to lift it.
+    warning_observation_days: int = Field(default=30, ge=0)
+
     log_level: str = "INFO"
     log_json: bool | None = None  # None: JSON when stdout is not a terminal
 
@@ -65,6 +102,20 @@ class Settings(BaseSettings):
         if ordered != sorted(ordered):
             raise ValueError("a worse credit grade must not have a lower inspection rate than a better one")
         return rates
+
+    @field_validator("lab_failure_risk")
+    @classmethod
+    def _every_category(cls, table: dict[Category, LabFailureRisk]) -> dict[Category, LabFailureRisk]:
+        return {**DEFAULT_LAB_FAILURE_RISK, **table}
+
+    @field_validator("recall_timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {name!r} (an IANA name such as Asia/Shanghai)") from None
+        return name
 
 
 @lru_cache

@@ -6,6 +6,7 @@ import pytest
 from neo4j import Query
 
 from graph import credit, reviews
+from graph.risk import recalls, warnings
 from graph.cypher import all_statement_names, cypher
 from graph.schema import schema_statements
 from tests.conftest import ROOT, load
@@ -39,6 +40,12 @@ async def populated(graph):
     await credit.lift_listing(graph, "BL-XX-2026-0002", "appeal upheld", "officer-1")
     opened = await reviews.open_reviews(graph, "officer-1", ["ENT-CN-DIST-01"])
     await reviews.reject(graph, opened.opened[0].id, "officer-2", "tie is historical")
+    # ... and a lifted warning with a recall, a return and a notification.
+    warning, _ = await warnings.issue(graph, ["SIG1"], warnings.Targets(batch_ids=("LOT-IF1-2026-0305",)), [])
+    await warnings.lift(graph, warning.id, "over")
+    recall = await recalls.open_recall(graph, ["LOT-WMP-NZ-2026-0112"], recalls.RecallClass.I, warning.id)
+    await recalls.record_return(graph, recall.id, recall.lines[0].enterprise, recall.lines[0].batch, 1)
+    await recalls.mark_notified(graph, recall.id, recall.lines[0].enterprise)
     return graph
 
 

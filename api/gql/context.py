@@ -45,11 +45,16 @@ class Loaders:
         return self._keyed[name]
 
 
+ACTOR_HEADER = "X-Actor"
+
+
 class Context(BaseContext):
-    def __init__(self, graph: Graph):
+    def __init__(self, graph: Graph, actor: str | None = None):
         super().__init__()
         self.graph = graph
         self.loaders = Loaders(graph)
+        # Who acts, for the history of risk decisions: set by the deployment's authenticating proxy.
+        self.actor = (actor or "").strip() or "anonymous"
 
 
 Info = StrawberryInfo[Context, None]

@@ -1,4 +1,4 @@
-"""The schema: core contract and credit network; risk joins as a further Query/Mutation mixin."""
+"""The schema: the core and risk contracts and the credit network, as Query/Mutation mixins."""
 
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
@@ -6,16 +6,17 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 from api.gql.core import CoreMutation, CoreQuery
 from api.gql.credit import CreditMutation, CreditQuery
 from api.gql.errors import ErrorCodes
+from api.gql.risk import RiskMutation, RiskQuery
 from graph.settings import Settings
 
 
 @strawberry.type
-class Query(CoreQuery, CreditQuery):
+class Query(CoreQuery, CreditQuery, RiskQuery):
     pass
 
 
 @strawberry.type
-class Mutation(CoreMutation, CreditMutation):
+class Mutation(CoreMutation, CreditMutation, RiskMutation):
     pass
 
 

@@ -16,6 +16,7 @@ from graph.errors import check_range
 from graph.nodes import BatchNode, EnterpriseNode, LabNode, ProductNode, ShipmentNode, TestReportNode
 from graph.nodes import TracedBatch as TracedNode
 from graph.records import CreditGrade as CreditGradeValue
+from graph.risk import port_control
 
 if TYPE_CHECKING:
     from api.gql.credit_types import (
@@ -27,9 +28,11 @@ if TYPE_CHECKING:
         ReviewStatus,
         Tie,
     )
+    from api.gql.risk_types import PortControlHit
 
 MAX_PAGE = 1000
 _credit = strawberry.lazy("api.gql.credit_types")  # credit types refer back to Enterprise
+_risk = strawberry.lazy("api.gql.risk_types")
 First = Annotated[int, strawberry.argument(description="How many to return, 1..1000.")]
 
 
@@ -306,6 +309,13 @@ class Shipment:
     @strawberry.field
     async def batch(self, info: Info) -> Batch:
         return Batch.of(await info.context.loaders.batch.load(self.batch_id))
+
+    @strawberry.field(description="Warnings that were in force when it was shipped and whose targets match it.")
+    async def port_control_hits(self, info: Info) -> list[Annotated[PortControlHit, _risk]]:
+        from api.gql.risk_types import PortControlHit
+
+        loader = info.context.loaders.keyed("shipment_hits", partial(port_control.shipment_hits, info.context.graph))
+        return [PortControlHit.of(h) for h in await loader.load(self.id)]
 
     @strawberry.field(name="from")
     async def from_(self, info: Info) -> Enterprise:

@@ -5,7 +5,16 @@ import os
 from pathlib import Path
 
 import pytest
-from graphql import GraphQLEnumType, GraphQLObjectType, Undefined, ast_from_value, build_schema, print_ast, print_type
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLObjectType,
+    Undefined,
+    ast_from_value,
+    build_schema,
+    print_ast,
+    print_type,
+)
 
 from api.gql.schema import build_schema as build_our_schema
 from graph.settings import Settings
@@ -21,10 +30,11 @@ def ours():
 
 @pytest.fixture(scope="module")
 def contract():
-    path = CONTRACT_DIR / "core.graphql"
-    if not path.exists():
-        pytest.skip(f"contract not found at {path} (set CONTRACT_DIR)")
-    return build_schema(path.read_text())
+    """core.graphql and risk.graphql (which extends it) as one schema."""
+    paths = [CONTRACT_DIR / "core.graphql", CONTRACT_DIR / "risk.graphql"]
+    if not all(p.exists() for p in paths):
+        pytest.skip(f"contract not found at {CONTRACT_DIR} (set CONTRACT_DIR)")
+    return build_schema("\n".join(p.read_text() for p in paths))
 
 
 def _default(arg):
@@ -49,6 +59,11 @@ def test_every_contract_type_and_field_is_present_with_the_same_types(ours, cont
             for fname, cfield in ctype.fields.items():
                 assert fname in otype.fields, f"{name}.{fname} missing"
                 assert _signature(otype.fields[fname]) == _signature(cfield), f"{name}.{fname} differs"
+        if isinstance(ctype, GraphQLInputObjectType):
+            for fname, cfield in ctype.fields.items():
+                assert fname in otype.fields, f"input {name}.{fname} missing"
+                ofield = otype.fields[fname]
+                assert (str(ofield.type), ofield.default_value) == (str(cfield.type), cfield.default_value), fname
         if isinstance(ctype, GraphQLEnumType):
             assert list(otype.values) == list(ctype.values), f"enum {name} values differ"
 

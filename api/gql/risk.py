@@ -1,0 +1,180 @@
+"""contract/risk.graphql operations, plus what a risk officer needs around them: signals, warning lists and
+measures, notifications, and the evaluation of a warning."""
+
+from __future__ import annotations
+
+import strawberry
+
+from api.gql.context import Info
+from api.gql.risk_types import (
+    Assessment,
+    DeclarationHit,
+    MeasureKind,
+    MeasureStatus,
+    PortControlHit,
+    Recall,
+    RecallClass,
+    RiskSignal,
+    RiskSignalInput,
+    Warning,
+    WarningEvaluation,
+    WarningGrade,
+    WarningStatus,
+    WarningTargets,
+)
+from graph.lookup import now_ms
+from graph.risk import assessment, evaluation, port_control, recalls, signals, warnings
+
+
+def _unset(value):  # type: ignore[no-untyped-def]
+    """The contract declares some optional arguments without a default: strawberry passes UNSET for them."""
+    return None if value is strawberry.UNSET else value
+
+
+@strawberry.type
+class RiskQuery:
+    @strawberry.field(
+        description="The signal's risk level (EU risk matrix), the recall scope of its subject's batches "
+        "(maxDepth 10), and the warning grade they call for, with the rationale."
+    )
+    async def assess_signal(self, info: Info, signal_id: strawberry.ID) -> Assessment:
+        return Assessment.of(await assessment.assess(info.context.graph, signal_id))
+
+    @strawberry.field(description="A warning by id; null when unknown.")
+    async def warning(self, info: Info, id: strawberry.ID) -> Warning | None:
+        found = (await warnings.by_ids(info.context.graph, [id]))[0]
+        return Warning.of(found) if found else None
+
+    @strawberry.field(
+        description="IMPORT and EXPORT shipments of batches the warning targets, shipped on or after effectiveFrom "
+        "(and before liftedAt), by shippedAt then shipment id."
+    )
+    async def port_control_hits(self, info: Info, warning_id: strawberry.ID) -> list[PortControlHit]:
+        return [PortControlHit.of(h) for h in await port_control.warning_hits(info.context.graph, warning_id)]
+
+    @strawberry.field(description="The ACTIVE warnings a declaration would hit, before the goods arrive.")
+    async def check_declaration(
+        self, info: Info, batch_id: strawberry.ID, direction: str, shipped_at: str
+    ) -> list[DeclarationHit]:
+        hits = await port_control.check_declaration(info.context.graph, batch_id, direction, shipped_at)
+        return [DeclarationHit.of(h) for h in hits]
+
+    @strawberry.field(description="A recall by id; null when unknown.")
+    async def recall(self, info: Info, id: strawberry.ID) -> Recall | None:
+        found = (await recalls.by_ids(info.context.graph, [id]))[0]
+        return Recall.of(found, now_ms()) if found else None
+
+    @strawberry.field(description="A risk signal by id; null when unknown.")
+    async def signal(self, info: Info, id: strawberry.ID) -> RiskSignal | None:
+        found = (await signals.signals_by_id(info.context.graph, [id]))[0]
+        return RiskSignal.of(found) if found else None
+
+    @strawberry.field(description="Warnings, newest first; status filters them.")
+    async def warnings(self, info: Info, status: WarningStatus | None = None, first: int = 100) -> list[Warning]:  # type: ignore[valid-type]
+        return [Warning.of(w) for w in await warnings.listing(info.context.graph, status, first)]
+
+    @strawberry.field(
+        description="Is the warning working? Signals on its targets before and after it took effect, its "
+        "port-control hits and its recalls' effectiveness, with a recommendation (keep, adjust, lift) and why."
+    )
+    async def evaluate_warning(self, info: Info, id: strawberry.ID) -> WarningEvaluation:
+        e = await evaluation.evaluate(info.context.graph, id)
+        now = now_ms()
+        return WarningEvaluation(
+            warning=Warning.of(e.warning),
+            signals_before=e.signals_before,
+            signals_after=e.signals_after,
+            port_control_hits=e.hits,
+            recent_port_control_hits=e.recent_hits,
+            recalls=[Recall.of(r, now) for r in e.recalls],
+            recommendation=e.recommendation,
+            reason=e.reason,
+        )
+
+
+@strawberry.type
+class RiskMutation:
+    @strawberry.mutation(description="Report a risk signal; the same validation and idempotence as a record.")
+    async def report_signal(self, info: Info, input: RiskSignalInput) -> RiskSignal:
+        return RiskSignal.of(await signals.report_signal(info.context.graph, input.record()))
+
+    @strawberry.mutation(
+        description="Issue a warning on signals. grade defaults to the most severe assessed grade of the signals; "
+        "another grade needs a reason. The actor (X-Actor header) is kept in the history."
+    )
+    async def issue_warning(
+        self,
+        info: Info,
+        signal_ids: list[strawberry.ID],
+        targets: WarningTargets,
+        measures: list[MeasureKind],  # type: ignore[valid-type]
+        grade: WarningGrade | None = strawberry.UNSET,  # type: ignore[valid-type]
+        reason: str | None = strawberry.UNSET,
+    ) -> Warning:
+        warning, _ = await warnings.issue(
+            info.context.graph,
+            [str(s) for s in signal_ids],
+            targets.value(),
+            [warnings.MeasureKind(m) for m in measures],
+            _unset(grade),
+            _unset(reason),
+            by=info.context.actor,
+        )
+        return Warning.of(warning)
+
+    @strawberry.mutation(description="Change an ACTIVE warning's grade, with the reason.")
+    async def adjust_warning(self, info: Info, id: strawberry.ID, grade: WarningGrade, reason: str) -> Warning:  # type: ignore[valid-type]
+        return Warning.of(await warnings.adjust(info.context.graph, id, grade, reason, by=info.context.actor))
+
+    @strawberry.mutation(description="Lift an ACTIVE warning, with the reason.")
+    async def lift_warning(self, info: Info, id: strawberry.ID, reason: str) -> Warning:
+        return Warning.of(await warnings.lift(info.context.graph, id, reason, by=info.context.actor))
+
+    @strawberry.mutation(
+        description="Add a measure to a warning, or move one on (PLANNED, IN_PROGRESS, DONE, CANCELLED)."
+    )
+    async def set_warning_measure(
+        self,
+        info: Info,
+        warning_id: strawberry.ID,
+        kind: MeasureKind,  # type: ignore[valid-type]
+        status: MeasureStatus,  # type: ignore[valid-type]
+        note: str | None = None,
+    ) -> Warning:
+        w = await warnings.set_measure(info.context.graph, warning_id, kind, status, note, by=info.context.actor)
+        return Warning.of(w)
+
+    @strawberry.mutation(
+        description="Open a recall with a snapshot of the recall scope of the batches (maxDepth 10): affected "
+        "batches, consignees and shipped quantities, so later data does not move it; deadlines by class."
+    )
+    async def open_recall(
+        self,
+        info: Info,
+        batch_ids: list[strawberry.ID],
+        recall_class: RecallClass,  # type: ignore[valid-type]
+        warning_id: strawberry.ID | None = strawberry.UNSET,
+    ) -> Recall:
+        recall = await recalls.open_recall(
+            info.context.graph, [str(b) for b in batch_ids], recall_class, _unset(warning_id), by=info.context.actor
+        )
+        return Recall.of(recall, now_ms())
+
+    @strawberry.mutation(
+        description="Add quantity to what a consignee returned of a batch and mark it notified; more than "
+        "shipped minus returned is BAD_USER_INPUT."
+    )
+    async def record_recall_return(
+        self,
+        info: Info,
+        recall_id: strawberry.ID,
+        enterprise_id: strawberry.ID,
+        batch_id: strawberry.ID,
+        quantity: float,
+    ) -> Recall:
+        recall = await recalls.record_return(info.context.graph, recall_id, enterprise_id, batch_id, quantity)
+        return Recall.of(recall, now_ms())
+
+    @strawberry.mutation(description="Mark a consignee notified of a recall (all its batches).")
+    async def mark_recall_notified(self, info: Info, recall_id: strawberry.ID, enterprise_id: strawberry.ID) -> Recall:
+        return Recall.of(await recalls.mark_notified(info.context.graph, recall_id, enterprise_id), now_ms())

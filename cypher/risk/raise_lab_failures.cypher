@@ -1,0 +1,15 @@
+// A FAIL report from a recognised, active lab raises a LAB_FAILURE signal on its batch by itself; severity,
+// probability and hazard come from $risks, keyed by the product category (graph/settings.py). The signal's id
+// derives from the report's, so re-importing the report raises nothing new.
+UNWIND $ids AS id
+MATCH (lab:Lab)-[:ISSUED]->(r:TestReport {id: id})-[:TESTED]->(b:Batch)-[:OF_PRODUCT]->(p:Product)
+WHERE r.result = 'FAIL' AND lab.recognized AND lab.status = 'ACTIVE'
+WITH lab, r, b, p, $risks[p.category] AS risk
+MERGE (s:RiskSignal {id: 'LAB_FAILURE:' + r.id})
+  ON CREATE SET s.source = 'LAB_FAILURE', s.hazard = risk.hazard, s.severity = risk.severity,
+                s.probability = risk.probability, s.receivedAt = r.testedAt, s.receivedAtMs = r.testedAtMs,
+                s.subjectKind = 'batch', s.subjectId = b.id, s.reportId = r.id,
+                s.description = 'FAIL test report ' + r.id + ' by recognised lab ' + lab.id + ' on batch ' + b.id +
+                                ' (' + p.category + ' product ' + p.id + ')'
+MERGE (s)-[:ABOUT]->(b)
+RETURN count(s) AS raised

@@ -1,0 +1,1 @@
+CREATE CONSTRAINT recall_id_unique IF NOT EXISTS FOR (n:Recall) REQUIRE n.id IS UNIQUE

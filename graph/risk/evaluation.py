@@ -1,0 +1,91 @@
+"""Warning evaluation: is the warning working, and should it be kept, adjusted or lifted?
+
+It weighs the signals on the warning's targets before and after it took effect, its port-control hits (recent
+ones mean goods are still coming), and the effectiveness of its recalls, and says why."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from graph.db import Graph
+from graph.errors import NotFound
+from graph.lookup import now_ms
+from graph.nodes import ShipmentNode
+from graph.records import parse_instant
+from graph.risk import port_control, recalls
+from graph.risk.warnings import Warning, WarningStatus, by_ids, iso
+
+MAX_SIGNALS = 10_000
+RECENT_DAYS = 30  # port-control hits this recent mean goods are still arriving
+RECALL_TARGET = 0.95  # effectiveness a recall should reach before a warning is lifted
+DAY_MS = 86_400_000
+
+
+class Recommendation(StrEnum):
+    KEEP = "KEEP"
+    ADJUST = "ADJUST"
+    LIFT = "LIFT"
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    warning: Warning
+    signals_before: list[str]  # on its targets, received before it took effect
+    signals_after: list[str]  # received since (its own signals excluded)
+    hits: int
+    recent_hits: int
+    recalls: list[recalls.Recall]
+    recommendation: Recommendation
+    reason: str
+
+
+async def evaluate(graph: Graph, warning_id: str, now: int | None = None) -> Evaluation:
+    at = now if now is not None else now_ms()
+    warning = (await by_ids(graph, [warning_id]))[0]
+    if warning is None:
+        raise NotFound("warning", warning_id, "id")
+    rows = await graph.read("risk/warning_signals", id=warning_id, limit=MAX_SIGNALS)
+    own = set(warning.signal_ids)
+    before = [r["id"] for r in rows if r["receivedAtMs"] < warning.effective_from_ms]
+    after = [r["id"] for r in rows if r["receivedAtMs"] >= warning.effective_from_ms and r["id"] not in own]
+    hits = await port_control.warning_hits(graph, warning_id)
+    recent = [h for h in hits if h.shipment and _ms(h.shipment) >= at - RECENT_DAYS * DAY_MS]
+    recall_ids = [r["id"] for r in await graph.read("risk/warning_recalls", id=warning_id)]
+    opened = [r for r in await recalls.by_ids(graph, recall_ids) if r is not None]
+    observed_days = (at - warning.effective_from_ms) / DAY_MS
+    minimum = graph.settings.warning_observation_days
+    lagging = [r for r in opened if r.effectiveness < RECALL_TARGET]
+
+    if warning.status == WarningStatus.LIFTED:
+        recommendation, reason = (
+            Recommendation.LIFT,
+            f"lifted on {iso(warning.lifted_at_ms or 0)}; shown for the record",
+        )
+    elif after:
+        recommendation = Recommendation.ADJUST
+        reason = (
+            f"{len(after)} new signal(s) on its targets since it took effect ({', '.join(after[:5])}): "
+            "the hazard persists; consider a higher grade, wider targets or stronger measures"
+        )
+    elif lagging:
+        recommendation = Recommendation.KEEP
+        reason = "recall(s) below {:.0%} effectiveness: {}".format(
+            RECALL_TARGET, ", ".join(f"{r.id} at {r.effectiveness:.0%}" for r in lagging)
+        )
+    elif recent:
+        recommendation = Recommendation.KEEP
+        reason = f"{len(recent)} port-control hit(s) in the last {RECENT_DAYS} days: matching goods are still moving"
+    elif observed_days < minimum:
+        recommendation = Recommendation.KEEP
+        reason = f"in force for {observed_days:.0f} of the {minimum} days a warning is observed before lifting"
+    else:
+        recommendation = Recommendation.LIFT
+        reason = f"no new signal in {observed_days:.0f} days, no port-control hit in the last {RECENT_DAYS} days" + (
+            f", recalls at {', '.join(f'{r.effectiveness:.0%}' for r in opened)}" if opened else ""
+        )
+    return Evaluation(warning, before, after, len(hits), len(recent), opened, recommendation, reason)
+
+
+def _ms(shipment: ShipmentNode) -> int:
+    return int(parse_instant(shipment.shippedAt).timestamp() * 1000)
