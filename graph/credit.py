@@ -256,10 +256,27 @@ async def evaluate_in(
     `decide(state)` gives a new standing grade (a review's or a regulator's decision), or None to keep it;
     it may refuse by raising, before anything is stored."""
     states = [CreditState.of(r) for r in await tx.run("credit/lock_states", ids=sorted(set(ids)), now=now)]
-    outcomes = [evaluate(s, now, cause, decide(s) if decide else None) for s in states]
+    outcomes: list[Outcome] = []
+    changes: list[GradeChange] = []
+    for state in states:
+        if decide:
+            # A decision starts from the grade in force now: first catch up with listings that started or
+            # expired since the last evaluation (their own events), then apply the decision.
+            caught_up = evaluate(state, now, CORRECTED_RECORDS)
+            if caught_up.change:
+                changes.append(caught_up.change)
+                state = replace(
+                    state,
+                    grade=CreditGrade(caught_up.state["grade"]),
+                    standing=CreditGrade(caught_up.state["standing"]),
+                    declared_seen=CreditGrade(caught_up.state["declaredSeen"]),
+                )
+        outcome = evaluate(state, now, cause, decide(state) if decide else None)
+        outcomes.append(outcome)
+        if outcome.change:
+            changes.append(outcome.change)
     if outcomes:
         await tx.run("credit/set_states", states=[o.state for o in outcomes])
-    changes = [o.change for o in outcomes if o.change]
     if not changes:
         return []
     seqs = (await tx.run("credit/append_events", events=[c.row() for c in changes], now=now))[0]["seqs"]

@@ -179,8 +179,11 @@ async def listing(graph: Graph, status: ReviewStatus | None, first: int) -> list
     return [Review.of(r["review"]) for r in rows]
 
 
-async def of_enterprises(graph: Graph, ids: Sequence[str], limit: int) -> list[list[Review]]:
+async def of_enterprises(
+    graph: Graph, ids: Sequence[str], limit: int, status: ReviewStatus | None = None
+) -> list[list[Review]]:
     grouped: dict[str, list[Review]] = {i: [] for i in ids}
-    for r in await graph.read("reviews/of_enterprises", ids=list(set(ids)), limit=limit):
+    value = status.value if status else None
+    for r in await graph.read("reviews/of_enterprises", ids=list(set(ids)), limit=limit, status=value):
         grouped[r["parent"]].append(Review.of(r["review"]))
     return [grouped[i] for i in ids]

@@ -109,11 +109,12 @@ class Enterprise:
         from api.gql.credit_types import DowngradeReview
 
         check_range("first", first, 1, MAX_PAGE)
+        wanted = reviews.ReviewStatus(status.value) if status else None
         loader = info.context.loaders.keyed(
-            f"reviews:{first}", partial(reviews.of_enterprises, info.context.graph, limit=first)
+            f"reviews:{wanted}:{first}",
+            partial(reviews.of_enterprises, info.context.graph, limit=first, status=wanted),
         )
-        found = await loader.load(self.id)
-        return [DowngradeReview.of(r) for r in found if status is None or r.status.value == status.value]
+        return [DowngradeReview.of(r) for r in await loader.load(self.id)]
 
     @strawberry.field(description="Its direct associations (contagion ties), strongest first.")
     async def ties(self, info: Info, first: First = 100) -> list[Annotated[Tie, _credit]]:
