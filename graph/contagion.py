@@ -34,6 +34,7 @@ MAX_HOPS = 6
 # Scores are products and complements of decimal weights; rounding them to 9 places makes a score that is
 # 0.6 in exact arithmetic compare as 0.6 against the action thresholds (0.1 * 6 is not 0.6 in binary).
 PRECISION = 9
+ANY_EXPOSURE = 10**-PRECISION  # the smallest score above 0
 
 
 class Action(StrEnum):
@@ -194,12 +195,25 @@ async def contagion(
             "maxHops", f"the association neighbourhood exceeds {limit} ties; use fewer sources or fewer hops"
         )
     adj = adjacency(tuple(t) for t in ties)
-    return exposures(adj, sources, max_hops, min_score)
+    found = exposures(adj, sources, max_hops, min_score)
+    if min_score <= 0:
+        found += await _unreached(graph, [*sources, *(e.enterprise for e in found)])
+    return found
+
+
+async def _unreached(graph: Graph, reached: list[str]) -> list[Exposure]:
+    """With minScore 0, "every enterprise with score >= minScore" includes those no source reaches (score 0,
+    no evidence); they sort last, by id."""
+    limit = graph.settings.contagion_max_ties
+    rows = await graph.read("contagion/other_enterprises", exclude=reached, limit=limit + 1)
+    if len(rows) > limit:
+        raise BadInput("minScore", f"0 would list more than {limit} enterprises of score 0; use a minScore above 0")
+    return [Exposure(r["id"], 0.0, Action.INFORMATION, ()) for r in rows]
 
 
 async def exposures_of(graph: Graph, ids: Sequence[str]) -> list[Exposure | None]:
     """Each enterprise's exposure to the blacklisted enterprises (default hops, any score); one run for all."""
-    found = {e.enterprise: e for e in await contagion(graph, None, min_score=0)}
+    found = {e.enterprise: e for e in await contagion(graph, None, min_score=ANY_EXPOSURE)}
     return [found.get(i) for i in ids]
 
 

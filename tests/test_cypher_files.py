@@ -6,8 +6,8 @@ import pytest
 from neo4j import Query
 
 from graph import credit, reviews
-from graph.risk import recalls, warnings
 from graph.cypher import all_statement_names, cypher
+from graph.risk import recalls, warnings
 from graph.schema import schema_statements
 from tests.conftest import ROOT, load
 
