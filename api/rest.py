@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, Response
 
 from api.deps import GraphDep
 from graph import credit_feed
-from graph.errors import NotFound
+from graph.errors import NotFound, check_range
 from graph.recall import CSV_COLUMNS, recall_rows
 from graph.risk import recalls
 
@@ -71,6 +71,7 @@ async def credit_events(
     ] = None,
     limit: Annotated[int, Query(description="1..1000")] = 1000,
 ) -> Response:
+    check_range("limit", limit, 1, credit_feed.MAX_PAGE)
     page = await credit_feed.page(graph, after, limit)
     body = "".join(json.dumps(e.as_json(), ensure_ascii=False) + "\n" for e in page.events)
     headers = {"X-Has-More": "true" if page.has_next_page else "false"}

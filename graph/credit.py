@@ -104,6 +104,11 @@ class Listing:
             and (self.lifted_at_ms is None or now < self.lifted_at_ms)
         )
 
+    def ended_at(self, now: int) -> int | None:
+        """When the listing stopped being in force, if it has by `now`."""
+        ends = [t for t in (self.lifted_at_ms, self.expires_at_ms) if t is not None and t <= now]
+        return min(ends) if ends else None
+
     def ended(self, now: int) -> str | None:
         """How the listing stopped being in force, or None when it is in force or not started."""
         if self.lifted_at_ms is not None and self.lifted_at_ms <= now:
@@ -134,6 +139,7 @@ class CreditState:
     declared: CreditGrade
     declared_seen: CreditGrade
     listings: tuple[Listing, ...]
+    checked_at_ms: int | None = None  # when the grade was last evaluated
 
     @classmethod
     def of(cls, r: Any) -> CreditState:
@@ -145,6 +151,7 @@ class CreditState:
             declared=declared,
             declared_seen=CreditGrade(r["declaredSeen"] or declared),
             listings=tuple(sorted((Listing.of(m) for m in r["listings"]), key=lambda listing: listing.id)),
+            checked_at_ms=r["checkedAtMs"],
         )
 
     def in_force(self, now: int) -> list[Listing]:
@@ -229,19 +236,27 @@ def evaluate(state: CreditState, now: int, cause: Cause, standing: CreditGrade |
                 {"rule": LISTING_RULE, "listings": [listing.evidence() for listing in binding]},
             )
     else:
-        ended = [
-            (listing, how)
-            for listing in state.listings
-            if rank(listing.grade) > rank(grade) and (how := listing.ended(now))
-        ]
+        # Credit repair: listings that held the grade down and ended since the grade was last evaluated.
+        since = state.checked_at_ms if state.checked_at_ms is not None else -1
+        ended = sorted(
+            (
+                (ended_at, listing, listing.ended(now) or "")
+                for listing in state.listings
+                if rank(listing.grade) > rank(grade)
+                and (ended_at := listing.ended_at(now)) is not None
+                and ended_at > since
+            ),
+            key=lambda e: (e[0], e[1].id),
+        )
         if ended:
-            reason = "credit repair: " + "; ".join(f"listing {listing.id} {how}" for listing, how in ended)
-            decided_by = next((lst.lifted_by for lst, _ in ended if lst.lifted_by), "system")
+            reason = "credit repair: " + "; ".join(f"listing {listing.id} {how}" for _, listing, how in ended)
+            at, last, _ = ended[-1]  # the ending that let the grade return decides who repaired it
+            decided_by = last.lifted_by if last.lifted_at_ms == at and last.lifted_by else "system"
             return change(
                 EventKind.CREDIT_REPAIR,
                 reason,
                 decided_by,
-                {"rule": REPAIR_RULE, "listings": [listing.evidence() for listing, _ in ended]},
+                {"rule": REPAIR_RULE, "listings": [listing.evidence() for _, listing, _ in ended]},
             )
     return change(cause.kind, cause.reason, cause.decided_by, cause.evidence)
 
@@ -276,7 +291,7 @@ async def evaluate_in(
         if outcome.change:
             changes.append(outcome.change)
     if outcomes:
-        await tx.run("credit/set_states", states=[o.state for o in outcomes])
+        await tx.run("credit/set_states", states=[o.state for o in outcomes], now=now)
     if not changes:
         return []
     seqs = (await tx.run("credit/append_events", events=[c.row() for c in changes], now=now))[0]["seqs"]
@@ -319,8 +334,10 @@ async def set_grade(
     at = now if now is not None else now_ms()
 
     def decide(state: CreditState) -> CreditGrade:
+        # Raising the standing grade under a listing in force would not show: refuse it (lowering is kept).
+        raising = rank(grade) < rank(state.standing)
         holding = [lst for lst in state.in_force(at) if rank(lst.grade) > rank(grade)]
-        if holding:
+        if raising and holding:
             raise BadInput(
                 "grade",
                 f"enterprise {enterprise_id!r} is blacklisted ({', '.join(lst.id for lst in holding)} in force), "

@@ -22,6 +22,7 @@ from graph.errors import BadInput, check_range
 
 CURSOR_PREFIX = "credit-event:"
 MAX_PAGE = 1000
+MAX_SEQ = 2**63 - 1  # a Neo4j integer
 
 
 def encode_cursor(seq: int) -> str:
@@ -32,7 +33,8 @@ def decode_cursor(cursor: str, argument: str = "after") -> int:
     """The seq a cursor stands for; BadInput naming `argument` when it is not one of ours."""
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        if text.startswith(CURSOR_PREFIX) and (digits := text[len(CURSOR_PREFIX) :]).isdigit():
+        digits = text[len(CURSOR_PREFIX) :]
+        if text.startswith(CURSOR_PREFIX) and digits.isascii() and digits.isdigit() and int(digits) <= MAX_SEQ:
             return int(digits)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass

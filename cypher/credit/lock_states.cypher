@@ -1,9 +1,10 @@
 // The credit state of each enterprise, locked for the rest of the transaction: the SET takes the node's
 // write lock before anything is read, so concurrent grade changes of one enterprise run one after the other.
 // $ids come sorted, so two transactions lock in the same order and cannot deadlock on each other.
+// checkedAtMs: when the grade was last evaluated (credit/set_states), to tell which listings ended since.
 UNWIND $ids AS id
 MATCH (e:Enterprise {id: id})
-SET e.creditCheckedAtMs = $now
+SET e.creditLockedAtMs = $now
 WITH e
 CALL (e) {
   OPTIONAL MATCH (entry:BlacklistEntry)-[:AGAINST]->(e)
@@ -12,4 +13,4 @@ CALL (e) {
                         .liftedAtMs, .liftedBy, .liftReason, agency: agency.id}) AS listings
 }
 RETURN e.id AS id, e.creditGrade AS grade, e.standingGrade AS standing, e.declaredGrade AS declared,
-       e.declaredGradeSeen AS declaredSeen, listings
+       e.declaredGradeSeen AS declaredSeen, e.creditCheckedAtMs AS checkedAtMs, listings

@@ -285,7 +285,7 @@ async def test_opening_from_an_unknown_source_is_not_found(api):
 
 
 async def test_a_grade_cannot_be_raised_above_a_listing_in_force(api):
-    body = await gql(api, SET_GRADE, id="X", grade="REGULAR")
+    body = await gql(api, SET_GRADE, id="X", grade="CERTIFIED")  # X stands at REGULAR: a raise
     error = error_of(body)
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert error["extensions"]["argument"] == "grade"

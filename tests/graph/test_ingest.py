@@ -111,7 +111,7 @@ ALL_TYPES_RELATIONSHIPS = {
 
 # Properties that record when the service did something (evaluated a grade, wrote an event, saw a lab's
 # status change): two correct imports differ in them only.
-WALL_CLOCK = {"creditCheckedAtMs", "atMs", "statusSinceMs"}
+WALL_CLOCK = {"creditCheckedAtMs", "creditLockedAtMs", "atMs", "statusSinceMs"}
 
 
 async def nodes(db: Graph) -> list[tuple[str, str, str]]:
