@@ -5,6 +5,7 @@ ones mean goods are still coming), and the effectiveness of its recalls, and say
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -78,7 +79,8 @@ async def evaluate(graph: Graph, warning_id: str, now: int | None = None) -> Eva
         reason = f"{len(recent)} port-control hit(s) in the last {RECENT_DAYS} days: matching goods are still moving"
     elif observed_days < minimum:
         recommendation = Recommendation.KEEP
-        reason = f"in force for {observed_days:.0f} of the {minimum} days a warning is observed before lifting"
+        # whole days served, rounded down: 29.5 of 30 days must not read as 30 of 30
+        reason = f"in force for {math.floor(observed_days)} of the {minimum} days a warning is observed before lifting"
     else:
         recommendation = Recommendation.LIFT
         reason = f"no new signal in {observed_days:.0f} days, no port-control hit in the last {RECENT_DAYS} days" + (

@@ -23,7 +23,12 @@ from graph.recall import recall_scope
 from graph.risk.warnings import by_ids as warnings_by_ids
 
 SCOPE_DEPTH = 10
-RETURN_TOLERANCE = 1e-9  # quantities are floats: 0.1 + 0.2 returned of 0.3 shipped is all of it
+RELATIVE_TOLERANCE = 1e-9  # quantities are floats: 0.1 + 0.2 returned of 0.3 shipped is all of it
+
+
+def tolerance(shipped: float) -> float:
+    """Rounding slack for sums of returns, relative to the quantity (10000000.4 + 0.3 is 10000000.7)."""
+    return RELATIVE_TOLERANCE * max(1.0, abs(shipped))
 
 
 class RecallClass(StrEnum):
@@ -77,7 +82,7 @@ class RecallLine:
 
     @property
     def status(self) -> ConsigneeStatus:
-        if self.shipped > 0 and self.returned >= self.shipped - RETURN_TOLERANCE:
+        if self.shipped > 0 and self.returned >= self.shipped - tolerance(self.shipped):
             return ConsigneeStatus.RETURNED
         if self.returned > 0:
             return ConsigneeStatus.PARTIALLY_RETURNED
@@ -142,6 +147,7 @@ class Recall:
             for e in self.consignee_ids
             if all(ln.status == ConsigneeStatus.RETURNED for ln in self.lines if ln.enterprise == e)
         }
+        goods_out = any(line.status != ConsigneeStatus.RETURNED and line.shipped > 0 for line in self.lines)
         return {
             "consignees": len(self.consignee_ids),
             "notified": len(notified),
@@ -149,8 +155,8 @@ class Recall:
             "shipped": self.shipped,
             "returned": self.returned,
             "effectiveness": self.effectiveness,
-            "startOverdue": now > self.start_by_ms and not notified,
-            "finishOverdue": now > self.finish_by_ms and self.effectiveness < 1 - RETURN_TOLERANCE,
+            "startOverdue": now > self.start_by_ms and bool(self.lines) and not notified,
+            "finishOverdue": now > self.finish_by_ms and goods_out,
         }
 
 
@@ -221,7 +227,7 @@ async def record_return(
                 "consignee and batch", f"{enterprise_id}/{batch_id}", f"enterpriseId, batchId of {recall_id}"
             )
         line = RecallLine.of(rows[0]["line"])
-        if quantity > line.outstanding + RETURN_TOLERANCE:
+        if quantity > line.outstanding + tolerance(line.shipped):
             raise BadInput(
                 "quantity",
                 f"{quantity} {line.unit} is more than the {line.outstanding} {line.unit} {enterprise_id} still holds "

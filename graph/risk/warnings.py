@@ -52,6 +52,7 @@ class MeasureStatus(StrEnum):
 
 
 HS_PREFIX = re.compile(r"^[0-9]{2,10}$")
+COUNTRY = re.compile(r"^[A-Z]{2}$")
 TARGET_FIELDS = ("batchIds", "productIds", "enterpriseIds", "hsCodePrefixes", "originCountries")
 
 
@@ -221,7 +222,8 @@ async def _check_targets(graph: Graph, targets: Targets) -> Targets:
         if not HS_PREFIX.match(prefix):
             raise BadInput("targets.hsCodePrefixes", f"{prefix!r} is not 2 to 10 digits of an HS code")
     for country in targets.origin_countries:
-        if pycountry.countries.get(alpha_2=country) is None:
+        # upper case as in records (pycountry would also accept "nz", which then matches no batch)
+        if not COUNTRY.match(country) or pycountry.countries.get(alpha_2=country) is None:
             raise BadInput("targets.originCountries", f"{country!r} is not an ISO 3166-1 alpha-2 country code")
     known = (
         await graph.read(

@@ -1,0 +1,306 @@
+"""Recalls and warning evaluation over real HTTP: openRecall in the contract's shape, recordRecallReturn and its
+BAD_USER_INPUT, markRecallNotified, recall(id), evaluateWarning, and the progress spreadsheet GET /recalls/{id}.csv."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from graph.risk import warnings
+from graph.risk.warnings import MeasureKind, Targets
+from tests.conftest import BASE, batch, enterprise, gql, load, shipment
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+SIG0 = {
+    "type": "risk_signal",
+    "id": "SIG0",
+    "source": "LAB_FAILURE",
+    "hazard": "BIOLOGICAL",
+    "severity": 3,
+    "probability": 0.2,
+    "receivedAt": "2026-01-05T00:00:00Z",
+    "subject": {"batch": "SRC"},
+}
+ISSUED = int(datetime.fromisoformat("2026-01-10T00:00:00+00:00").timestamp() * 1000)  # far more than 30 days ago
+
+# SRC -> MID -> FIN; holdings: W 100 + 50 of SRC, R2 15 of MID, FIN (EA) 20 to R1 and 5 to R2. Total 190.
+GRAPH = (
+    *BASE,
+    enterprise("W", name="Wholesaler"),
+    enterprise("R1", name="Retailer One"),
+    enterprise("R2", name="Retailer Two"),
+    batch("SRC"),
+    batch("MID", [("SRC", 40)]),
+    batch("FIN", [("MID", 5)], unit="EA"),
+    batch("ORPHAN"),
+    shipment("S1", "SRC", "W", quantity=100, shipped_at="2026-03-02"),
+    shipment("S2", "SRC", "W", quantity=50, shipped_at="2026-03-03"),
+    shipment("S3", "MID", "R2", quantity=15),
+    shipment("S4", "FIN", "R2", quantity=5, from_="W"),
+    shipment("S5", "FIN", "R1", quantity=20, from_="W"),
+    SIG0,
+)
+
+RECALL_FIELDS = """
+  id recallClass startBy finishBy openedAt openedBy warningId
+  affectedBatches { depth batch { id } }
+  consignees { enterprise { id } batch { id } shipped returned notified status }
+  effectiveness
+"""
+OPEN = f"""
+mutation($ids: [ID!]!, $cls: RecallClass!, $w: ID) {{
+  openRecall(batchIds: $ids, recallClass: $cls, warningId: $w) {{ {RECALL_FIELDS} }}
+}}"""
+RETURN = f"""
+mutation($r: ID!, $e: ID!, $b: ID!, $q: Float!) {{
+  recordRecallReturn(recallId: $r, enterpriseId: $e, batchId: $b, quantity: $q) {{ {RECALL_FIELDS} }}
+}}"""
+NOTIFY = f"""
+mutation($r: ID!, $e: ID!) {{ markRecallNotified(recallId: $r, enterpriseId: $e) {{ {RECALL_FIELDS} }} }}"""
+GET = f"query($id: ID!) {{ recall(id: $id) {{ {RECALL_FIELDS} }} }}"
+EVALUATE = """
+query($id: ID!) {
+  evaluateWarning(id: $id) {
+    warning { id status } signalsBefore signalsAfter portControlHits recentPortControlHits
+    recalls { id effectiveness } recommendation reason
+  }
+}"""
+
+
+@pytest.fixture
+async def api(client, db):
+    await load(db, *GRAPH)
+    return client
+
+
+async def open_recall(api, ids: list[str], cls: str = "I", warning: str | None = None) -> dict[str, Any]:
+    body = await gql(api, OPEN, ids=ids, cls=cls, w=warning)
+    assert "errors" not in body, body
+    return body["data"]["openRecall"]
+
+
+def consignees(recall: dict[str, Any]) -> list[tuple[str, str, float, float, bool]]:
+    return [
+        (c["enterprise"]["id"], c["batch"]["id"], c["shipped"], c["returned"], c["notified"])
+        for c in recall["consignees"]
+    ]
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+async def test_open_recall_answers_in_the_contract_shape(api):
+    recall = await open_recall(api, ["SRC"], "I")
+    assert recall["id"]
+    assert recall["recallClass"] == "I"
+    assert recall["affectedBatches"] == [
+        {"depth": 0, "batch": {"id": "SRC"}},
+        {"depth": 1, "batch": {"id": "MID"}},
+        {"depth": 2, "batch": {"id": "FIN"}},
+    ]
+    # by enterprise id, then batch id; W's two shipments of SRC summed
+    assert consignees(recall) == [
+        ("R1", "FIN", 20.0, 0.0, False),
+        ("R2", "FIN", 5.0, 0.0, False),
+        ("R2", "MID", 15.0, 0.0, False),
+        ("W", "SRC", 150.0, 0.0, False),
+    ]
+    assert {c["status"] for c in recall["consignees"]} == {"NOT_NOTIFIED"}
+    assert recall["effectiveness"] == 0.0
+    assert recall["warningId"] is None
+    # the stored recall reads back the same
+    assert (await gql(api, GET, id=recall["id"]))["data"]["recall"] == recall
+
+
+@pytest.mark.parametrize(("cls", "hours", "working_days"), [("I", 24, 10), ("II", 48, 20), ("III", 72, 30)])
+async def test_open_recall_deadlines_follow_the_class(api, cls, hours, working_days):
+    recall = await open_recall(api, ["SRC"], cls)
+    opened, start_by, finish_by = (at(recall[k]) for k in ("openedAt", "startBy", "finishBy"))
+    assert start_by - opened == timedelta(hours=hours)
+    # The opening is "now": the finish is a whole number of weeks later from a weekday (5 working days a week),
+    # one day less from a Saturday and two less from a Sunday (the count starts on the Monday).
+    local_open, local_finish = opened.astimezone(SHANGHAI), finish_by.astimezone(SHANGHAI)
+    weeks = working_days // 5
+    calendar_days = 7 * weeks - {5: 1, 6: 2}.get(local_open.weekday(), 0)
+    assert local_finish - local_open == timedelta(days=calendar_days)
+    assert local_finish.weekday() < 5
+    assert local_finish.time() == local_open.time()
+
+
+async def test_open_recall_under_a_warning_and_its_errors(api, db):
+    warning, _ = await warnings.issue(db, ["SIG0"], Targets(batch_ids=("SRC",)), [MeasureKind.RECALL])
+    recall = await open_recall(api, ["MID"], "II", warning.id)
+    assert recall["warningId"] == warning.id
+    assert recall["affectedBatches"] == [{"depth": 0, "batch": {"id": "MID"}}, {"depth": 1, "batch": {"id": "FIN"}}]
+
+    for variables, code, named in (
+        ({"ids": ["SRC"], "cls": "I", "w": "W-NOPE"}, "NOT_FOUND", "W-NOPE"),
+        ({"ids": ["SRC", "NOPE"], "cls": "I"}, "NOT_FOUND", "NOPE"),
+        ({"ids": [], "cls": "I"}, "BAD_USER_INPUT", "batchIds"),
+        ({"ids": ["SRC"], "cls": "IV"}, "BAD_USER_INPUT", "IV"),
+    ):
+        body = await gql(api, OPEN, **variables)
+        assert body.get("data") is None
+        [error] = body["errors"]
+        assert error["extensions"]["code"] == code, body
+        assert named in error["message"]
+
+
+async def test_a_recall_of_a_lot_never_shipped_has_no_consignees_and_zero_effectiveness(api):
+    recall = await open_recall(api, ["ORPHAN"], "III")
+    assert recall["affectedBatches"] == [{"depth": 0, "batch": {"id": "ORPHAN"}}]
+    assert recall["consignees"] == []
+    assert recall["effectiveness"] == 0.0
+
+
+async def test_record_recall_return_adds_the_quantity_and_marks_the_consignee_notified(api):
+    recall = await open_recall(api, ["SRC"])
+    body = await gql(api, RETURN, r=recall["id"], e="W", b="SRC", q=100)
+    assert "errors" not in body, body
+    body = await gql(api, RETURN, r=recall["id"], e="W", b="SRC", q=14)
+    after = body["data"]["recordRecallReturn"]
+    assert consignees(after) == [
+        ("R1", "FIN", 20.0, 0.0, False),
+        ("R2", "FIN", 5.0, 0.0, False),
+        ("R2", "MID", 15.0, 0.0, False),
+        ("W", "SRC", 150.0, 114.0, True),  # 100 + 14
+    ]
+    assert after["consignees"][3]["status"] == "PARTIALLY_RETURNED"
+    assert after["effectiveness"] == 0.6  # 114 / 190
+    assert after["startBy"] == recall["startBy"] and after["finishBy"] == recall["finishBy"]
+
+
+async def test_a_return_above_what_is_still_out_is_bad_user_input_naming_quantity(api):
+    recall = await open_recall(api, ["SRC"])
+    await gql(api, RETURN, r=recall["id"], e="R1", b="FIN", q=15)
+    for q in (5.5, 0, -3):  # only 5 of 20 still out; nothing or less is no return
+        body = await gql(api, RETURN, r=recall["id"], e="R1", b="FIN", q=q)
+        assert body["data"] is None
+        [error] = body["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT"
+        assert error["extensions"]["argument"] == "quantity"
+        assert error["message"].startswith("quantity")
+    unchanged = (await gql(api, GET, id=recall["id"]))["data"]["recall"]
+    assert consignees(unchanged)[0] == ("R1", "FIN", 20.0, 15.0, True)
+    # the rest, exactly, is fine
+    full = (await gql(api, RETURN, r=recall["id"], e="R1", b="FIN", q=5))["data"]["recordRecallReturn"]
+    assert full["consignees"][0]["returned"] == 20.0
+    assert full["consignees"][0]["status"] == "RETURNED"
+
+
+async def test_a_return_on_an_unknown_recall_or_line_is_not_found(api):
+    recall = await open_recall(api, ["SRC"])
+    for r, e, b, named in (("RC-NOPE", "W", "SRC", "RC-NOPE"), (recall["id"], "R1", "MID", "R1/MID")):
+        body = await gql(api, RETURN, r=r, e=e, b=b, q=1)
+        [error] = body["errors"]
+        assert error["extensions"]["code"] == "NOT_FOUND"
+        assert named in error["message"]
+
+
+async def test_mark_recall_notified_marks_every_line_of_the_consignee(api):
+    recall = await open_recall(api, ["SRC"])
+    body = await gql(api, NOTIFY, r=recall["id"], e="R2")
+    notified = body["data"]["markRecallNotified"]
+    assert [(e, b, n) for e, b, _, _, n in consignees(notified)] == [
+        ("R1", "FIN", False),
+        ("R2", "FIN", True),
+        ("R2", "MID", True),
+        ("W", "SRC", False),
+    ]
+    assert [c["status"] for c in notified["consignees"]] == ["NOT_NOTIFIED", "NOTIFIED", "NOTIFIED", "NOT_NOTIFIED"]
+    [error] = (await gql(api, NOTIFY, r=recall["id"], e="M"))["errors"]
+    assert error["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_recall_is_null_for_an_unknown_id(api):
+    assert await gql(api, GET, id="RC-NOPE") == {"data": {"recall": None}}
+
+
+# --- evaluateWarning ----------------------------------------------------------------------------------------------
+
+
+async def test_evaluate_warning_recommends_adjusting_when_new_signals_arrived(api, db):
+    # effectiveFrom is fixed in the past; the evaluation runs at the server's clock (after February 2026)
+    warning, _ = await warnings.issue(db, ["SIG0"], Targets(batch_ids=("SRC",)), [MeasureKind.RECALL], now=ISSUED)
+    await load(
+        db,
+        {**SIG0, "id": "SIG1", "receivedAt": "2026-02-01T00:00:00Z"},
+        {**SIG0, "id": "SIG2", "receivedAt": "2026-02-02T00:00:00Z", "subject": {"batch": "MID"}},  # untargeted
+    )
+    body = await gql(api, EVALUATE, id=warning.id)
+    assert body["data"]["evaluateWarning"] == {
+        "warning": {"id": warning.id, "status": "ACTIVE"},
+        "signalsBefore": ["SIG0"],
+        "signalsAfter": ["SIG1"],
+        "portControlHits": 0,
+        "recentPortControlHits": 0,
+        "recalls": [],
+        "recommendation": "ADJUST",
+        "reason": "1 new signal(s) on its targets since it took effect (SIG1): "
+        "the hazard persists; consider a higher grade, wider targets or stronger measures",
+    }
+
+
+async def test_evaluate_warning_keeps_a_warning_whose_recall_lags_then_lifts_it(api, db):
+    warning, _ = await warnings.issue(db, ["SIG0"], Targets(batch_ids=("SRC",)), [MeasureKind.RECALL], now=ISSUED)
+    recall = await open_recall(api, ["SRC"], "I", warning.id)
+    await gql(api, RETURN, r=recall["id"], e="W", b="SRC", q=150)  # 150 of 190
+    kept = (await gql(api, EVALUATE, id=warning.id))["data"]["evaluateWarning"]
+    assert kept["recommendation"] == "KEEP"
+    assert kept["recalls"] == [{"id": recall["id"], "effectiveness": 150 / 190}]
+    assert kept["reason"] == f"recall(s) below 95% effectiveness: {recall['id']} at 79%"  # 0.789.. rounds to 79 %
+
+    for e, b, q in (("R1", "FIN", 20), ("R2", "FIN", 5), ("R2", "MID", 15)):
+        await gql(api, RETURN, r=recall["id"], e=e, b=b, q=q)
+    lifted = (await gql(api, EVALUATE, id=warning.id))["data"]["evaluateWarning"]
+    assert lifted["recommendation"] == "LIFT"
+    assert lifted["reason"].startswith("no new signal in ")
+    assert lifted["reason"].endswith(" days, no port-control hit in the last 30 days, recalls at 100%")
+
+
+async def test_evaluate_warning_keeps_a_new_warning_under_observation_and_names_unknown_ones(api, db):
+    warning, _ = await warnings.issue(db, ["SIG0"], Targets(batch_ids=("SRC",)), [MeasureKind.RECALL])  # now
+    kept = (await gql(api, EVALUATE, id=warning.id))["data"]["evaluateWarning"]
+    assert kept["recommendation"] == "KEEP"
+    assert kept["reason"] == "in force for 0 of the 30 days a warning is observed before lifting"
+    [error] = (await gql(api, EVALUATE, id="W-NOPE"))["errors"]
+    assert error["extensions"]["code"] == "NOT_FOUND"
+    assert "W-NOPE" in error["message"]
+
+
+# --- GET /recalls/{id}.csv ------------------------------------------------------------------------------------------
+
+
+async def test_recall_progress_csv_has_a_header_and_one_row_per_consignee_and_batch(api):
+    recall = await open_recall(api, ["SRC"], "II")
+    rid = recall["id"]
+    await gql(api, RETURN, r=rid, e="R1", b="FIN", q=20)
+    await gql(api, RETURN, r=rid, e="W", b="SRC", q=40)
+    await gql(api, NOTIFY, r=rid, e="R2")
+    response = await api.get(f"/recalls/{rid}.csv")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    assert rid in response.headers["content-disposition"]
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    assert text[1:].split("\r\n") == [
+        "recall_id,recall_class,consignee_id,batch_id,depth,shipped,returned,outstanding,unit,notified,status",
+        f"{rid},II,R1,FIN,2,20.0,20.0,0.0,EA,yes,RETURNED",
+        f"{rid},II,R2,FIN,2,5.0,0.0,5.0,EA,yes,NOTIFIED",
+        f"{rid},II,R2,MID,1,15.0,0.0,15.0,KGM,yes,NOTIFIED",
+        f"{rid},II,W,SRC,0,150.0,40.0,110.0,KGM,yes,PARTIALLY_RETURNED",  # 150 - 40 still out
+        "",
+    ]
+
+
+async def test_recall_progress_csv_of_an_unknown_recall_is_404(api):
+    response = await api.get("/recalls/RC-NOPE.csv")
+    assert response.status_code == 404
+    error = response.json()["error"]
+    assert error["code"] == "NOT_FOUND"
+    assert "RC-NOPE" in error["message"]
