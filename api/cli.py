@@ -87,6 +87,27 @@ def schema() -> None:
     typer.echo(f"schema: {len(names)} statements applied")
 
 
+@cli.command()
+def generate(
+    size: Annotated[str, typer.Option(help="S (about 10 000 batches), M (100 000) or L (1 000 000)")] = "S",
+    seed: Annotated[int, typer.Option(help="Same seed, same data")] = 1,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="NDJSON file to write; default stdout")] = None,
+) -> None:
+    """Write a synthetic, realistic data set (contract/RECORDS.md NDJSON), deterministic by seed."""
+    from seed.generate import SIZES, write
+
+    if size not in SIZES:
+        raise typer.BadParameter(f"{size!r} is not one of {', '.join(SIZES)}", param_hint="--size")
+    if out is None:
+        counts = write(size, seed, sys.stdout)
+    else:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", encoding="utf-8") as f:
+            counts = write(size, seed, f)
+    summary = ", ".join(f"{n} {t}" for t, n in counts.items())
+    Console(stderr=True).print(f"generated size {size} seed {seed}: {sum(counts.values())} records ({summary})")
+
+
 credit_cli = typer.Typer(help="Credit grades: evaluation of listings that started or expired.")
 cli.add_typer(credit_cli, name="credit")
 
