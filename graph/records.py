@@ -251,8 +251,9 @@ class Batch(Strict):
     @classmethod
     def _inputs_distinct(cls, inputs: list[BatchInput], info: ValidationInfo) -> list[BatchInput]:
         seen: set[str] = set()
+        own = info.data.get("id")  # once: ValidationInfo.data is rebuilt on every access
         for i, item in enumerate(inputs):
-            if item.batch == info.data.get("id"):
+            if item.batch == own:
                 raise ValueError(f"inputs[{i}]: a batch may not be its own input")
             if item.batch in seen:
                 raise ValueError(f"inputs[{i}]: batch {item.batch!r} is listed twice")

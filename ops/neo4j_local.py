@@ -8,6 +8,7 @@ the JVM then runs `org.neo4j.server.CommunityEntryPoint` straight from those jar
     python ops/neo4j_local.py start [--instance dev --port 7687]
     python ops/neo4j_local.py stop  [--instance dev]
     python ops/neo4j_local.py status [--instance dev]
+    python ops/neo4j_local.py wipe  [--instance bench]   # stop and delete its databases
 
 Each instance has its own data under var/<instance>/ (ignored by git), so the test suite (instance
 `test`) never touches the demo database (instance `dev`). Needs Java 17 or 21 (Neo4j 5.26 LTS);
@@ -261,6 +262,13 @@ def stop(inst: Instance, wait_seconds: float = 60) -> None:
     say(f"stopped instance '{inst.name}'")
 
 
+def wipe(inst: Instance) -> None:
+    """Stop the instance and delete its databases (benchmarks start from an empty store)."""
+    stop(inst)
+    shutil.rmtree(inst.home / "data", ignore_errors=True)
+    say(f"wiped the data of instance '{inst.name}'")
+
+
 def status(inst: Instance) -> int:
     pid = inst.running_pid()
     if pid is None:
@@ -273,7 +281,7 @@ def status(inst: Instance) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["fetch", "start", "stop", "status"])
+    parser.add_argument("command", choices=["fetch", "start", "stop", "status", "wipe"])
     parser.add_argument("--instance", default=os.environ.get("NEO4J_INSTANCE", "dev"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("NEO4J_BOLT_PORT", "7687")))
     parser.add_argument("--heap", default=os.environ.get("NEO4J_HEAP", "1g"))
@@ -284,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--wait", type=float, default=180.0, help="seconds to wait for readiness")
     args = parser.parse_args(argv)
     inst = Instance(args.instance, args.port, args.heap, args.pagecache, args.tx_timeout)
-    if args.command in ("stop", "status") and inst.port_file.exists():
+    if args.command in ("stop", "status", "wipe") and inst.port_file.exists():
         inst.port = int(inst.port_file.read_text().strip())
     try:
         if args.command == "fetch":
@@ -296,6 +304,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "stop":
             stop(inst)
+            return 0
+        if args.command == "wipe":
+            wipe(inst)
             return 0
         return status(inst)
     except OpsError as err:
