@@ -217,17 +217,23 @@ async def exposures_of(graph: Graph, ids: Sequence[str]) -> list[Exposure | None
     return [found.get(i) for i in ids]
 
 
-async def refresh_ties(graph: Graph, enterprise_ids: Iterable[str], person_ids: Iterable[str] = ()) -> int:
-    """Bring the TIED_TO pairs of these enterprises (and of every enterprise these people serve) up to date."""
-    enterprises, persons = sorted(set(enterprise_ids)), sorted(set(person_ids))
+async def refresh_ties(graph: Graph, enterprise_ids: Iterable[str]) -> int:
+    """Bring the TIED_TO pairs of these enterprises up to date, a bounded batch per transaction."""
+    ids = sorted(set(enterprise_ids))
+    size = max(1, graph.settings.import_batch_size // 10)  # each enterprise may pull in thousands of shipments
     refreshed = 0
-    size = max(1, graph.settings.import_batch_size // 5)  # each enterprise may pull in thousands of shipments
-    for start in range(0, max(len(enterprises), len(persons)), size):
-        rows = await graph.write(
-            "contagion/refresh_ties",
-            enterpriseIds=enterprises[start : start + size],
-            personIds=persons[start : start + size],
-            weights=TIE_WEIGHTS,
-        )
+    for start in range(0, len(ids), size):
+        rows = await graph.write("contagion/refresh_ties", enterpriseIds=ids[start : start + size], weights=TIE_WEIGHTS)
         refreshed += rows[0]["refreshed"] if rows else 0
+    return refreshed
+
+
+async def refresh_pending_ties(graph: Graph) -> int:
+    """Refresh the ties imports recorded as changed (TiesToRefresh work items, written in the same transaction
+    as the change), then drop those items: an interrupted run leaves them for the next one."""
+    items = await graph.read("contagion/pending_tie_work")
+    if not items:
+        return 0
+    refreshed = await refresh_ties(graph, (e for item in items for e in item["enterprises"]))
+    await graph.write("contagion/finish_tie_work", items=[item["item"] for item in items])
     return refreshed

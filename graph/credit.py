@@ -16,7 +16,7 @@ and decider. Everything that changes a grade goes through `evaluate_in`, which l
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -311,12 +311,12 @@ async def evaluate_grades(
     return changes
 
 
-async def sweep(graph: Graph, now: int | None = None) -> list[GradeChange]:
-    """Re-evaluate every enterprise whose grade may have gone stale: listings that started or expired since
-    their grade was last evaluated, and anything a fault left half-done."""
+async def sweep(graph: Graph, now: int | None = None, also: Iterable[str] = ()) -> list[GradeChange]:
+    """Re-evaluate every enterprise whose grade may have gone stale (listings that started or expired since
+    their grade was last evaluated, a newly declared grade, anything a fault left half-done), and `also`."""
     at = now if now is not None else now_ms()
     ids = [r["id"] for r in await graph.read("credit/stale_enterprises", now=at, limit=SWEEP_LIMIT)]
-    return await evaluate_grades(graph, ids, now=at)
+    return await evaluate_grades(graph, [*ids, *also], now=at)
 
 
 def required(argument: str, value: str) -> str:

@@ -13,6 +13,7 @@ the passes completes the missing relationships.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import hashlib
 import json
@@ -48,7 +49,9 @@ NODE_TYPES = (
     "blacklist",
     "risk_signal",
 )
-RELATION_TYPES = ("batch", "shipment", "test_report", "risk_signal", "blacklist")
+# Relationship pass: batch inputs, which may name batches written later. Other relationships point at nodes
+# written by earlier types, so they are written with their node (in upsert_<type>).
+RELATION_TYPES = ("batch",)
 LINK_REL_TYPES = {
     LinkKind.SHAREHOLDER: "SHAREHOLDER_OF",
     LinkKind.LEGAL_REPRESENTATIVE: "LEGAL_REPRESENTATIVE_OF",
@@ -418,6 +421,14 @@ def node_row(record: Any) -> dict[str, Any]:
     return row
 
 
+def upsert_row(record: Any) -> dict[str, Any]:
+    """The node's row, with the references its upsert statement links (all to nodes of earlier types)."""
+    row = node_row(record)
+    if isinstance(record, rec.Batch | rec.Shipment | rec.TestReport | rec.Blacklist | rec.RiskSignal):
+        row.update({k: v for k, v in relation_row(record).items() if k not in ("id", "inputs")})
+    return row
+
+
 def relation_row(record: Any) -> dict[str, Any]:
     match record:
         case rec.Batch():
@@ -475,6 +486,36 @@ async def import_lines(graph: Graph, lines: Iterable[str], progress: Progress | 
         return await _import_lines(graph, lines, progress)
 
 
+async def _write_chunks(
+    graph: Graph,
+    name: str,
+    records: list[Any],
+    rows_of: Callable[[list[Any]], list[dict[str, Any]]],
+    tally: Callable[[Any], None] | None,
+    stage: str,
+    step: Callable[[str, int], None],
+) -> None:
+    """One statement per chunk of records, Settings.import_concurrency chunks at a time: the server works on one
+    while the next is packed and sent. Chunks of one type never share a record; a failed chunk cancels the others
+    and its error is raised (the import is then re-run)."""
+    slots = asyncio.Semaphore(graph.settings.import_concurrency)
+
+    async def write(chunk: list[Any]) -> None:
+        async with slots:
+            rows = rows_of(chunk)  # built only when a slot is free: memory stays bounded
+            result = (await graph.write(name, rows=rows, now=now_ms()))[0]
+        if tally:
+            tally(result)
+        step(stage, len(chunk))
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            for chunk in batched(records, graph.settings.import_batch_size):
+                group.create_task(write(chunk))
+    except BaseExceptionGroup as failed:
+        raise failed.exceptions[0] from None
+
+
 async def _import_lines(graph: Graph, lines: Iterable[str], progress: Progress | None) -> ImportReport:
     errors = _Errors()
     parsed = parse_lines(lines, errors)
@@ -489,7 +530,6 @@ async def _import_lines(graph: Graph, lines: Iterable[str], progress: Progress |
     # one unit per record written, per record related, and per derived stage (ties, grades)
     total = sum(len(b) for b in latest.values()) + sum(len(latest.get(t, {})) for t in RELATION_TYPES) + 2
     done = 0
-    size = graph.settings.import_batch_size
 
     def step(stage: str, n: int) -> None:
         nonlocal done
@@ -497,50 +537,58 @@ async def _import_lines(graph: Graph, lines: Iterable[str], progress: Progress |
         if progress:
             progress(stage, done, total)
 
+    # Enterprises whose grade the import may have changed (a declared grade is found by the credit sweep).
+    graded: set[str] = {p.record.enterprise for p in latest.get("blacklist", {}).values()}
     for rtype in NODE_TYPES:
         records = [p.record for p in latest.get(rtype, {}).values()]
-        counts = report.by_type.setdefault(rtype, Counts()) if records else None
-        for chunk in batched(records, size):
-            rows = [node_row(r) for r in chunk]
-            row = (await graph.write(f"ingest/upsert_{rtype}", rows=rows, now=now_ms()))[0]
-            counts.add(row["created"], row["updated"], row["unchanged"])
-            step(f"writing {rtype}", len(chunk))
+        if not records:
+            continue
+        counts = report.by_type.setdefault(rtype, Counts())
 
-    # Enterprises whose ties (contagion) or grade (credit) the import may have changed.
-    tied: set[str] = set()
-    graded: set[str] = set(latest.get("enterprise", {}))
+        def tally(row: Any, counts: Counts = counts) -> None:
+            counts.add(row["created"], row["updated"], row["unchanged"])
+            graded.update(row.get("movedFrom") or ())
+
+        await _write_chunks(
+            graph,
+            f"ingest/upsert_{rtype}",
+            records,
+            lambda c: [upsert_row(r) for r in c],
+            tally,
+            f"writing {rtype}",
+            step,
+        )
+
     for rtype in RELATION_TYPES:
         records = [p.record for p in latest.get(rtype, {}).values()]
-        for chunk in batched(records, size):
-            rows = await graph.write(f"ingest/relate_{rtype}", rows=[relation_row(r) for r in chunk])
-            if rtype == "shipment":
-                tied.update(rows[0]["enterprises"])
-            elif rtype == "blacklist":
-                graded.update(rows[0]["enterprises"])
-            step(f"linking {rtype}", len(chunk))
+        await _write_chunks(
+            graph,
+            f"ingest/relate_{rtype}",
+            records,
+            lambda c: [relation_row(r) for r in c],
+            None,
+            f"linking {rtype}",
+            step,
+        )
 
     links = [p.record for p in latest.get("link", {}).values()]
-    people: set[str] = set()
     if links:
         counts = report.by_type.setdefault("link", Counts())
-        for chunk in batched(links, size):
-            rows = [link_row(r, holder_is_person=r.from_ in known.persons) for r in chunk]
-            row = (await graph.write("ingest/upsert_link", rows=rows))[0]
-            counts.add(row["created"], row["updated"], row["unchanged"])
-            for r in rows:
-                tied.add(r["to"])
-                if r["fromPerson"]:
-                    people.add(r["fromPerson"])
-                else:
-                    tied.add(r["fromEnterprise"])
-            step("writing link", len(chunk))
+        await _write_chunks(
+            graph,
+            "ingest/upsert_link",
+            links,
+            lambda c: [link_row(r, holder_is_person=r.from_ in known.persons) for r in c],
+            lambda row: counts.add(row["created"], row["updated"], row["unchanged"]),
+            "writing link",
+            step,
+        )
 
-    # Derived state last, so a re-run after a fault anywhere above recomputes it.
-    if tied or people:
-        await contagion.refresh_ties(graph, tied, people)
+    # Derived state last. What it must redo is marked in the graph by the writes above (ties) or found from the
+    # graph (grades), so a re-run after a fault anywhere completes it.
+    await contagion.refresh_pending_ties(graph)
     step("refreshing contagion ties", 1)
-    if graded:
-        await credit.evaluate_grades(graph, graded)
+    await credit.sweep(graph, also=graded)
     step("evaluating credit grades", 1)
     failed = [p.record.id for p in latest.get("test_report", {}).values() if p.record.result == "FAIL"]
     await signals.raise_lab_failures(graph, failed)

@@ -1,20 +1,13 @@
-// Recompute the association (:Enterprise)-[:TIED_TO]->(:Enterprise) of the given enterprises, and of every
-// enterprise a given person serves in, with every other enterprise (contract/core.graphql, contagion):
+// Recompute the association (:Enterprise)-[:TIED_TO]->(:Enterprise) of the given enterprises with every other
+// enterprise (contract/core.graphql, contagion):
 //   CONTROL / SHAREHOLDING / MINOR_SHARE  one enterprise holds a share of the other (>= 0.5, >= 0.2, less)
 //   SHARED_PERSON  a person is legal representative, officer or a >= 0.5 shareholder in both
 //   TRADE          a shipment went between them, either way
 // One TIED_TO per pair, from the lower id to the higher, holding the pair's best tie: kind, weight ($weights,
 // from graph/contagion.py) and via (the person, for SHARED_PERSON; the lowest id when several).
 // Ties that no longer hold are removed, so refreshing is idempotent and order-independent.
-CALL () {
-  UNWIND $enterpriseIds AS id
-  MATCH (e:Enterprise {id: id})
-  RETURN e
-  UNION
-  UNWIND $personIds AS pid
-  MATCH (:Person {id: pid})-[:LEGAL_REPRESENTATIVE_OF|OFFICER_OF|SHAREHOLDER_OF]->(e:Enterprise)
-  RETURN e
-}
+UNWIND $enterpriseIds AS id
+MATCH (e:Enterprise {id: id})
 CALL (e) {
   CALL (e) {
     MATCH (e)-[r:SHAREHOLDER_OF]-(o:Enterprise)

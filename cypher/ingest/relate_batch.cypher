@@ -1,20 +1,7 @@
-// A batch's producer, product and inputs, as the record now states them (old ones are replaced).
+// A batch's inputs, as the record now states them (old ones are replaced). Runs for every batch of an import,
+// changed or not, after all batches exist: a re-run after a fault anywhere completes the missing edges.
 UNWIND $rows AS row
 MATCH (b:Batch {id: row.id})
-MATCH (p:Product {id: row.product})
-MATCH (e:Enterprise {id: row.producer})
-CALL (b, p) {
-  OPTIONAL MATCH (b)-[old:OF_PRODUCT]->(other) WHERE other <> p
-  DELETE old
-}
-MERGE (b)-[:OF_PRODUCT]->(p)
-WITH b, e, row
-CALL (b, e) {
-  OPTIONAL MATCH (other)-[old:PRODUCED]->(b) WHERE other <> e
-  DELETE old
-}
-MERGE (e)-[:PRODUCED]->(b)
-WITH b, row
 CALL (b, row) {
   OPTIONAL MATCH (other:Batch)-[old:INPUT_TO]->(b)
   WHERE NOT other.id IN [input IN row.inputs | input.batch]

@@ -1,10 +1,31 @@
-// blacklist records -> (:BlacklistEntry) nodes. The record replaces the node's properties (last write wins),
-// except a lifting, which is a regulator's act and outlives a re-import of the listing.
+// blacklist records -> (:BlacklistEntry) nodes AGAINST an enterprise, BY an agency. The record replaces the node's
+// properties (last write wins), except a lifting, which is a regulator's act and outlives a re-import. Only a
+// created or changed listing has its relationships rewritten (in this same transaction). Returns the enterprises a
+// changed listing was moved away from: their grades are evaluated again with those of every listed enterprise.
 UNWIND $rows AS row
 MERGE (n:BlacklistEntry {id: row.id})
 WITH n, row, n._hash AS before, n {.liftedAtMs, .liftedBy, .liftReason} AS lifted
 SET n = row.props, n.id = row.id, n._hash = row.hash
 SET n += lifted
+WITH n, row, before
+OPTIONAL CALL (n, row, before) {
+  WITH n, row
+  WHERE before IS NULL OR before <> row.hash
+  MATCH (e:Enterprise {id: row.enterprise})
+  OPTIONAL MATCH (n)-[old:AGAINST|BY]->(target)
+  WITH n, e, row, collect(old) AS olds,
+       collect(CASE WHEN type(old) = 'AGAINST' AND target <> e THEN target.id END) AS previous
+  FOREACH (r IN olds | DELETE r)
+  CREATE (n)-[:AGAINST]->(e)
+  WITH n, row, previous
+  CALL (n, row) {
+    MATCH (a:Agency {id: row.agency})
+    CREATE (n)-[:BY]->(a)
+  }
+  RETURN previous
+}
+WITH row, before, previous
 RETURN sum(CASE WHEN before IS NULL THEN 1 ELSE 0 END) AS created,
        sum(CASE WHEN before IS NOT NULL AND before <> row.hash THEN 1 ELSE 0 END) AS updated,
-       sum(CASE WHEN before = row.hash THEN 1 ELSE 0 END) AS unchanged
+       sum(CASE WHEN before = row.hash THEN 1 ELSE 0 END) AS unchanged,
+       reduce(ids = [], moved IN collect(previous) | ids + moved) AS movedFrom

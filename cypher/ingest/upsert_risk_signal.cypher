@@ -1,9 +1,30 @@
-// risk_signal records -> (:RiskSignal) nodes. The record replaces the node's properties (last write wins);
-// the content hash tells an unchanged record from an updated one.
+// risk_signal records -> (:RiskSignal) nodes ABOUT exactly one batch, product or enterprise. The record replaces
+// the node's properties (last write wins); only a created or changed signal has its subject rewritten.
 UNWIND $rows AS row
 MERGE (n:RiskSignal {id: row.id})
 WITH n, row, n._hash AS before
 SET n = row.props, n.id = row.id, n._hash = row.hash
+WITH n, row, before
+CALL (n, row, before) {
+  WITH n, row
+  WHERE before IS NULL OR before <> row.hash
+  CALL (n) {
+    OPTIONAL MATCH (n)-[old:ABOUT]->()
+    DELETE old
+  }
+  CALL (n, row) {
+    MATCH (t:Batch {id: row.subjectBatch})
+    CREATE (n)-[:ABOUT]->(t)
+  }
+  CALL (n, row) {
+    MATCH (t:Product {id: row.subjectProduct})
+    CREATE (n)-[:ABOUT]->(t)
+  }
+  CALL (n, row) {
+    MATCH (t:Enterprise {id: row.subjectEnterprise})
+    CREATE (n)-[:ABOUT]->(t)
+  }
+}
 RETURN sum(CASE WHEN before IS NULL THEN 1 ELSE 0 END) AS created,
        sum(CASE WHEN before IS NOT NULL AND before <> row.hash THEN 1 ELSE 0 END) AS updated,
        sum(CASE WHEN before = row.hash THEN 1 ELSE 0 END) AS unchanged

@@ -1,0 +1,6 @@
+// Work items whose enterprises have all been refreshed.
+UNWIND $items AS item
+MATCH (w:TiesToRefresh)
+WHERE elementId(w) = item
+DELETE w
+RETURN count(*) AS finished
