@@ -12,7 +12,7 @@ export NEO4J_URI := bolt://127.0.0.1:$(DEV_PORT)
 LOCAL_NEO4J := 1
 endif
 
-.PHONY: install run neo4j-start neo4j-stop neo4j-status test lint format demo clean
+.PHONY: install install-bench run neo4j-start neo4j-stop neo4j-status test lint format demo bench clean
 
 install: $(STAMP)
 $(STAMP): pyproject.toml
@@ -55,6 +55,21 @@ ifdef LOCAL_NEO4J
 else
 	$(VENV)/bin/pytest
 endif
+
+# Benchmarks (bench/run.py): SIZE=S (about 10 000 batches, minutes) or M (100 000, the default). Needs PostgreSQL 15
+# from Debian's packages (apt-get install postgresql-15); uses its own Neo4j instance `bench` on BENCH_PORT.
+SIZE ?= M
+BENCH_PORT ?= 7690
+BENCH_STAMP := $(VENV)/.bench-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+
+install-bench: $(BENCH_STAMP)
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	rm -f $(VENV)/.bench-* && touch $@
+
+bench: install-bench
+	$(PY) -m bench.run --size $(SIZE) --port $(BENCH_PORT)
+	-$(PY) ops/neo4j_local.py stop --instance bench
 
 clean: neo4j-stop
 	rm -rf var .neo4j $(VENV)
