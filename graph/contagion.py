@@ -7,21 +7,21 @@ fetches the association neighbourhood its paths can use in one query, then compu
     best(s, v)  the largest product of tie weights over paths s -> v of at most maxHops edges
     score(v)    1 - PRODUCT over sources s != v of (1 - best(s, v)); sources themselves are not listed
 
-best is a hop-bounded max-product path: a Bellman-Ford over at most maxHops rounds in which only nodes
-improved in the previous round relax their edges (a value reached in fewer hops and at least as high
-dominates one reached later, so nothing else can improve).
+best is a hop-bounded max-product path: a Bellman-Ford over at most maxHops rounds, vectorised with numpy
+(graph/tie_search.py).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 
 from graph.db import Graph
 from graph.errors import BadInput, NotFound, check_range
 from graph.lookup import now_ms
+from graph.tie_search import KIND_OF_WEIGHT, Edge, TieGraph
 
 TIE_WEIGHTS: dict[str, float] = {
     "CONTROL": 0.8,
@@ -30,6 +30,7 @@ TIE_WEIGHTS: dict[str, float] = {
     "TRADE": 0.3,
     "MINOR_SHARE": 0.2,
 }
+KIND_OF_WEIGHT.update({weight: kind for kind, weight in TIE_WEIGHTS.items()})  # weights are distinct per kind
 MAX_HOPS = 6
 # Scores are products and complements of decimal weights; rounding them to 9 places makes a score that is
 # 0.6 in exact arithmetic compare as 0.6 against the action thresholds (0.1 * 6 is not 0.6 in binary).
@@ -67,102 +68,85 @@ class ContagionPath:
     hops: tuple[Hop, ...]
 
 
-@dataclass(frozen=True)
 class Exposure:
-    enterprise: str
-    score: float
-    action: Action
-    evidence: tuple[ContagionPath, ...]
+    """An enterprise's score and action; its evidence paths are rebuilt when first asked for (a client that only
+    reads scores never pays for thousands of paths)."""
+
+    def __init__(
+        self, enterprise: str, score: float, action: Action, evidence: Callable[[], tuple[ContagionPath, ...]]
+    ):
+        self.enterprise = enterprise
+        self.score = score
+        self.action = action
+        self._evidence = evidence
+
+    @cached_property
+    def evidence(self) -> tuple[ContagionPath, ...]:
+        """One best path per source with best > 0, by path score descending, then source id."""
+        return self._evidence()
+
+    def __repr__(self) -> str:
+        return f"Exposure({self.enterprise!r}, {self.score}, {self.action.value})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Exposure):
+            return NotImplemented
+        mine = (self.enterprise, self.score, self.action, self.evidence)
+        return mine == (other.enterprise, other.score, other.action, other.evidence)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
-@dataclass(frozen=True)
-class _Tie:
-    other: str
-    weight: float
-    kind: str
-    via: str | None
-
-
-Adjacency = dict[str, list[_Tie]]
+Adjacency = TieGraph
 
 
 def adjacency(rows: Iterable[tuple[str, str, str, float, str | None]]) -> Adjacency:
-    """Undirected adjacency from (a, b, kind, weight, via) rows; a tie seen from both ends counts once."""
-    seen: set[tuple[str, str]] = set()
-    adj: Adjacency = defaultdict(list)
-    for a, b, kind, weight, via in rows:
-        key = (a, b) if a < b else (b, a)
-        if key in seen:
-            continue
-        seen.add(key)
-        adj[a].append(_Tie(b, weight, kind, via))
-        adj[b].append(_Tie(a, weight, kind, via))
-    for ties in adj.values():
-        ties.sort(key=lambda t: t.other)  # deterministic: equal products keep the first path found
-    return adj
+    """The ties of (a, b, kind, weight, via) rows, undirected; a tie seen from both ends counts once."""
+    return TieGraph(rows)
 
 
-History = dict[str, list[tuple[int, float, str | None, "_Tie | None"]]]
-
-
-def _search(adj: Adjacency, source: str, max_hops: int) -> History:
-    """history[v]: (round, value, parent, tie) each time v improved within max_hops rounds; the last entry
-    holds best(source, v)."""
-    history: History = {source: [(0, 1.0, None, None)]}
-    frontier = [source]
-    for round_ in range(1, max_hops + 1):
-        improved: dict[str, tuple[float, str, _Tie]] = {}
-        for u in frontier:
-            value_u = history[u][-1][1]
-            for tie in adj.get(u, ()):
-                value = value_u * tie.weight
-                known = history.get(tie.other)
-                if (known is None or value > known[-1][1]) and value > improved.get(tie.other, (0.0,))[0]:
-                    improved[tie.other] = (value, u, tie)
-        for v, (value, u, tie) in improved.items():
-            history.setdefault(v, []).append((round_, value, u, tie))
-        frontier = sorted(improved)
-        if not frontier:
-            break
-    return history
-
-
-def _path(history: History, source: str, v: str) -> ContagionPath:
-    """The path behind best(source, v): each parent's entry as it stood at the end of the round before, so
-    the path is never longer than the round it was found in."""
-    round_, value, parent, tie = history[v][-1]
-    hops: list[Hop] = []
-    node = v
-    while parent is not None and tie is not None:
-        hops.append(Hop(parent, node, tie.kind, tie.weight, tie.via))
-        node = parent
-        round_, _, parent, tie = next(e for e in reversed(history[node]) if e[0] <= round_ - 1)
-    return ContagionPath(source, round(value, PRECISION), tuple(reversed(hops)))
+def _hops(found: list[tuple[str, str, Edge]]) -> tuple[Hop, ...]:
+    return tuple(Hop(a, b, edge.kind, edge.weight, edge.via) for a, b, edge in found)
 
 
 def best_paths(adj: Adjacency, source: str, max_hops: int) -> dict[str, ContagionPath]:
     """best(source, v) and one path achieving it, for every v != source reachable in max_hops edges."""
-    history = _search(adj, source, max_hops)
-    return {v: _path(history, source, v) for v in history if v != source}
+    search = adj.search(source, max_hops)
+    return {
+        adj.ids[i]: ContagionPath(source, round(float(search.best[i]), PRECISION), _hops(search.path(int(i))))
+        for i in search.reached()
+    }
 
 
 def exposures(adj: Adjacency, sources: Sequence[str], max_hops: int, min_score: float) -> list[Exposure]:
     """The contract's contagion over an adjacency that holds every tie the paths may use."""
     source_set = set(sources)
-    searches = {s: _search(adj, s, max_hops) for s in sorted(source_set)}
-    # 1 - score = PRODUCT of (1 - best); paths are rebuilt only for the enterprises that are listed.
-    spared: dict[str, float] = defaultdict(lambda: 1.0)
-    for history in searches.values():
-        for v, entries in history.items():
-            if v not in source_set:
-                spared[v] *= 1.0 - round(entries[-1][1], PRECISION)
+    excluded = {adj.index[s] for s in source_set if s in adj.index}
+    searches = [adj.search(s, max_hops) for s in sorted(source_set)]
+    # 1 - score = PRODUCT of (1 - best), sources in id order; paths are rebuilt only for listed enterprises.
+    bests: list[dict[int, float]] = []
+    spared: dict[int, float] = {}
+    for search in searches:
+        reached = search.reached()
+        values = {int(i): round(float(v), PRECISION) for i, v in zip(reached, search.best[reached], strict=True)}
+        bests.append(values)
+        for i, value in values.items():
+            if i not in excluded:
+                spared[i] = spared.get(i, 1.0) * (1.0 - value)
     result = []
-    for v, remaining in spared.items():
+    for i, remaining in spared.items():
         score = round(1.0 - remaining, PRECISION)
         if score >= min_score and score > 0:
-            paths = [_path(h, s, v) for s, h in searches.items() if v in h]
-            evidence = tuple(sorted((p for p in paths if p.score > 0), key=lambda p: (-p.score, p.source)))
-            result.append(Exposure(v, score, action_for(score), evidence))
+
+            def evidence(i: int = i) -> tuple[ContagionPath, ...]:
+                paths = [
+                    ContagionPath(search.source, values[i], _hops(search.path(i)))
+                    for search, values in zip(searches, bests, strict=True)
+                    if values.get(i, 0) > 0
+                ]
+                return tuple(sorted(paths, key=lambda p: (-p.score, p.source)))
+
+            result.append(Exposure(adj.ids[i], score, action_for(score), evidence))
     result.sort(key=lambda e: (-e.score, e.enterprise))
     return result
 
@@ -189,12 +173,12 @@ async def contagion(
         return []
     limit = graph.settings.contagion_max_ties
     rows = await graph.read("contagion/neighbourhood", sourceIds=sources, maxHops=max_hops, limit=limit + 1)
-    ties = rows[0]["ties"] if rows else []
-    if len(ties) > limit:
+    columns = rows[0] if rows else {"a": [], "b": [], "weight": [], "via": []}
+    if len(columns["a"]) > limit:
         raise BadInput(
             "maxHops", f"the association neighbourhood exceeds {limit} ties; use fewer sources or fewer hops"
         )
-    adj = adjacency(tuple(t) for t in ties)
+    adj = TieGraph.from_columns(columns["a"], columns["b"], columns["weight"], columns["via"])
     found = exposures(adj, sources, max_hops, min_score)
     if min_score <= 0:
         found += await _unreached(graph, [*sources, *(e.enterprise for e in found)])
@@ -208,7 +192,7 @@ async def _unreached(graph: Graph, reached: list[str]) -> list[Exposure]:
     rows = await graph.read("contagion/other_enterprises", exclude=reached, limit=limit + 1)
     if len(rows) > limit:
         raise BadInput("minScore", f"0 would list more than {limit} enterprises of score 0; use a minScore above 0")
-    return [Exposure(r["id"], 0.0, Action.INFORMATION, ()) for r in rows]
+    return [Exposure(r["id"], 0.0, Action.INFORMATION, tuple) for r in rows]
 
 
 async def exposures_of(graph: Graph, ids: Sequence[str]) -> list[Exposure | None]:
