@@ -99,7 +99,7 @@ class Floor:
 
     def contagion(self, sources: list[str], max_hops: int, min_score: float) -> list[tuple[str, float]]:
         """Hop-bounded max-product per source (a Bellman-Ford over max_hops rounds of sparse products), noisy-OR."""
-        index = [self.enterprise_index[s] for s in dict.fromkeys(sources)]
+        index = [self.enterprise_index[s] for s in sorted(set(sources))]  # id order, as the graph layer
         spared = np.ones(self.ties.shape[0])
         for s in index:
             best = np.zeros(self.ties.shape[0])

@@ -65,13 +65,19 @@ SELECT a AS u, b AS v, weight FROM tie UNION ALL SELECT b, a, weight FROM tie;
 CREATE INDEX edge_u ON edge (u) INCLUDE (v, weight);
 """
 
+# The same content as the graph layer's traceBack: every upstream batch with its fields, and the root's custody.
 TRACE_BACK = """
 WITH RECURSIVE up(id, depth) AS (
   SELECT src, 1 FROM input_to WHERE dst = %(root)s
   UNION
   SELECT i.src, up.depth + 1 FROM up JOIN input_to i ON i.dst = up.id WHERE up.depth < %(max_depth)s
 )
-SELECT id, min(depth) AS depth FROM up GROUP BY id ORDER BY depth, id
+SELECT b.id, u.depth, b.product, b.producer, b.quantity, b.unit
+FROM (SELECT id, min(depth) AS depth FROM up GROUP BY id) u JOIN batch b USING (id)
+ORDER BY u.depth, b.id
+"""
+CUSTODY = """
+SELECT id, from_id, to_id, quantity, shipped_at FROM shipment WHERE batch = %(root)s ORDER BY shipped_at, id
 """
 
 RECALL_SCOPE = """
@@ -82,9 +88,10 @@ WITH RECURSIVE down(id, depth) AS (
 ), affected AS (
   SELECT id, min(depth) AS depth FROM down GROUP BY id
 )
-SELECT a.id, a.depth, s.to_id, sum(s.quantity) AS quantity
-FROM affected a LEFT JOIN shipment s ON s.batch = a.id
-GROUP BY a.id, a.depth, s.to_id
+SELECT a.id, a.depth, b.product, b.producer, b.quantity, b.unit, s.to_id, sum(s.quantity) AS quantity,
+       count(s.id) AS shipments, min(s.shipped_at) AS first_shipped, max(s.shipped_at) AS last_shipped
+FROM affected a JOIN batch b USING (id) LEFT JOIN shipment s ON s.batch = a.id
+GROUP BY a.id, a.depth, b.product, b.producer, b.quantity, b.unit, s.to_id
 """
 
 # Walks without a visited list: a walk through a node twice has a lower product than the path it contains
@@ -223,14 +230,16 @@ class Baseline:
         self.conn.close()
 
     def trace_back(self, root: str, max_depth: int) -> list[tuple[str, int]]:
-        return [tuple(r) for r in self.conn.execute(TRACE_BACK, {"root": root, "max_depth": max_depth})]
+        upstream = self.conn.execute(TRACE_BACK, {"root": root, "max_depth": max_depth}).fetchall()
+        self.conn.execute(CUSTODY, {"root": root}).fetchall()  # part of the answer, as in the graph layer
+        return [(r[0], r[1]) for r in upstream]
 
     def recall_scope(
         self, sources: list[str], max_depth: int
     ) -> tuple[list[tuple[str, int]], dict[tuple[str, str], float]]:
         affected: dict[str, int] = {}
         holdings: dict[tuple[str, str], float] = {}
-        for batch_id, depth, consignee, quantity in self.conn.execute(
+        for batch_id, depth, *_, consignee, quantity, _shipments, _first, _last in self.conn.execute(
             RECALL_SCOPE, {"sources": sources, "max_depth": max_depth}
         ):
             affected[batch_id] = depth
@@ -239,14 +248,14 @@ class Baseline:
         return sorted(affected.items(), key=lambda a: (a[1], a[0])), holdings
 
     def contagion(self, sources: list[str], max_hops: int, min_score: float) -> list[tuple[str, float]]:
-        best: dict[str, list[float]] = defaultdict(list)
+        best: dict[str, list[tuple[str, float]]] = defaultdict(list)
         query = CONTAGION.format(precision=PRECISION)
-        for node, _source, value in self.conn.execute(query, {"sources": sources, "max_hops": max_hops}):
-            best[node].append(value)
+        for node, source, value in self.conn.execute(query, {"sources": sources, "max_hops": max_hops}):
+            best[node].append((source, value))
         scored = []
         for node, values in best.items():
             spared = 1.0
-            for v in values:
+            for _, v in sorted(values):  # sources in id order, as the graph layer multiplies them
                 spared *= 1.0 - v
             score = round(1.0 - spared, PRECISION)
             if score >= min_score and score > 0:
