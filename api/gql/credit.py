@@ -51,7 +51,9 @@ class CreditQuery:
         min_score: float = 0.05,
     ) -> list[Exposure]:
         sources = None if source_ids in (None, strawberry.UNSET) else [str(s) for s in source_ids]
-        return [Exposure.of(e) for e in await contagion.contagion(info.context.graph, sources, max_hops, min_score)]
+        found = await contagion.contagion(info.context.graph, sources, max_hops, min_score)
+        nodes = await info.context.loaders.enterprise.load_many([e.enterprise for e in found])
+        return [Exposure.of(e, Enterprise.of(n)) for e, n in zip(found, nodes, strict=True)]
 
     @strawberry.field(
         description="Every change of a credit grade in commit order; page with after: endCursor (first 1..1000). "
