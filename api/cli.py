@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -135,6 +136,8 @@ def serve(
 
 
 def main() -> None:
+    # As in the server (api/logging.py): planner notes about names a young database has not seen yet are noise here.
+    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
     try:
         cli()
     except KeyboardInterrupt:
