@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 
+from graph.clock import now_ms
 from graph.db import Graph
 from graph.errors import BadInput, NotFound, check_range
-from graph.lookup import now_ms
 from graph.tie_search import KIND_OF_WEIGHT, Edge, TieGraph
 
 TIE_WEIGHTS: dict[str, float] = {

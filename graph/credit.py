@@ -18,13 +18,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from graph.clock import iso, now_ms
 from graph.db import Graph, Tx
-from graph.errors import BadInput, NotFound
-from graph.lookup import now_ms
+from graph.errors import BadInput, NotFound, required
 from graph.records import CreditGrade
 
 GRADES: tuple[CreditGrade, ...] = tuple(CreditGrade)  # best first
@@ -57,10 +56,6 @@ def worst(*grades: CreditGrade) -> CreditGrade:
 def one_step_down(grade: CreditGrade) -> CreditGrade | None:
     i = rank(grade)
     return GRADES[i + 1] if i + 1 < len(GRADES) else None
-
-
-def iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).isoformat().replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)
@@ -317,12 +312,6 @@ async def sweep(graph: Graph, now: int | None = None, also: Iterable[str] = ()) 
     at = now if now is not None else now_ms()
     ids = [r["id"] for r in await graph.read("credit/stale_enterprises", now=at, limit=SWEEP_LIMIT)]
     return await evaluate_grades(graph, [*ids, *also], now=at)
-
-
-def required(argument: str, value: str) -> str:
-    if not value or not value.strip():
-        raise BadInput(argument, "must not be blank")
-    return value.strip()
 
 
 async def set_grade(

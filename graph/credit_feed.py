@@ -13,9 +13,10 @@ import binascii
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from graph.clock import from_ms
 from graph.credit import GradeChange
 from graph.db import Graph
 from graph.errors import BadInput, check_range
@@ -64,7 +65,7 @@ class CreditEventRecord:
             reason=m["reason"],
             decided_by=m["decidedBy"],
             evidence=json.loads(m.get("evidence") or "{}"),
-            at=datetime.fromtimestamp(m["atMs"] / 1000, UTC),
+            at=from_ms(m["atMs"]),
         )
 
     @classmethod
@@ -79,7 +80,7 @@ class CreditEventRecord:
             reason=c.reason,
             decided_by=c.decided_by,
             evidence=c.evidence,
-            at=datetime.fromtimestamp(c.at_ms / 1000, UTC),
+            at=from_ms(c.at_ms),
         )
 
     def as_json(self) -> dict[str, Any]:

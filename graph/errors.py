@@ -27,3 +27,10 @@ class BadInput(DomainError):
 def check_range(argument: str, value: int | float, low: int | float, high: int | float) -> None:
     if not low <= value <= high:
         raise BadInput(argument, f"must be between {low} and {high}, got {value}")
+
+
+def required(argument: str, value: str | None) -> str:
+    """A text a decision must carry (who, why): stripped, and refused when blank."""
+    if value is None or not value.strip():
+        raise BadInput(argument, "must not be blank")
+    return value.strip()

@@ -29,8 +29,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from graph import contagion, credit
 from graph import records as rec
+from graph.clock import now_ms
 from graph.db import Graph
-from graph.lookup import now_ms
 from graph.records import CreditGrade, LinkKind, parse_instant
 from graph.risk import signals
 

@@ -8,18 +8,17 @@ one step, and the credit event carries the review's evidence) or rejects with a 
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from graph import contagion as cg
-from graph.credit import Cause, CreditState, EventKind, GradeChange, evaluate_in, one_step_down, required
+from graph.clock import dated_id, from_ms, now_ms
+from graph.credit import Cause, CreditState, EventKind, GradeChange, evaluate_in, one_step_down
 from graph.db import Graph, Tx
-from graph.errors import BadInput, NotFound, check_range
-from graph.lookup import now_ms
+from graph.errors import BadInput, NotFound, check_range, required
 from graph.records import CreditGrade
 
 DOWNGRADE_RULE = "an approved downgrade review lowers the credit grade by one step"
@@ -65,7 +64,7 @@ class Review:
     @classmethod
     def of(cls, m: dict[str, Any]) -> Review:
         def at(ms: int | None) -> datetime | None:
-            return None if ms is None else datetime.fromtimestamp(ms / 1000, UTC)
+            return None if ms is None else from_ms(ms)
 
         return cls(
             id=m["id"],
@@ -101,10 +100,9 @@ async def open_reviews(
     due = [e for e in exposures if e.action == cg.Action.DOWNGRADE_REVIEW]
     if not due:
         return Opened([], [])
-    day = datetime.fromtimestamp(at / 1000, UTC).strftime("%Y%m%d")
     rows = [
         {
-            "id": f"DR-{day}-{uuid.uuid4().hex[:10].upper()}",
+            "id": dated_id("DR", at, digits=10),
             "enterprise": e.enterprise,
             "score": e.score,
             "action": e.action.value,

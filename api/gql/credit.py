@@ -20,7 +20,7 @@ from api.gql.credit_types import (
     ReviewStatus,
 )
 from api.gql.types import CreditGrade, Enterprise
-from graph import contagion, credit, credit_feed, lookup, reviews, supervision
+from graph import clock, contagion, credit, credit_feed, reviews, supervision
 from graph.credit_feed import CreditEventRecord
 from graph.errors import NotFound
 from graph.records import CreditGrade as GradeValue
@@ -81,7 +81,7 @@ class CreditQuery:
     @strawberry.field(description="A blacklist entry by id; null when unknown.")
     async def blacklist_entry(self, info: Info, id: strawberry.ID) -> BlacklistEntry | None:
         rows = await info.context.graph.read("credit/listings_by_id", ids=[id])
-        return BlacklistEntry.of(rows[0]["entry"], lookup.now_ms()) if rows else None
+        return BlacklistEntry.of(rows[0]["entry"], clock.now_ms()) if rows else None
 
     @strawberry.field(description="An enterprise's inspection rate under differentiated supervision, and why.")
     async def inspection_plan(self, info: Info, enterprise_id: strawberry.ID) -> InspectionPlan:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import strawberry
 from strawberry import Private
@@ -14,6 +14,7 @@ from api.gql.types import CreditGrade, Enterprise
 from graph import contagion as cg
 from graph import reviews as rv
 from graph import supervision
+from graph.clock import from_ms
 from graph.credit import Listing
 from graph.credit_feed import CreditEventPage as EventPageValue
 from graph.credit_feed import CreditEventRecord, encode_cursor
@@ -174,7 +175,7 @@ class BlacklistEntry:
             serious=listing.serious,
             in_force=listing.in_force(now_ms),
             agency_id=listing.agency,
-            lifted_at=None if lifted is None else datetime.fromtimestamp(lifted / 1000, UTC),
+            lifted_at=None if lifted is None else from_ms(lifted),
             lifted_by=listing.lifted_by,
             lift_reason=listing.lift_reason,
             enterprise_id=m["enterprise"],

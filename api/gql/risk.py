@@ -22,7 +22,7 @@ from api.gql.risk_types import (
     WarningStatus,
     WarningTargets,
 )
-from graph.lookup import now_ms
+from graph.clock import now_ms
 from graph.risk import assessment, evaluation, port_control, recalls, signals, warnings
 
 

@@ -3,7 +3,7 @@ exactly; the rest extends it."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import strawberry
 from strawberry import Private
@@ -11,6 +11,7 @@ from strawberry import Private
 from api.gql.context import Info
 from api.gql.types import Batch, Enterprise, Shipment, TracedBatch
 from graph import records
+from graph.clock import from_ms
 from graph.risk import assessment as ra
 from graph.risk import evaluation as ev
 from graph.risk import port_control as pc
@@ -30,10 +31,6 @@ MeasureStatus = strawberry.enum(rw.MeasureStatus, name="MeasureStatus")
 RecallClass = strawberry.enum(rc.RecallClass, name="RecallClass")
 ConsigneeStatus = strawberry.enum(rc.ConsigneeStatus, name="ConsigneeStatus")
 Recommendation = strawberry.enum(ev.Recommendation, name="Recommendation")
-
-
-def moment(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, UTC)
 
 
 @strawberry.type(description="A risk signal: a complaint, a lab failure, an injury, a notification, ...")
@@ -170,8 +167,8 @@ class Warning:
             grade=w.grade,
             colour=w.colour,
             status=w.status,
-            effective_from=moment(w.effective_from_ms),
-            lifted_at=moment(w.lifted_at_ms) if w.lifted_at_ms is not None else None,
+            effective_from=from_ms(w.effective_from_ms),
+            lifted_at=from_ms(w.lifted_at_ms) if w.lifted_at_ms is not None else None,
             measures=[m.kind for m in w.measures],
             history=w.history,
             assessed_grade=w.assessed_grade,
@@ -183,12 +180,12 @@ class Warning:
                 origin_countries=list(t.origin_countries),
             ),
             measure_statuses=[
-                WarningMeasure(kind=m.kind, status=m.status, updated_at=moment(m.updated_at_ms), by=m.by, note=m.note)
+                WarningMeasure(kind=m.kind, status=m.status, updated_at=from_ms(m.updated_at_ms), by=m.by, note=m.note)
                 for m in w.measures
             ],
             events=[
                 WarningEvent(
-                    at=moment(e.at_ms),
+                    at=from_ms(e.at_ms),
                     action=e.action,
                     by=e.by,
                     reason=e.reason,
@@ -299,8 +296,8 @@ class Recall:
         return cls(
             id=strawberry.ID(r.id),
             recall_class=r.recall_class,
-            start_by=moment(r.start_by_ms),
-            finish_by=moment(r.finish_by_ms),
+            start_by=from_ms(r.start_by_ms),
+            finish_by=from_ms(r.finish_by_ms),
             consignees=[
                 RecallConsignee(
                     shipped=ln.shipped,
@@ -314,7 +311,7 @@ class Recall:
                 for ln in r.lines
             ],
             effectiveness=r.effectiveness,
-            opened_at=moment(r.opened_at_ms),
+            opened_at=from_ms(r.opened_at_ms),
             opened_by=r.opened_by,
             warning_id=r.warning_id,
             source_ids=r.sources,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Enum
 from functools import partial
 from typing import TYPE_CHECKING, Annotated
@@ -11,7 +11,8 @@ import strawberry
 from strawberry import Private
 
 from api.gql.context import Info
-from graph import contagion, credit, credit_feed, lookup, reviews, supervision
+from graph import clock, contagion, credit, credit_feed, reviews, supervision
+from graph.clock import from_ms
 from graph.errors import check_range
 from graph.nodes import BatchNode, EnterpriseNode, LabNode, ProductNode, ShipmentNode, TestReportNode
 from graph.nodes import TracedBatch as TracedNode
@@ -99,7 +100,7 @@ class Enterprise:
         loader = info.context.loaders.keyed(
             f"listings:{first}", partial(credit.listings_of, info.context.graph, limit=first)
         )
-        now = lookup.now_ms()
+        now = clock.now_ms()
         return [BlacklistEntry.of(m, now) for m in await loader.load(self.id)]
 
     @strawberry.field(description="Downgrade reviews of this enterprise, newest first; status filters them.")
@@ -350,7 +351,7 @@ class Lab:
 
     @strawberry.field(description="Its statuses, oldest first, each with the moment it took effect.")
     def status_history(self) -> list[LabStatusPeriod]:
-        return [LabStatusPeriod(status=st, since=datetime.fromtimestamp(ms / 1000, UTC)) for st, ms in self.history]
+        return [LabStatusPeriod(status=st, since=from_ms(ms)) for st, ms in self.history]
 
     @strawberry.field(description="Reports this lab issued, by testedAt then id.")
     async def reports(self, info: Info, first: First = 100) -> list[TestReport]:

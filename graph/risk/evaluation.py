@@ -9,9 +9,9 @@ import math
 from dataclasses import dataclass
 from enum import StrEnum
 
+from graph.clock import now_ms
 from graph.db import Graph
 from graph.errors import NotFound
-from graph.lookup import now_ms
 from graph.nodes import ShipmentNode
 from graph.records import parse_instant
 from graph.risk import port_control, recalls

@@ -8,17 +8,16 @@ to Friday in Settings.recall_timezone (public holidays are not modelled)."""
 from __future__ import annotations
 
 import math
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from graph.clock import dated_id, now_ms
 from graph.db import Graph, Tx
 from graph.errors import BadInput, NotFound
-from graph.lookup import now_ms
 from graph.recall import recall_scope
 from graph.risk.warnings import by_ids as warnings_by_ids
 
@@ -179,7 +178,7 @@ async def open_recall(
         raise NotFound("warning", warning_id, "warningId")
     scope = await recall_scope(graph, list(batch_ids), SCOPE_DEPTH)
     depth = {t.batch.id: t.depth for t in scope.affected}
-    recall_id = f"RC-{datetime.fromtimestamp(at / 1000, UTC):%Y%m%d}-{uuid.uuid4().hex[:8].upper()}"
+    recall_id = dated_id("RC", at)
     props = {
         "id": recall_id,
         "recallClass": recall_class.value,

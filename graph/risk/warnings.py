@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
 import pycountry
 
+from graph.clock import dated_id, iso, now_ms
 from graph.db import Graph, Tx
-from graph.errors import BadInput, NotFound, check_range
-from graph.lookup import now_ms
+from graph.errors import BadInput, NotFound, check_range, required
 from graph.risk.assessment import COLOURS, Assessment, WarningGrade, assess_signal, most_severe
 from graph.risk.signals import signals_by_id
 
@@ -202,16 +200,6 @@ class Warning:
         }
 
 
-def iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def _required(argument: str, value: str | None) -> str:
-    if value is None or not value.strip():
-        raise BadInput(argument, "must not be blank")
-    return value.strip()
-
-
 async def _check_targets(graph: Graph, targets: Targets) -> Targets:
     if targets.empty:
         raise BadInput(
@@ -280,7 +268,7 @@ async def issue(
     event = WarningEvent(at, "ISSUED", by, reason, None, chosen.value, basis)
     kinds = list(dict.fromkeys(MeasureKind(m) for m in measures))
     warning = Warning(
-        id=f"W-{datetime.fromtimestamp(at / 1000, UTC):%Y%m%d}-{uuid.uuid4().hex[:8].upper()}",
+        id=dated_id("W", at),
         grade=chosen,
         assessed_grade=assessed,
         status=WarningStatus.ACTIVE,
@@ -323,7 +311,7 @@ def _events(w: Warning, event: WarningEvent) -> str:
 async def adjust(
     graph: Graph, warning_id: str, grade: WarningGrade, reason: str, by: str = "anonymous", now: int | None = None
 ) -> Warning:
-    reason = _required("reason", reason)
+    reason = required("reason", reason)
 
     def change(w: Warning, at: int) -> dict[str, Any]:
         _active(w)
@@ -338,7 +326,7 @@ async def adjust(
 
 
 async def lift(graph: Graph, warning_id: str, reason: str, by: str = "anonymous", now: int | None = None) -> Warning:
-    reason = _required("reason", reason)
+    reason = required("reason", reason)
 
     def change(w: Warning, at: int) -> dict[str, Any]:
         _active(w)
