@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import codecs
 import logging
+import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
+import neo4j
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -15,9 +19,9 @@ from rich.table import Table
 
 from graph import credit
 from graph.db import Graph, open_driver
-from graph.ingest import ImportReport, import_lines
+from graph.ingest import ImportReport, Unreadable, file_lines, import_lines
 from graph.schema import apply_schema
-from graph.settings import get_settings
+from graph.settings import Settings, get_settings
 
 cli = typer.Typer(
     help="Traceability and credit graph: import records, manage the schema, serve the API.",
@@ -27,11 +31,28 @@ cli = typer.Typer(
 err = Console(stderr=True)
 
 
-async def _with_graph(work):  # type: ignore[no-untyped-def]
-    settings = get_settings()
+def _target(settings: Settings) -> str:
+    """Where a command writes, said before it does: the default is a local server, which may not be meant."""
+    source = "NEO4J_URI" if "NEO4J_URI" in os.environ else "default; set NEO4J_URI to change"
+    return f"{settings.neo4j_uri} database {settings.neo4j_database!r} ({source})"
+
+
+async def _with_graph(work, settings: Settings | None = None, writes: bool = True):  # type: ignore[no-untyped-def]
+    """Run `work(graph)`; a database that cannot be reached is one line and exit status 2, not a traceback."""
+    settings = settings or get_settings()
+    if writes:
+        err.print(f"target: {_target(settings)}", highlight=False, soft_wrap=True)
     graph = Graph(open_driver(settings), settings)
     try:
+        await graph.driver.verify_connectivity()
         return await work(graph)
+    except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.AuthError) as error:
+        err.print(
+            f"[red]cannot use Neo4j at {settings.neo4j_uri}: {error.message or error}[/red]",
+            highlight=False,
+            soft_wrap=True,
+        )
+        raise typer.Exit(2) from None
     finally:
         await graph.close()
 
@@ -40,14 +61,23 @@ async def _with_graph(work):  # type: ignore[no-untyped-def]
 def import_file(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="NDJSON records")],
     batch_size: Annotated[int | None, typer.Option(help="Records per write transaction.")] = None,
+    encoding: Annotated[str, typer.Option(help="The file's text encoding, e.g. gb18030.")] = "utf-8",
 ) -> None:
     """Import NDJSON records (contract/RECORDS.md): all or nothing, idempotent, errors with line numbers."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise typer.BadParameter(f"unknown encoding {encoding!r}", param_hint="--encoding") from None
+    settings = get_settings()
     if batch_size:
-        get_settings().import_batch_size = batch_size
-    lines = file.read_text(encoding="utf-8").splitlines()
+        settings = settings.model_copy(update={"import_batch_size": batch_size})
 
     async def work(graph: Graph) -> ImportReport:
         await apply_schema(graph)
+        with file.open("rb") as stream:
+            return await _import(graph, file_lines(stream, encoding))
+
+    async def _import(graph: Graph, lines: Iterable[str | Unreadable]) -> ImportReport:
         if not err.is_terminal:
             return await import_lines(graph, lines)
         with Progress(
@@ -65,7 +95,7 @@ def import_file(
 
             return await import_lines(graph, lines, progress)
 
-    report = asyncio.run(_with_graph(work))
+    report = asyncio.run(_with_graph(work, settings))
     if not report.ok:
         for e in report.errors:
             where = f"{file}:{e.line}" + (f": {e.field}" if e.field else "")

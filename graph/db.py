@@ -17,7 +17,9 @@ from neo4j import (
     unit_of_work,
 )
 
+from graph import schema
 from graph.cypher import cypher
+from graph.errors import DomainError
 from graph.settings import Settings
 
 
@@ -32,6 +34,12 @@ def open_driver(settings: Settings) -> AsyncDriver:
 
 T = TypeVar("T")
 READ_ATTEMPTS = 3
+
+
+class SchemaMissing(DomainError):
+    """The database lacks uniqueness constraints and they could not be created: writing would duplicate nodes."""
+
+    code = "SERVICE_UNAVAILABLE"
 
 
 class Tx:
@@ -52,6 +60,7 @@ class Graph:
         self.driver = driver
         self.settings = settings
         self.database = settings.neo4j_database
+        self._schema_repair = asyncio.Lock()
 
     async def read(self, name: str, **params: Any) -> list[neo4j.Record]:
         """Run the named statement on a reader with the query timeout; all records.
@@ -72,11 +81,17 @@ class Graph:
         raise AssertionError("unreachable")
 
     async def write(self, name: str, **params: Any) -> list[neo4j.Record]:
+        await self.verify_schema()
+        return await self._run(name, params, RoutingControl.WRITE, self.settings.write_timeout_s)
+
+    async def write_schema(self, name: str, **params: Any) -> list[neo4j.Record]:
+        """A schema statement (graph/schema.py): the one kind of write that runs without the schema check."""
         return await self._run(name, params, RoutingControl.WRITE, self.settings.write_timeout_s)
 
     async def transaction(self, work: Callable[[Tx], Awaitable[T]]) -> T:
         """Run several statements as one write transaction, retried as a whole on transient errors
         (deadlocks, leader changes): `work` must only touch the graph through its Tx."""
+        await self.verify_schema()
 
         @unit_of_work(timeout=self.settings.write_timeout_s)
         async def unit(tx: AsyncManagedTransaction) -> T:
@@ -95,6 +110,32 @@ class Graph:
             database_=self.database,
         )
         return records
+
+    async def verify_schema(self) -> None:
+        """Before every write batch: are the uniqueness constraints there? A store replaced under a running
+        service (a restore, a recreated volume) has none, and concurrent MERGEs would then duplicate nodes. A
+        missing constraint is created again; if that fails (the data already breaks it), the write is refused.
+        One auto-commit read, about a millisecond (bench/RESULTS.md)."""
+        if not await self._missing_constraints():
+            return
+        async with self._schema_repair:  # one repair per process; others wait and re-check
+            missing = await self._missing_constraints()
+            if not missing:
+                return
+            try:
+                await schema.apply_schema(self, wait_seconds=int(self.settings.write_timeout_s))
+            except (neo4j.exceptions.ClientError, neo4j.exceptions.DatabaseError) as error:
+                raise SchemaMissing(
+                    f"the database lacks the constraint(s) {', '.join(missing)} and they cannot be created "
+                    f"({error.message}); nothing was written. Repair the data, then run `tracegraph schema`"
+                ) from None
+            still = await self._missing_constraints()
+            if still:
+                raise SchemaMissing(f"the database lacks the constraint(s) {', '.join(still)}; nothing was written")
+
+    async def _missing_constraints(self) -> list[str]:
+        present = set((await self.read("ops/constraint_names"))[0]["names"])
+        return sorted(schema.required_constraints() - present)
 
     async def ping(self) -> bool:
         try:

@@ -14,16 +14,18 @@ the passes completes the missing relationships.
 from __future__ import annotations
 
 import asyncio
+import codecs
 import gc
 import hashlib
 import json
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from itertools import islice
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -134,34 +136,78 @@ def _field_of(loc: tuple[int | str, ...]) -> str | None:
     return text or None
 
 
-_gc_pauses = 0
+class _GcPause:
+    """Pauses Python's cyclic GC around synchronous stretches of an import.
+
+    An import builds hundreds of thousands of small, acyclic objects, and the cyclic GC would rescan them over and
+    over (half of the Python time of a large import). Reference counting still frees them. The collector's state
+    before the first pause comes back when the last pause ends, whatever the order in which overlapping pauses
+    (server requests, threads) end. Only code without `await` runs paused, so a pause lasts one parse or one
+    chunk's rows, never a whole import that other requests would run under."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._resume = False
+
+    @contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth == 0:
+                self._resume = gc.isenabled()
+                gc.disable()
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._depth -= 1
+                if self._depth == 0 and self._resume:
+                    gc.enable()
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """An import builds hundreds of thousands of small, acyclic objects, and the cyclic GC would rescan them
-    over and over (half of the Python time of a large import). Reference counting still frees them; the
-    collector resumes when the last running import ends (imports may overlap in a server)."""
-    global _gc_pauses
-    _gc_pauses += 1
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        _gc_pauses -= 1
-        if was_enabled and _gc_pauses == 0:
-            gc.enable()
+gc_paused = _GcPause()
 
 
-def parse_lines(lines: Iterable[str], errors: _Errors) -> list[Parsed]:
+def ndjson_lines(text: str) -> Iterator[str]:
+    """The lines of NDJSON text, split at LF (or CRLF) only: JSON strings may hold U+2028, U+0085 or a form
+    feed, which str.splitlines() would also split at, breaking the record and every later line number."""
+    for line in text.split("\n"):
+        yield line.removesuffix("\r")
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A line of a file that could not be decoded: reported as that line's error, never a traceback."""
+
+    reason: str
+
+
+def file_lines(stream: BinaryIO, encoding: str = "utf-8") -> Iterator[str | Unreadable]:
+    """The lines of an NDJSON file, decoded one at a time (the file's text is never held whole). Split at LF only,
+    as ndjson_lines; a UTF-8 byte-order mark at the start is dropped."""
+    for number, raw in enumerate(stream, start=1):
+        data = raw.removesuffix(b"\n").removesuffix(b"\r")
+        if number == 1 and encoding.replace("_", "-").lower() in ("utf-8", "utf8"):
+            data = data.removeprefix(codecs.BOM_UTF8)
+        try:
+            yield data.decode(encoding)
+        except UnicodeDecodeError as err:
+            hint = " (a GB18030/GBK file? pass --encoding gb18030)" if encoding.lower() in ("utf-8", "utf8") else ""
+            yield Unreadable(f"not valid {encoding} at byte {err.start + 1}{hint}")
+
+
+def parse_lines(lines: Iterable[str | Unreadable], errors: _Errors) -> list[Parsed]:
     with gc_paused():
         return _parse_lines(lines, errors)
 
 
-def _parse_lines(lines: Iterable[str], errors: _Errors) -> list[Parsed]:
+def _parse_lines(lines: Iterable[str | Unreadable], errors: _Errors) -> list[Parsed]:
     parsed: list[Parsed] = []
     for number, raw in enumerate(lines, start=1):
+        if isinstance(raw, Unreadable):
+            errors.add(number, None, raw.reason)
+            continue
         if not raw.strip():
             continue
         try:
@@ -194,14 +240,34 @@ def _type_message(raw: str) -> str:
 # --- references and cycles ---------------------------------------------------------------------
 
 
-def _latest(parsed: list[Parsed]) -> dict[str, dict[Any, Parsed]]:
-    """Per type, the last line for each identity: within one import, as across imports, last write wins."""
+def _identity(record: Any) -> Any:
+    return record.identity if record.type == "link" else record.id
+
+
+def _describe(record: Any) -> str:
+    if record.type == "link":
+        kind, holder, to = record.identity
+        return f"link {kind} {holder!r} -> {to!r}"
+    return f"{record.type} {record.id!r}"
+
+
+def _latest(parsed: list[Parsed], errors: _Errors) -> dict[str, dict[Any, Parsed]]:
+    """Per type, one line for each identity. A record stated twice with the same content is one record; with
+    different content it is an error naming both lines, since which one the supplier meant is unknowable."""
     latest: dict[str, dict[Any, Parsed]] = defaultdict(dict)
     for p in parsed:
-        key = p.record.identity if p.record.type == "link" else p.record.id
         bucket = latest[p.record.type]
-        bucket.pop(key, None)  # keep file order of the surviving line
-        bucket[key] = p
+        key = _identity(p.record)
+        first = bucket.get(key)
+        if first is None:
+            bucket[key] = p
+        elif _hash(first.record) != _hash(p.record):
+            errors.add(
+                p.line,
+                "id" if p.record.type != "link" else None,
+                f"{_describe(p.record)} is also on line {first.line} with different content; "
+                "state each record once per import",
+            )
     return latest
 
 
@@ -480,12 +546,6 @@ def batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 # --- the import --------------------------------------------------------------------------------
 
 
-async def import_lines(graph: Graph, lines: Iterable[str], progress: Progress | None = None) -> ImportReport:
-    """Validate all lines; if every line is valid, write them. See the module docstring."""
-    with gc_paused():
-        return await _import_lines(graph, lines, progress)
-
-
 async def _write_chunks(
     graph: Graph,
     name: str,
@@ -502,7 +562,8 @@ async def _write_chunks(
 
     async def write(chunk: list[Any]) -> None:
         async with slots:
-            rows = rows_of(chunk)  # built only when a slot is free: memory stays bounded
+            with gc_paused():
+                rows = rows_of(chunk)  # built only when a slot is free: memory stays bounded
             result = (await graph.write(name, rows=rows, now=now_ms()))[0]
         if tally:
             tally(result)
@@ -516,14 +577,17 @@ async def _write_chunks(
         raise failed.exceptions[0] from None
 
 
-async def _import_lines(graph: Graph, lines: Iterable[str], progress: Progress | None) -> ImportReport:
+async def import_lines(
+    graph: Graph, lines: Iterable[str | Unreadable], progress: Progress | None = None
+) -> ImportReport:
+    """Validate all lines; if every line is valid, write them. See the module docstring."""
     errors = _Errors()
     parsed = parse_lines(lines, errors)
-    latest = _latest(parsed)
+    latest = _latest(parsed, errors)
     known = await _check_references(graph, latest, errors)
     if errors.count == 0:  # a cycle check over dangling references would only add noise
         await _check_cycles(graph, latest.get("batch", {}), known.existing_batches, errors)
-    report = ImportReport(errors=errors.items, error_count=errors.count)
+    report = ImportReport(errors=sorted(errors.items, key=lambda e: e.line), error_count=errors.count)
     if errors.count:
         return report
 

@@ -8,7 +8,6 @@ from neo4j import Query
 from graph import credit, reviews
 from graph.cypher import all_statement_names, cypher
 from graph.risk import recalls, warnings
-from graph.schema import schema_statements
 from tests.conftest import ROOT, load
 
 # GQL status codes of the planner's warnings about names the database has never seen.
@@ -56,9 +55,3 @@ async def test_statement_plans_and_names_only_known_things(populated, name):
         summary = await result.consume()
     unknown = [s.status_description for s in summary.gql_status_objects if s.gql_status in UNKNOWN_NAME]
     assert not unknown, f"{name}: {unknown}"
-
-
-def test_schema_statements_are_all_applied(graph):
-    # the session fixture applied them; this checks the set is what the directory holds
-    assert schema_statements() == sorted(schema_statements())
-    assert len(schema_statements()) >= 10

@@ -163,4 +163,4 @@ class CoreMutation:
         limit = info.context.graph.settings.import_max_bytes
         if len(ndjson.encode()) > limit:
             raise BadInput("ndjson", f"larger than {limit} bytes; use the bulk import command for big files")
-        return ImportReport.of(await ingest.import_lines(info.context.graph, ndjson.splitlines()))
+        return ImportReport.of(await ingest.import_lines(info.context.graph, ingest.ndjson_lines(ndjson)))

@@ -3,6 +3,9 @@ fault, blacklists lowering credit grades, test report items, progress."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import io
 import json
 from collections import Counter
 from typing import Any
@@ -10,7 +13,7 @@ from typing import Any
 import pytest
 
 from graph.db import Graph
-from graph.ingest import Counts, import_lines
+from graph.ingest import Counts, Unreadable, file_lines, gc_paused, import_lines, ndjson_lines
 from graph.lookup import NAV_MAKERS, related
 from graph.nodes import TestItemValue as Item  # aliased: pytest would try to collect a Test* name
 from tests.conftest import batch, enterprise, load, ndjson, product, shipment
@@ -275,10 +278,9 @@ async def test_links_are_identified_by_kind_from_and_to(db):
     }
 
 
-async def test_the_same_id_twice_in_one_file_the_last_line_wins(db):
+async def test_the_same_record_twice_in_one_file_with_different_content_is_an_error_naming_both_lines(db):
     await load(db, *ALL_TYPES)
-    report = await load(
-        db,
+    lines = ndjson(
         batch("B9", quantity=1),
         shipment("S9", "B9", "E2"),
         link("SHAREHOLDER", "PER1", "E3", 0.1),
@@ -286,17 +288,120 @@ async def test_the_same_id_twice_in_one_file_the_last_line_wins(db):
         shipment("S9", "B9", "E3"),
         link("SHAREHOLDER", "PER1", "E3", 0.2),
     )
-    assert report.by_type == {"batch": Counts(created=1), "shipment": Counts(created=1), "link": Counts(created=1)}
-    assert (await props(db, "B9"))["quantity"] == 2
-    assert await rels_of(db, "S9", "TO") == [(True, "E3", {})]
-    assert [r for r in await rels_of(db, "PER1", "SHAREHOLDER_OF") if r[1] == "E3"] == [(True, "E3", {"share": 0.2})]
+    report = await import_lines(db, lines)
+    assert not report.ok
+    assert [(e.line, e.field, e.message) for e in report.errors] == [
+        (4, "id", "batch 'B9' is also on line 1 with different content; state each record once per import"),
+        (5, "id", "shipment 'S9' is also on line 2 with different content; state each record once per import"),
+        (
+            6,
+            None,
+            "link SHAREHOLDER 'PER1' -> 'E3' is also on line 3 with different content; "
+            "state each record once per import",
+        ),
+    ]
+    assert await db.read("testing/node", id="B9") == []  # nothing written
 
 
-async def test_a_duplicate_within_a_file_of_a_known_record_is_one_update(db):
+async def test_the_same_record_twice_with_the_same_content_is_one_record(db):
     await load(db, *ALL_TYPES)
-    report = await load(db, batch("B1", quantity=5), batch("B1", quantity=6))
+    # the same content in another key order and spacing is the same record
+    same = json.dumps(dict(reversed(list(batch("B9").items()))), indent=None, separators=(" , ", " : "))
+    report = await import_lines(db, [json.dumps(batch("B9")), same, json.dumps(link("OFFICER", "PER1", "E3"))] * 2)
+    assert report.ok, report.errors
+    assert report.by_type == {"batch": Counts(created=1), "link": Counts(created=1)}
+
+
+async def test_a_known_record_stated_twice_alike_is_one_update(db):
+    await load(db, *ALL_TYPES)
+    report = await load(db, batch("B1", quantity=6), batch("B1", quantity=6))
     assert report.by_type == only("batch", updated=1)
     assert (await props(db, "B1"))["quantity"] == 6
+
+
+async def test_errors_are_reported_in_line_order(db):
+    await load(db, *ALL_TYPES)
+    report = await import_lines(
+        db, ndjson(batch("B9", quantity=1), enterprise("X", country="XX"), batch("B9", quantity=2), {"type": "nope"})
+    )
+    assert [e.line for e in report.errors] == [2, 3, 4]
+
+
+# --- lines: split at LF only, files decoded line by line -------------------------------------------------------------
+
+
+async def test_line_and_paragraph_separators_inside_json_strings_do_not_split_a_line(db):
+    """str.splitlines() splits at U+2028, U+2029, U+0085, form feeds and more: valid NDJSON breaks there."""
+    text = "\n".join(
+        [
+            json.dumps(enterprise("M", roles=["MANUFACTURER"]), ensure_ascii=False),
+            json.dumps(enterprise("A", name="Line\u2028separator\u2029paragraph"), ensure_ascii=False),
+            json.dumps(risk_signal("R1", {"enterprise": "A"}) | {"description": "next\u0085line"}, ensure_ascii=False),
+            json.dumps(enterprise("X", country="XX")),
+        ]
+    )
+    report = await import_lines(db, ndjson_lines(text))
+    assert [(e.line, e.field) for e in report.errors] == [(4, "country")]
+    report = await import_lines(db, ndjson_lines(text.rsplit("\n", 1)[0] + "\r\n"))
+    assert report.ok, report.errors
+    assert (await props(db, "A"))["name"] == "Line\u2028separator\u2029paragraph"
+
+
+def test_file_lines_split_at_lf_drop_a_bom_and_crlf_and_name_undecodable_lines():
+    gbk = json.dumps({"type": "enterprise", "id": "G", "name": "新乡市乳业"}, ensure_ascii=False)
+    data = b"\xef\xbb\xbf" + b'{"a": "x\xe2\x80\xa8y"}\r\n' + b"\n" + gbk.encode("gb18030") + b"\n" + b"{}"
+    lines = list(file_lines(io.BytesIO(data)))
+    assert lines[:2] == ['{"a": "x\u2028y"}', ""]
+    assert isinstance(lines[2], Unreadable) and "gb18030" in lines[2].reason
+    assert lines[3] == "{}"
+    assert list(file_lines(io.BytesIO(gbk.encode("gb18030") + b"\n"), "gb18030")) == [gbk]
+
+
+async def test_an_undecodable_line_is_an_error_of_that_line(db):
+    data = (
+        json.dumps(enterprise("M")).encode()
+        + b"\n"
+        + json.dumps(enterprise("G", name="乳业"), ensure_ascii=False).encode("gbk")
+    )
+    report = await import_lines(db, file_lines(io.BytesIO(data)))
+    assert [(e.line, e.field) for e in report.errors] == [(2, None)]
+    assert "not valid utf-8" in report.errors[0].message
+
+
+# --- the cyclic GC pause -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("order", ["first in, first out", "first in, last out"])
+def test_overlapping_gc_pauses_restore_the_collector_whatever_ends_first(order):
+    assert gc.isenabled()
+    a, b = gc_paused(), gc_paused()
+    a.__enter__()
+    b.__enter__()
+    assert not gc.isenabled()
+    first, last = (a, b) if order == "first in, first out" else (b, a)
+    first.__exit__(None, None, None)
+    assert not gc.isenabled()  # one pause still runs
+    last.__exit__(None, None, None)
+    assert gc.isenabled()
+
+
+def test_a_gc_pause_keeps_a_collector_that_was_off_off():
+    gc.disable()
+    try:
+        with gc_paused(), gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+async def test_overlapping_imports_leave_the_cyclic_gc_on(db):
+    """A 5-line import and a large one at once (as two requests of a server): the collector must be on after."""
+    assert gc.isenabled()
+    small = [enterprise(f"S{i}") for i in range(5)]
+    results = await asyncio.gather(import_lines(db, ndjson(*small)), import_lines(db, ndjson(*BIG)))
+    assert all(r.ok for r in results)
+    assert gc.isenabled()
 
 
 # --- a fault mid-import --------------------------------------------------------------------------------------------

@@ -1,0 +1,80 @@
+"""The `tracegraph` command as a data supplier runs it: says where it writes, reads files as they are sent, and
+fails in one line when the database cannot be reached."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.cli import cli
+from graph.settings import get_settings
+from tests.conftest import enterprise
+
+
+@pytest.fixture
+def run(monkeypatch, settings):
+    """Invoke the CLI against the test database (or another URI)."""
+
+    def invoke(*args: str, uri: str | None = None):
+        monkeypatch.setenv("NEO4J_URI", uri or settings.neo4j_uri)
+        get_settings.cache_clear()
+        try:
+            return CliRunner().invoke(cli, list(args))
+        finally:
+            get_settings.cache_clear()
+
+    return invoke
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def test_import_says_which_database_it_writes_to(run, db, tmp_path, settings):
+    file = write(tmp_path / "e.ndjson", json.dumps(enterprise("E1")).encode())
+    result = run("import", str(file))
+    assert result.exit_code == 0, result.output
+    assert f"target: {settings.neo4j_uri} database 'neo4j' (NEO4J_URI)" in result.output
+
+
+def test_schema_and_credit_sweep_say_where_they_write_too(run, db, settings):
+    for command in (["schema"], ["credit", "sweep"]):
+        result = run(*command)
+        assert result.exit_code == 0, result.output
+        assert f"target: {settings.neo4j_uri}" in result.output
+
+
+def test_an_unreachable_database_is_one_clear_line_and_exit_status_2(run, tmp_path):
+    file = write(tmp_path / "e.ndjson", json.dumps(enterprise("E1")).encode())
+    result = run("import", str(file), uri="bolt://127.0.0.1:1")
+    assert result.exit_code == 2
+    assert "cannot use Neo4j at bolt://127.0.0.1:1" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_gbk_file_is_named_as_such_and_read_with_encoding_gb18030(run, db, tmp_path):
+    line = json.dumps(enterprise("G1", name="新乡市某乳业有限公司"), ensure_ascii=False)
+    file = write(tmp_path / "gbk.ndjson", line.encode("gb18030") + b"\n")
+    refused = run("import", str(file))
+    assert refused.exit_code == 1
+    assert "gbk.ndjson:1" in refused.output and "gb18030" in refused.output
+    accepted = run("import", str(file), "--encoding", "gb18030")
+    assert accepted.exit_code == 0, accepted.output
+
+
+def test_a_utf8_file_with_a_bom_and_crlf_line_ends_imports(run, db, tmp_path):
+    lines = [json.dumps(enterprise(f"E{i}"), ensure_ascii=False) for i in range(3)]
+    file = write(tmp_path / "bom.ndjson", b"\xef\xbb\xbf" + "\r\n".join(lines).encode() + b"\r\n")
+    result = run("import", str(file))
+    assert result.exit_code == 0, result.output
+
+
+def test_an_unknown_encoding_is_a_usage_error(run, tmp_path):
+    file = write(tmp_path / "e.ndjson", b"{}")
+    result = run("import", str(file), "--encoding", "klingon")
+    assert result.exit_code == 2
+    assert "unknown encoding 'klingon'" in result.output
