@@ -19,7 +19,8 @@ from rich.table import Table
 
 from graph import credit
 from graph.db import Graph, open_driver
-from graph.ingest import ImportReport, Unreadable, file_lines, import_lines
+from graph.imports import import_lines
+from graph.ingest import ImportReport, Unreadable, file_lines
 from graph.schema import apply_schema
 from graph.settings import Settings, get_settings
 

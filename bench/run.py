@@ -29,7 +29,7 @@ from bench import postgres
 from bench.floor import Floor, tie_rows
 from graph import contagion, recall, trace
 from graph.db import Graph, open_driver
-from graph.ingest import import_lines
+from graph.imports import import_lines
 from graph.schema import apply_schema
 from graph.settings import Settings
 from seed.generate import write as generate

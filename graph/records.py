@@ -188,7 +188,7 @@ class Enterprise(Strict):
     country: Country | None = None
     region: Text | None = None
     uscc: Uscc | None = None
-    creditGrade: CreditGrade | None = None  # absent means REGULAR; see graph/ingest for why it matters
+    creditGrade: CreditGrade | None = None  # absent means REGULAR; see graph/credit.py for why it matters
 
 
 class Person(Strict):

@@ -21,7 +21,8 @@ import pytest
 
 from api.main import create_app
 from graph.db import Graph, open_driver
-from graph.ingest import ImportReport, import_lines
+from graph.imports import import_lines
+from graph.ingest import ImportReport
 from graph.schema import apply_schema
 from graph.settings import Settings
 

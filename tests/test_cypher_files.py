@@ -19,7 +19,7 @@ STATEMENTS = [n for n in all_statement_names() if not n.startswith("schema/")]
 async def populated(graph):
     await graph.write("testing/wipe_all")
     lines = (ROOT / "seed" / "demo.ndjson").read_text().splitlines()
-    from graph.ingest import import_lines
+    from graph.imports import import_lines
 
     assert (await import_lines(graph, lines)).ok
     await load(

@@ -6,7 +6,7 @@ import strawberry
 
 from api.gql.context import Info
 from api.gql.types import Batch, Enterprise, Lab, Product, Shipment, TracedBatch, traced
-from graph import ingest, lookup
+from graph import imports, ingest, lookup
 from graph.errors import BadInput
 from graph.recall import Consignee as ConsigneeNode
 from graph.recall import recall_scope
@@ -163,4 +163,4 @@ class CoreMutation:
         limit = info.context.graph.settings.import_max_bytes
         if len(ndjson.encode()) > limit:
             raise BadInput("ndjson", f"larger than {limit} bytes; use the bulk import command for big files")
-        return ImportReport.of(await ingest.import_lines(info.context.graph, ingest.ndjson_lines(ndjson)))
+        return ImportReport.of(await imports.import_lines(info.context.graph, ingest.ndjson_lines(ndjson)))

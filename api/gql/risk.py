@@ -22,6 +22,7 @@ from api.gql.risk_types import (
     WarningStatus,
     WarningTargets,
 )
+from graph import imports
 from graph.clock import now_ms
 from graph.risk import assessment, evaluation, port_control, recalls, signals, warnings
 
@@ -96,7 +97,7 @@ class RiskQuery:
 class RiskMutation:
     @strawberry.mutation(description="Report a risk signal; the same validation and idempotence as a record.")
     async def report_signal(self, info: Info, input: RiskSignalInput) -> RiskSignal:
-        return RiskSignal.of(await signals.report_signal(info.context.graph, input.record()))
+        return RiskSignal.of(await imports.report_signal(info.context.graph, input.record()))
 
     @strawberry.mutation(
         description="Issue a warning on signals. grade defaults to the most severe assessed grade of the signals; "

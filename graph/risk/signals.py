@@ -3,13 +3,11 @@ reports of recognised labs raise by themselves."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from graph.db import Graph
-from graph.errors import BadInput
 
 
 @dataclass(frozen=True)
@@ -46,17 +44,6 @@ class Signal:
 async def signals_by_id(graph: Graph, ids: Sequence[str]) -> list[Signal | None]:
     found = {r["signal"]["id"]: Signal.of(r["signal"]) for r in await graph.read("risk/signals", ids=list(ids))}
     return [found.get(i) for i in ids]
-
-
-async def report_signal(graph: Graph, record: dict[str, Any]) -> Signal:
-    """One signal through the import path: the same validation, references and idempotence as a record."""
-    from graph.ingest import import_lines  # ingest raises LAB_FAILURE signals through this module
-
-    report = await import_lines(graph, [json.dumps({"type": "risk_signal", **record})])
-    if not report.ok:
-        first = report.errors[0]
-        raise BadInput(f"input.{first.field}" if first.field else "input", first.message)
-    return (await signals_by_id(graph, [record["id"]]))[0]  # type: ignore[return-value]
 
 
 async def raise_lab_failures(graph: Graph, report_ids: Sequence[str]) -> int:

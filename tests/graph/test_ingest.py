@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 
 from graph.db import Graph
-from graph.ingest import Counts, Unreadable, file_lines, gc_paused, import_lines, ndjson_lines
+from graph.imports import import_lines
+from graph.ingest import Counts, Unreadable, file_lines, ndjson_lines
+from graph.ingest.parse import gc_paused
 from graph.lookup import NAV_MAKERS, related
 from graph.nodes import TestItemValue as Item  # aliased: pytest would try to collect a Test* name
 from tests.conftest import batch, enterprise, load, ndjson, product, shipment

@@ -14,7 +14,8 @@ import pytest
 from stdnum.cn import uscc
 
 from graph.db import Graph
-from graph.ingest import ImportReport, import_lines
+from graph.imports import import_lines
+from graph.ingest import ImportReport
 from tests.conftest import batch, enterprise, load, ndjson, product, shipment
 
 CONTEXT = (

@@ -12,9 +12,9 @@ import pytest
 
 from graph.db import Graph
 from graph.errors import BadInput, NotFound
-from graph.ingest import import_lines
+from graph.imports import import_lines, report_signal
 from graph.risk.assessment import RiskLevel, WarningGrade, assess, grade_for, risk_level
-from graph.risk.signals import report_signal, signals_by_id
+from graph.risk.signals import signals_by_id
 from graph.settings import Settings
 from tests.conftest import BASE, batch, enterprise, load, ndjson, product, shipment
 

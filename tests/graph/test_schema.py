@@ -56,7 +56,7 @@ async def test_concurrent_imports_into_a_store_without_constraints_duplicate_not
 
 
 async def restored_import(db: Graph, lines: list[str]):
-    from graph.ingest import import_lines
+    from graph.imports import import_lines
 
     return await import_lines(db, lines)
 

@@ -1,0 +1,45 @@
+"""Imports, whole: the pipeline (graph/ingest/) and then the state derived from what it wrote, each step found
+again from the graph so that a re-run after a fault anywhere completes it.
+
+Every way in (the CLI, importRecords, reportSignal) imports through here."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from graph import contagion, credit
+from graph.db import Graph
+from graph.errors import BadInput
+from graph.ingest import pipeline
+from graph.ingest.report import ImportReport, Progress
+from graph.ingest.source import SourceLine
+from graph.risk import signals
+
+DERIVED_STEPS = 2  # progress units after the writes: ties, grades
+
+
+async def import_lines(graph: Graph, lines: Iterable[SourceLine], progress: Progress | None = None) -> ImportReport:
+    """Validate and write the records of `lines` (item n is line n), then refresh what they change: contagion
+    ties (work items the writes recorded), credit grades (listings and declared grades) and LAB_FAILURE signals."""
+    outcome = await pipeline.run(graph, lines, progress, steps_after=DERIVED_STEPS)
+    if outcome.written is None:
+        return outcome.report
+    await contagion.refresh_pending_ties(graph)
+    outcome.step("refreshing contagion ties", 1)
+    await credit.sweep(graph, also=outcome.written.graded)
+    outcome.step("evaluating credit grades", 1)
+    await signals.raise_lab_failures(graph, outcome.written.failed_reports)
+    return outcome.report
+
+
+async def report_signal(graph: Graph, record: dict[str, Any]) -> signals.Signal:
+    """One signal through the import path: the same validation, references and idempotence as a record."""
+    report = await import_lines(graph, [json.dumps({"type": "risk_signal", **record})])
+    if not report.ok:
+        first = report.errors[0]
+        raise BadInput(f"input.{first.field}" if first.field else "input", first.message)
+    stored = (await signals.signals_by_id(graph, [record["id"]]))[0]
+    assert stored is not None  # just written
+    return stored
