@@ -3,7 +3,11 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+# Every install comes from a lock file with hashes (requirements/*.lock, from `make lock`); the project itself is
+# then installed without its dependencies and without fetching a build backend.
+LOCK_OPTS := --python-version 3.11 --python-platform x86_64-unknown-linux-gnu --generate-hashes --no-header -q \
+	--custom-compile-command "make lock"
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/dev.lock | sha1sum | cut -c1-12)
 # Without NEO4J_URI, the project's own local Neo4j (ops/neo4j_local.py): `dev` for run, `test` for tests.
 DEV_PORT ?= 7687
 TEST_PORT ?= 7688
@@ -12,14 +16,20 @@ export NEO4J_URI := bolt://127.0.0.1:$(DEV_PORT)
 LOCAL_NEO4J := 1
 endif
 
-.PHONY: install install-bench run neo4j-start neo4j-stop neo4j-status test lint format demo bench clean
+.PHONY: install install-bench lock run neo4j-start neo4j-stop neo4j-status test lint format demo bench clean
 
 install: $(STAMP)
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements/dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-* && touch $@
+
+# Re-resolve the lock files after a change of pyproject.toml's pins.
+lock: install
+	$(VENV)/bin/uv pip compile pyproject.toml --extra build $(LOCK_OPTS) -o requirements/deploy.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra build --extra dev $(LOCK_OPTS) -o requirements/dev.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra build --extra dev --extra bench $(LOCK_OPTS) -o requirements/bench.lock
 
 neo4j-start: install
 ifdef LOCAL_NEO4J
@@ -60,11 +70,11 @@ endif
 # from Debian's packages (apt-get install postgresql-15); uses its own Neo4j instance `bench` on BENCH_PORT.
 SIZE ?= M
 BENCH_PORT ?= 7690
-BENCH_STAMP := $(VENV)/.bench-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+BENCH_STAMP := $(VENV)/.bench-$(shell cat pyproject.toml requirements/bench.lock | sha1sum | cut -c1-12)
 
 install-bench: $(BENCH_STAMP)
-$(BENCH_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e '.[dev,bench]'
+$(BENCH_STAMP): $(STAMP) requirements/bench.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements/bench.lock
 	rm -f $(VENV)/.bench-* && touch $@
 
 bench: install-bench
