@@ -20,10 +20,20 @@ from graph.risk import signals
 DERIVED_STEPS = 2  # progress units after the writes: ties, grades
 
 
-async def import_lines(graph: Graph, lines: Iterable[SourceLine], progress: Progress | None = None) -> ImportReport:
+async def import_lines(
+    graph: Graph,
+    lines: Iterable[SourceLine],
+    progress: Progress | None = None,
+    *,
+    dry_run: bool = False,
+    total_lines: int | None = None,
+) -> ImportReport:
     """Validate and write the records of `lines` (item n is line n), then refresh what they change: contagion
-    ties (work items the writes recorded), credit grades (listings and declared grades) and LAB_FAILURE signals."""
-    outcome = await pipeline.run(graph, lines, progress, steps_after=DERIVED_STEPS)
+    ties (work items the writes recorded), credit grades (listings and declared grades) and LAB_FAILURE signals.
+    A dry run validates and counts what it would create, update and leave unchanged, and writes nothing."""
+    outcome = await pipeline.run(
+        graph, lines, progress, steps_after=DERIVED_STEPS, dry_run=dry_run, total_lines=total_lines
+    )
     if outcome.written is None:
         return outcome.report
     await contagion.refresh_pending_ties(graph)

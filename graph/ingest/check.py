@@ -90,10 +90,19 @@ async def check_references(graph: Graph, latest: Latest, errors: Errors) -> Know
     for bucket in latest.values():
         for p in bucket.values():
             for field_name, kind, ident in _references(p.record):
-                if not known(kind, ident):
+                if known(kind, ident):
+                    continue
+                if (refused := errors.rejected.get((kind, ident))) is not None:
+                    errors.depends(p.line, on=refused)  # one fault, reported on its own line
+                else:
                     errors.add(p.line, field_name, f"{kind} {ident!r} is not in this import nor in the graph")
             if isinstance(p.record, rec.Link):
-                _check_link_holder(p, known, errors)
+                holder = p.record.from_
+                refused_holder = errors.rejected.get(("person", holder), errors.rejected.get(("enterprise", holder)))
+                if refused_holder is not None and not (known("person", holder) or known("enterprise", holder)):
+                    errors.depends(p.line, on=refused_holder)
+                else:
+                    _check_link_holder(p, known, errors)
     return Known(in_graph["batch"], in_file["person"] | in_graph["person"])
 
 

@@ -3,21 +3,22 @@ then one record per identity."""
 
 from __future__ import annotations
 
+import difflib
 import gc
 import json
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from graph import records as rec
-from graph.ingest.report import Errors
+from graph.ingest.report import Errors, Progress
 from graph.ingest.rows import content_hash
-from graph.ingest.source import Unreadable
+from graph.ingest.source import SourceLine, Unreadable
 
 _RECORD = TypeAdapter(rec.Record)
 
@@ -72,41 +73,105 @@ class _GcPause:
 gc_paused = _GcPause()
 
 
-def parse_lines(lines: Iterable[str | Unreadable], errors: Errors) -> list[Parsed]:
+PROGRESS_EVERY = 10_000  # lines between two progress reports while parsing
+
+
+def parse_lines(
+    lines: Iterable[SourceLine], errors: Errors, progress: Progress | None = None, total: int | None = None
+) -> list[Parsed]:
+    """Each line as a record model; `progress("validating", lines so far, total)` now and then."""
     with gc_paused():
-        return _parse_lines(lines, errors)
+        parsed: list[Parsed] = []
+        number = 0
+        for number, raw in enumerate(lines, start=1):
+            if progress and number % PROGRESS_EVERY == 0:
+                progress("validating", number, total)
+            if isinstance(raw, Unreadable):
+                errors.add(number, None, raw.reason)
+            elif not isinstance(raw, str) or raw.strip():
+                _parse(number, raw, parsed, errors)
+        if progress:
+            progress("validating", number, total)
+        return parsed
 
 
-def _parse_lines(lines: Iterable[str | Unreadable], errors: Errors) -> list[Parsed]:
-    parsed: list[Parsed] = []
-    for number, raw in enumerate(lines, start=1):
-        if isinstance(raw, Unreadable):
-            errors.add(number, None, raw.reason)
-            continue
-        if not raw.strip():
-            continue
-        try:
-            parsed.append(Parsed(number, _RECORD.validate_json(raw)))
-        except ValidationError as err:
-            for e in err.errors(include_url=False):
-                kind = e["type"]
-                if kind in ("union_tag_invalid", "union_tag_not_found"):
-                    errors.add(number, "type", _type_message(raw))
-                elif kind == "json_invalid":
-                    errors.add(number, None, f"not valid JSON: {e['msg'].removeprefix('Invalid JSON: ')}")
-                elif kind in ("dict_type", "model_type", "model_attributes_type") and not e["loc"]:
-                    errors.add(number, None, "each line must be a JSON object")
-                else:
-                    errors.add(number, _field_of(e["loc"]), e["msg"].removeprefix("Value error, "))
-    return parsed
-
-
-def _type_message(raw: str) -> str:
-    known = ", ".join(rec.RECORD_TYPES)
+def _parse(number: int, raw: str | Mapping[str, Any], parsed: list[Parsed], errors: Errors) -> None:
     try:
-        value = json.loads(raw).get("type")
-    except (ValueError, AttributeError):
-        value = None
+        record = _RECORD.validate_json(raw) if isinstance(raw, str) else _RECORD.validate_python(raw)
+        parsed.append(Parsed(number, record))
+    except ValidationError as err:
+        data = _as_object(raw)
+        for e in err.errors(include_url=False):
+            kind, loc = e["type"], e["loc"]
+            if kind in ("union_tag_invalid", "union_tag_not_found"):
+                errors.add(number, "type", _type_message(data))
+            elif kind == "json_invalid":
+                errors.add(number, None, f"not valid JSON: {e['msg'].removeprefix('Invalid JSON: ')}")
+            elif kind in ("dict_type", "model_type", "model_attributes_type") and not loc:
+                errors.add(number, None, "each line must be a JSON object")
+            elif kind == "extra_forbidden":
+                errors.add(number, _field_of(loc), _unknown_field(loc))
+            else:
+                message = e["msg"].removeprefix("Value error, ")
+                if kind.endswith("_type") or kind.endswith("_parsing"):
+                    message += f", got {_shown(e['input'])}"
+                errors.add(number, _field_of(loc), message)
+        # Lines that refer to this record are not faults of their own (Errors.depends).
+        if isinstance(data.get("type"), str) and isinstance(data.get("id"), str):
+            errors.rejected.setdefault((data["type"], data["id"]), number)
+
+
+def _as_object(raw: str | Mapping[str, Any]) -> dict[str, Any]:
+    if not isinstance(raw, str):
+        return dict(raw)
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _shown(value: Any) -> str:
+    """A value as the error message shows what the supplier sent: its JSON kind and text."""
+    kinds = {str: "a string", bool: "a boolean", int: "a number", float: "a number", list: "a list", dict: "an object"}
+    if value is None:
+        return "null"
+    text = json.dumps(value, ensure_ascii=False)
+    return f"{kinds.get(type(value), 'the value')} {text if len(text) <= 60 else text[:57] + '...'}"
+
+
+def _unknown_field(loc: tuple[int | str, ...]) -> str:
+    name = str(loc[-1])
+    known = _fields_at(loc[:-1])
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    hint = f" (did you mean {close[0]!r}?)" if close else (f" (known: {', '.join(known)})" if known else "")
+    return f"unknown field {name!r}{hint}"
+
+
+def _fields_at(path: tuple[int | str, ...]) -> list[str]:
+    """The wire names of the fields of the model at `path` (a union tag, then fields and list indexes)."""
+    if not path or not isinstance(path[0], str) or path[0] not in rec.RECORD_TYPES:
+        return []
+    model: type[BaseModel] | None = rec.RECORD_TYPES[path[0]]
+    for part in path[1:]:
+        if model is None:
+            return []
+        if isinstance(part, int):
+            continue
+        found = next((f for n, f in model.model_fields.items() if part in (n, f.alias)), None)
+        model = _model_in(found.annotation) if found else None
+    return [f.alias or n for n, f in model.model_fields.items()] if model else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return next((m for a in get_args(annotation) if (m := _model_in(a))), None)
+
+
+def _type_message(data: dict[str, Any]) -> str:
+    known = ", ".join(rec.RECORD_TYPES)
+    value = data.get("type")
     if value is None:
         return f'missing "type" (one of {known})'
     return f"unknown record type {value!r} (one of {known})"

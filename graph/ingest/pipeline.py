@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from graph.db import Graph
 from graph.ingest import check, parse, write
+from graph.ingest.preview import preview
 from graph.ingest.report import Errors, ImportReport, Progress
 from graph.ingest.source import SourceLine
 
@@ -20,16 +21,22 @@ class Outcome:
 
 
 async def run(
-    graph: Graph, lines: Iterable[SourceLine], progress: Progress | None = None, steps_after: int = 0
+    graph: Graph,
+    lines: Iterable[SourceLine],
+    progress: Progress | None = None,
+    *,
+    steps_after: int = 0,
+    dry_run: bool = False,
+    total_lines: int | None = None,
 ) -> Outcome:
-    """Validate every line; if all are valid, write them. `lines`: item n is line n, from any source."""
+    """Validate every line; if all are valid, write them (or, in a dry run, count what writing would do).
+    `lines`: item n is line n, from any source; `total_lines`, when known, lets validation progress show a total."""
     errors = Errors()
-    parsed = parse.parse_lines(lines, errors)
+    parsed = parse.parse_lines(lines, errors, progress, total_lines)
     latest = parse.unique(parsed, errors)
     known = await check.check_references(graph, latest, errors)
-    if errors.count == 0:  # a cycle check over dangling references would only add noise
-        await check.check_cycles(graph, latest.get("batch", {}), known.existing_batches, errors)
-    report = ImportReport(errors=sorted(errors.items, key=lambda e: e.line), error_count=errors.count)
+    await check.check_cycles(graph, latest.get("batch", {}), known.existing_batches, errors)
+    report = ImportReport(errors=errors.sorted(), error_count=errors.count, dry_run=dry_run)
 
     total = write.units(latest) + steps_after
     done = 0
@@ -41,5 +48,8 @@ async def run(
             progress(stage, done, total)
 
     if errors.count:
+        return Outcome(report, None, step)
+    if dry_run:
+        await preview(graph, latest, report)
         return Outcome(report, None, step)
     return Outcome(report, await write.write(graph, latest, known, report, step), step)

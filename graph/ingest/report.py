@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 MAX_REPORTED_ERRORS = 1000
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
+Progress = Callable[[str, int, int | None], None]  # (stage, done, total; None while the total is unknown)
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class ImportReport:
     errors: list[ImportIssue] = field(default_factory=list)
     by_type: dict[str, Counts] = field(default_factory=dict)
     error_count: int = 0  # all errors found; `errors` holds at most MAX_REPORTED_ERRORS of them
+    dry_run: bool = False  # the counts say what the import would do; nothing was written
 
     @property
     def ok(self) -> bool:
@@ -53,13 +54,35 @@ class ImportReport:
 
 
 class Errors:
-    """Every error found, the first MAX_REPORTED_ERRORS of them kept."""
+    """Every error found, the first MAX_REPORTED_ERRORS of them kept. One fault is one error: a record refused on
+    its own line is remembered, and a reference to it elsewhere only counts as depending on that line."""
 
     def __init__(self) -> None:
         self.items: list[ImportIssue] = []
         self.count = 0
+        self.rejected: dict[tuple[str, str], int] = {}  # (record type, id) of a refused line -> its line
+        self._dependents: dict[int, set[int]] = {}
 
     def add(self, line: int, field_name: str | None, message: str) -> None:
         self.count += 1
         if len(self.items) < MAX_REPORTED_ERRORS:
             self.items.append(ImportIssue(line, field_name, message))
+
+    def depends(self, line: int, on: int) -> None:
+        """`line` refers to the record refused on line `on`."""
+        self._dependents.setdefault(on, set()).add(line)
+
+    def sorted(self) -> list[ImportIssue]:
+        """The errors in line order, a refused record's first error saying how many other lines refer to it."""
+        noted: set[int] = set()
+        out: list[ImportIssue] = []
+        for issue in sorted(self.items, key=lambda e: e.line):
+            others = self._dependents.get(issue.line, set()) - {issue.line}
+            if others and issue.line not in noted:
+                noted.add(issue.line)
+                lines = ", ".join(str(n) for n in sorted(others)[:5]) + (", ..." if len(others) > 5 else "")
+                issue = ImportIssue(
+                    issue.line, issue.field, f"{issue.message} ({len(others)} other line(s) refer to it: {lines})"
+                )
+            out.append(issue)
+        return out

@@ -78,3 +78,27 @@ def test_an_unknown_encoding_is_a_usage_error(run, tmp_path):
     result = run("import", str(file), "--encoding", "klingon")
     assert result.exit_code == 2
     assert "unknown encoding 'klingon'" in result.output
+
+
+def test_a_dry_run_reports_what_it_would_do_as_json_and_writes_nothing(run, db, tmp_path):
+    file = write(tmp_path / "e.ndjson", "\n".join(json.dumps(enterprise(f"E{i}")) for i in range(3)).encode())
+    result = run("import", str(file), "--dry-run", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output.strip().splitlines()[-1])
+    assert report["dryRun"] is True and report["ok"] is True
+    assert report["byType"] == {"enterprise": {"created": 3, "updated": 0, "unchanged": 0}}
+    assert "target:" not in result.output  # a dry run writes nothing
+    assert json.loads(run("import", str(file), "--json").output.strip().splitlines()[-1])["created"] == 3
+
+
+def test_json_errors_name_their_lines_and_exit_1(run, db, tmp_path):
+    file = write(tmp_path / "bad.ndjson", b'{"type": "enterprise", "id": "E1"}\n\n{"type": "nope"}\n')
+    result = run("import", str(file), "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.output.strip().splitlines()[-1])
+    assert [(e["line"], e["field"]) for e in report["errors"]] == [(1, "name"), (3, "type")]
+
+
+def test_version(run):
+    result = run("--version")
+    assert result.exit_code == 0 and result.output.startswith("tracegraph ")

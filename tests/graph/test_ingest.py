@@ -18,7 +18,7 @@ from graph.ingest import Counts, Unreadable, file_lines, ndjson_lines
 from graph.ingest.parse import gc_paused
 from graph.lookup import NAV_MAKERS, related
 from graph.nodes import TestItemValue as Item  # aliased: pytest would try to collect a Test* name
-from tests.conftest import batch, enterprise, load, ndjson, product, shipment
+from tests.conftest import BASE, batch, enterprise, load, ndjson, product, shipment
 
 
 def person(id: str) -> dict[str, Any]:
@@ -609,23 +609,99 @@ async def test_changed_test_report_items_are_an_update(db):
 
 
 async def test_progress_is_reported_with_increasing_done_up_to_total(db):
-    seen: list[tuple[str, int, int]] = []
-    report = await import_lines(db, ndjson(*BIG), progress=lambda stage, done, total: seen.append((stage, done, total)))
+    seen: list[tuple[str, int, int | None]] = []
+    report = await import_lines(
+        db, ndjson(*BIG), progress=lambda stage, done, total: seen.append((stage, done, total)), total_lines=len(BIG)
+    )
     assert report.ok, report.errors
+    validating = [s for s in seen if s[0] == "validating"]
+    assert validating == [("validating", len(BIG), len(BIG))]  # lines, at the end of the parse (and every 10 000)
+    writing = seen[len(validating) :]
     relating = sum(r["type"] == "batch" for r in BIG)  # batch inputs are written in a second pass
     expected_total = len(BIG) + relating + 2  # and the two derived stages: contagion ties, credit grades
-    assert {total for _, _, total in seen} == {expected_total}
-    dones = [done for _, done, _ in seen]
+    assert {total for _, _, total in writing} == {expected_total}
+    dones = [done for _, done, _ in writing]
     assert dones == sorted(set(dones)), "done must strictly increase"
     assert dones[0] > 0
     assert dones[-1] == expected_total
     # one report per write batch of records and per derived stage
-    assert len(seen) == BIG_WRITES - TIE_WRITES - LAB_FAILURE_WRITES + 2
+    assert len(writing) == BIG_WRITES - TIE_WRITES - LAB_FAILURE_WRITES + 2
     assert all(isinstance(stage, str) and stage for stage, _, _ in seen)
 
 
-async def test_an_import_with_errors_reports_no_progress(db):
+async def test_an_import_with_errors_reports_only_its_validation(db):
     seen: list[Any] = []
     report = await import_lines(db, ndjson(enterprise("X", country="XX")), progress=lambda *a: seen.append(a))
     assert report.error_count == 1
-    assert seen == []
+    assert seen == [("validating", 1, None)]
+
+
+# --- one fault, one error ----------------------------------------------------------------------------------------
+
+
+async def test_lines_that_refer_to_a_refused_record_are_not_faults_of_their_own(db):
+    await load(db, *BASE)
+    report = await import_lines(
+        db,
+        ndjson(
+            enterprise("E1", country="XX"),  # the one fault
+            shipment("S1", "B1", "E1"),
+            batch("B1", producer="E1"),
+            link("OFFICER", "PER9", "E1"),
+            {"type": "person", "id": "PER9", "name": "Person PER9", "age": 40},  # a second fault
+            link("SHAREHOLDER", "PER9", "M", 0.3),
+        ),
+    )
+    assert [(e.line, e.field) for e in report.errors] == [(1, "country"), (5, "age")]
+    assert report.errors[0].message.endswith("(3 other line(s) refer to it: 2, 3, 4)")
+    assert report.errors[1].message == "unknown field 'age' (known: type, id, name) (2 other line(s) refer to it: 4, 6)"
+    assert report.error_count == 2
+
+
+@pytest.mark.parametrize(
+    ("record", "field", "message"),
+    [
+        (
+            shipment("S1", "B1", "E1") | {"shipedAt": "x"},
+            "shipedAt",
+            "unknown field 'shipedAt' (did you mean 'shippedAt'?)",
+        ),
+        (
+            batch("B1", [("B0", 1)]) | {"inputs": [{"batch": "B0", "quantiy": 1}]},
+            "inputs[0].quantiy",
+            "unknown field 'quantiy' (did you mean 'quantity'?)",
+        ),
+        (batch("B1", quantity="5"), "quantity", 'Input should be a valid number, got a string "5"'),
+        (enterprise("E1", roles="RETAILER"), "roles", 'Input should be a valid array, got a string "RETAILER"'),
+    ],
+)
+async def test_field_errors_say_what_was_meant_and_what_was_sent(db, record, field, message):
+    report = await import_lines(db, ndjson(record))
+    assert [(e.field, e.message) for e in report.errors if e.field == field] == [(field, message)]
+
+
+async def test_a_cycle_is_reported_together_with_the_other_errors(db):
+    await load(db, *BASE)
+    report = await import_lines(
+        db, ndjson(batch("A", [("B", 1)]), batch("B", [("A", 1)]), enterprise("X", country="XX"))
+    )
+    assert sorted(e.field for e in report.errors) == ["country", "inputs"]
+
+
+# --- dry run -------------------------------------------------------------------------------------------------------
+
+
+async def test_a_dry_run_counts_what_would_change_and_writes_nothing(db):
+    await load(db, *ALL_TYPES)
+    before = await nodes(db), await relationships(db)
+    replaced = (batch("B1"), link("SHAREHOLDER", "PER1", "M", 0.6))
+    changed = [r for r in ALL_TYPES if r not in replaced] + [batch("B1", quantity=7)]
+    changed += [enterprise("NEW"), link("SHAREHOLDER", "PER1", "M", 0.7), link("OFFICER", "PER1", "E2")]
+    report = await import_lines(db, ndjson(*changed), dry_run=True)
+    assert report.ok and report.dry_run
+    assert report.by_type["batch"] == Counts(updated=1, unchanged=1)
+    assert report.by_type["enterprise"] == Counts(created=1, unchanged=3)
+    assert report.by_type["link"] == Counts(created=1, updated=1, unchanged=2)
+    assert (await nodes(db), await relationships(db)) == before
+    # and what the dry run said is what the import then does
+    assert (await import_lines(db, ndjson(*changed))).by_type == report.by_type

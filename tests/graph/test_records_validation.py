@@ -158,7 +158,7 @@ async def test_an_unknown_type_is_rejected(db, value):
 )
 async def test_an_unknown_field_is_an_error_not_silently_dropped(db, rtype, record_changes, field):
     report = await with_context(db, variant(rtype, **record_changes))
-    await assert_rejected(db, report, (BAD_LINE, field, "not permitted"))
+    await assert_rejected(db, report, (BAD_LINE, field, "unknown field"))
 
 
 # --- ids -----------------------------------------------------------------------------------------------------------
