@@ -9,6 +9,7 @@ from graph.errors import BadInput, NotFound, check_range
 from graph.nodes import BatchNode, ShipmentNode, TracedBatch
 
 MAX_DEPTH = 50  # the contract's bound; cypher/trace/trace_back.cypher has it as its literal bound
+MAX_EDGES = 100_000  # a trace holds at most 10 000 lots; a dense one has more edges than lots
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,20 @@ class Trace:
     root: BatchNode
     upstream: list[TracedBatch]  # by depth, then batch id
     custody: list[ShipmentNode]  # by shippedAt, then id
+
+    @property
+    def batches(self) -> list[BatchNode]:
+        return [self.root, *(t.batch for t in self.upstream)]
+
+
+@dataclass(frozen=True)
+class BatchEdge:
+    """An INPUT_TO edge: `input` was used to make `output`."""
+
+    input: str
+    output: str
+    quantity: float | None  # in the input's unit; None when not recorded
+    unit: str  # the input's unit
 
 
 async def trace_back(graph: Graph, batch_id: str, max_depth: int, limit: int = 10_000) -> Trace:
@@ -30,3 +45,14 @@ async def trace_back(graph: Graph, batch_id: str, max_depth: int, limit: int = 1
         )
     upstream = [TracedBatch(BatchNode.of(u["batch"]), u["depth"]) for u in r["upstream"]]
     return Trace(BatchNode.of(r["root"]), upstream, [ShipmentNode.of(s) for s in r["custody"]])
+
+
+async def trace_edges(graph: Graph, trace: Trace, limit: int = MAX_EDGES) -> list[BatchEdge]:
+    """Every INPUT_TO edge whose two ends are in {root} + upstream, by output id, then input id."""
+    ids = [b.id for b in trace.batches]
+    records = await graph.read("trace/edges", ids=ids, limit=limit + 1)
+    if len(records) > limit:
+        raise BadInput(
+            "maxDepth", f"the trace of {trace.root.id!r} holds more than {limit} INPUT_TO edges; lower maxDepth"
+        )
+    return [BatchEdge(r["input"], r["output"], r["quantity"], r["unit"]) for r in records]

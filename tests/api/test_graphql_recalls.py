@@ -27,7 +27,8 @@ SIG0 = {
 }
 ISSUED = int(datetime.fromisoformat("2026-01-10T00:00:00+00:00").timestamp() * 1000)  # far more than 30 days ago
 
-# SRC -> MID -> FIN; holdings: W 100 + 50 of SRC, R2 15 of MID, FIN (EA) 20 to R1 and 5 to R2. Total 190.
+# SRC -> MID -> FIN; holdings: W 100 + 50 of SRC, R2 15 of MID, FIN (EA) 20 to R1 and 5 to R2: 165 KGM and 25 EA
+# on hand, never added together.
 GRAPH = (
     *BASE,
     enterprise("W", name="Wholesaler"),
@@ -151,11 +152,11 @@ async def test_open_recall_under_a_warning_and_its_errors(api, db):
         assert named in error["message"]
 
 
-async def test_a_recall_of_a_lot_never_shipped_has_no_consignees_and_zero_effectiveness(api):
+async def test_a_recall_of_a_lot_never_shipped_has_no_consignees_and_full_effectiveness(api):
     recall = await open_recall(api, ["ORPHAN"], "III")
     assert recall["affectedBatches"] == [{"depth": 0, "batch": {"id": "ORPHAN"}}]
     assert recall["consignees"] == []
-    assert recall["effectiveness"] == 0.0
+    assert recall["effectiveness"] == 1.0  # nothing on hand anywhere
 
 
 async def test_record_recall_return_adds_the_quantity_and_marks_the_consignee_notified(api):
@@ -171,7 +172,7 @@ async def test_record_recall_return_adds_the_quantity_and_marks_the_consignee_no
         ("W", "SRC", 150.0, 114.0, True),  # 100 + 14
     ]
     assert after["consignees"][3]["status"] == "PARTIALLY_RETURNED"
-    assert after["effectiveness"] == 0.6  # 114 / 190
+    assert after["effectiveness"] == 0.0  # KGM 114 / 165, but none of the 25 EA
     assert after["startBy"] == recall["startBy"] and after["finishBy"] == recall["finishBy"]
 
 
@@ -249,14 +250,14 @@ async def test_evaluate_warning_recommends_adjusting_when_new_signals_arrived(ap
 async def test_evaluate_warning_keeps_a_warning_whose_recall_lags_then_lifts_it(api, db):
     warning, _ = await warnings.issue(db, ["SIG0"], Targets(batch_ids=("SRC",)), [MeasureKind.RECALL], now=ISSUED)
     recall = await open_recall(api, ["SRC"], "I", warning.id)
-    await gql(api, RETURN, r=recall["id"], e="W", b="SRC", q=150)  # 150 of 190
+    for e, b, q in (("W", "SRC", 150), ("R2", "MID", 15), ("R1", "FIN", 20)):  # all the KGM, 20 of 25 EA
+        await gql(api, RETURN, r=recall["id"], e=e, b=b, q=q)
     kept = (await gql(api, EVALUATE, id=warning.id))["data"]["evaluateWarning"]
     assert kept["recommendation"] == "KEEP"
-    assert kept["recalls"] == [{"id": recall["id"], "effectiveness": 150 / 190}]
-    assert kept["reason"] == f"recall(s) below 95% effectiveness: {recall['id']} at 79%"  # 0.789.. rounds to 79 %
+    assert kept["recalls"] == [{"id": recall["id"], "effectiveness": 0.8}]
+    assert kept["reason"] == f"recall(s) below 95% effectiveness: {recall['id']} at 80% (EA 80%, KGM 100%)"
 
-    for e, b, q in (("R1", "FIN", 20), ("R2", "FIN", 5), ("R2", "MID", 15)):
-        await gql(api, RETURN, r=recall["id"], e=e, b=b, q=q)
+    await gql(api, RETURN, r=recall["id"], e="R2", b="FIN", q=5)
     lifted = (await gql(api, EVALUATE, id=warning.id))["data"]["evaluateWarning"]
     assert lifted["recommendation"] == "LIFT"
     assert lifted["reason"].startswith("no new signal in ")
@@ -289,11 +290,12 @@ async def test_recall_progress_csv_has_a_header_and_one_row_per_consignee_and_ba
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
     assert text[1:].split("\r\n") == [
-        "recall_id,recall_class,consignee_id,batch_id,depth,shipped,returned,outstanding,unit,notified,status",
-        f"{rid},II,R1,FIN,2,20.0,20.0,0.0,EA,yes,RETURNED",
-        f"{rid},II,R2,FIN,2,5.0,0.0,5.0,EA,yes,NOTIFIED",
-        f"{rid},II,R2,MID,1,15.0,0.0,15.0,KGM,yes,NOTIFIED",
-        f"{rid},II,W,SRC,0,150.0,40.0,110.0,KGM,yes,PARTIALLY_RETURNED",  # 150 - 40 still out
+        "recall_id,recall_class,consignee_id,batch_id,depth,shipped,forwarded,used,on_hand,returned,outstanding,unit,"
+        "notified,status",
+        f"{rid},II,R1,FIN,2,20.0,0.0,0.0,20.0,20.0,0.0,EA,yes,RETURNED",
+        f"{rid},II,R2,FIN,2,5.0,0.0,0.0,5.0,0.0,5.0,EA,yes,NOTIFIED",
+        f"{rid},II,R2,MID,1,15.0,0.0,0.0,15.0,0.0,15.0,KGM,yes,NOTIFIED",
+        f"{rid},II,W,SRC,0,150.0,0.0,0.0,150.0,40.0,110.0,KGM,yes,PARTIALLY_RETURNED",  # 150 - 40 still out
         "",
     ]
 
