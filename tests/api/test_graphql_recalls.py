@@ -11,6 +11,7 @@ import pytest
 
 from graph.risk import warnings
 from graph.risk.warnings import MeasureKind, Targets
+from tests.chain import CHAIN, CHAIN_HOLDINGS
 from tests.conftest import BASE, batch, enterprise, gql, load, shipment
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -306,3 +307,102 @@ async def test_recall_progress_csv_of_an_unknown_recall_is_404(api):
     error = response.json()["error"]
     assert error["code"] == "NOT_FOUND"
     assert "RC-NOPE" in error["message"]
+
+
+# --- contract v2: what each consignee holds, effectiveness per unit; mass balance ----------------------------------
+
+V2_FIELDS = """
+  id effectiveness
+  effectivenessByUnit { unit onHand returned effectiveness shipped forwarded used outstanding }
+  consignees { enterprise { id } batch { id } shipped forwarded used onHand unit returned outstanding status }
+  progress { consignees notified fullyReturned effectiveness finishOverdue }
+"""
+
+
+async def test_recall_lines_carry_the_snapshot_of_holdings_and_effectiveness_is_per_unit(db, client):
+    await load(db, *CHAIN)
+    body = await gql(client, f'mutation {{ openRecall(batchIds: ["POWDER"], recallClass: I) {{ {V2_FIELDS} }} }}')
+    recall = body["data"]["openRecall"]
+    got = [
+        (c["enterprise"]["id"], c["batch"]["id"], c["shipped"], c["forwarded"], c["used"], c["onHand"], c["unit"])
+        for c in recall["consignees"]
+    ]
+    assert got == CHAIN_HOLDINGS
+    assert recall["effectiveness"] == 0.0
+    assert recall["effectivenessByUnit"] == [
+        {
+            "unit": "EA",
+            "onHand": 11_520.0,
+            "returned": 0.0,
+            "effectiveness": 0.0,
+            "shipped": 11_520.0,
+            "forwarded": 0.0,
+            "used": 0.0,
+            "outstanding": 11_520.0,
+        },
+        {
+            "unit": "KGM",
+            "onHand": 24_000.0,
+            "returned": 0.0,
+            "effectiveness": 0.0,
+            "shipped": 49_000.0,
+            "forwarded": 22_000.0,
+            "used": 3_000.0,
+            "outstanding": 24_000.0,
+        },
+    ]
+    # A returned line of 1 200 EA is 1 200 / 11 520 of the pieces, nothing of the kilograms.
+    after = (await gql(client, RETURN.replace(RECALL_FIELDS, V2_FIELDS), r=recall["id"], e="CAFE", b="BREAD", q=1_200))[
+        "data"
+    ]["recordRecallReturn"]
+    assert [(u["unit"], u["returned"], u["effectiveness"]) for u in after["effectivenessByUnit"]] == [
+        ("EA", 1_200.0, 1_200 / 11_520),
+        ("KGM", 0.0, 0.0),
+    ]
+    assert after["effectiveness"] == 0.0
+    cafe = after["consignees"][2]
+    assert (cafe["enterprise"]["id"], cafe["status"], cafe["outstanding"]) == ("CAFE", "RETURNED", 0.0)
+    assert after["progress"] == {
+        "consignees": 5,
+        "notified": 1,
+        "fullyReturned": 1,
+        "effectiveness": 0.0,
+        "finishOverdue": False,
+    }
+
+
+async def test_recall_mass_balance_issues_over_its_affected_batches(db, client):
+    await load(
+        db,
+        *CHAIN,
+        shipment("C7", "POWDER", "CAFE", quantity=1_000, from_="IMP"),  # 23 000 out of 22 000 in
+        shipment("C8", "BREAD", "CAFE", quantity=100, from_="SHOP"),  # SHOP forwards; 10 320 in: balanced
+        shipment("C9", "SUGAR", "CAFE", quantity=900, from_="BAK"),  # 1 200 out of 500: SUGAR is not affected
+        shipment("C10", "BREAD", "CAFE", quantity=10, from_="BAK"),  # 11 530 out of 11 520 made
+    )
+    body = await gql(
+        client,
+        """mutation { openRecall(batchIds: ["POWDER"], recallClass: II) {
+          massBalanceIssues { enterprise { id } batch { id } produced received shipped used unit } } }""",
+    )
+    # by enterprise id, then batch id (BREAD is two steps below POWDER, BAK comes before IMP)
+    assert body["data"]["openRecall"]["massBalanceIssues"] == [
+        {
+            "enterprise": {"id": "BAK"},
+            "batch": {"id": "BREAD"},
+            "produced": 11_520.0,
+            "received": 0.0,
+            "shipped": 11_530.0,
+            "used": 0.0,
+            "unit": "EA",
+        },
+        {
+            "enterprise": {"id": "IMP"},
+            "batch": {"id": "POWDER"},
+            "produced": 0.0,
+            "received": 22_000.0,
+            "shipped": 23_000.0,
+            "used": 0.0,
+            "unit": "KGM",
+        },
+    ]

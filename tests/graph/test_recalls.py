@@ -25,6 +25,7 @@ from graph.risk.recalls import (
     progress_rows,
     record_return,
 )
+from tests.chain import CHAIN, CHAIN_HOLDINGS
 from tests.conftest import BASE, batch, enterprise, load, shipment
 
 
@@ -567,3 +568,113 @@ async def test_progress_rows_give_one_row_per_consignee_and_batch(g):
         "notified",
         "status",
     ]
+
+
+# --- v2: what consignees hold, effectiveness per unit -------------------------------------------------------------
+
+
+def holding_tuples(recall) -> list[tuple[str, str, float, float, float, float, str]]:
+    return [(ln.enterprise, ln.batch, ln.shipped, ln.forwarded, ln.used, ln.on_hand, ln.unit) for ln in recall.lines]
+
+
+async def test_the_snapshot_keeps_what_each_consignee_forwarded_used_and_held(db):
+    await load(db, *CHAIN)
+    recall = await open_recall(db, ["POWDER"], RecallClass.I, now=ms(OPENED))
+    assert holding_tuples(recall) == CHAIN_HOLDINGS
+    # Later records do not move it: IMP's shipment to MAK corrected to 11 000, MAK's premix used in a new lot.
+    await load(
+        db,
+        shipment("C2", "POWDER", "MAK", quantity=11_000, from_="IMP", shipped_at="2026-03-03"),
+        batch("CAKE", [("PREMIX", 500)], producer="BAK"),
+    )
+    assert holding_tuples((await by_ids(db, [recall.id]))[0]) == CHAIN_HOLDINGS
+
+
+async def test_a_lot_shipped_on_in_full_counts_once_and_a_full_return_of_what_is_held_is_100_percent(db):
+    await load(db, *CHAIN)
+    recall = await open_recall(db, ["POWDER"], RecallClass.I, now=ms(OPENED))
+    assert [(u.unit, u.shipped, u.forwarded, u.used, u.on_hand) for u in recall.by_unit()] == [
+        ("EA", 11_520.0, 0.0, 0.0, 11_520.0),
+        ("KGM", 49_000.0, 22_000.0, 3_000.0, 24_000.0),  # received at IMP, then again at MAK and BAK
+    ]
+    for enterprise_id, batch_id, quantity in (
+        ("MAK", "POWDER", 10_000),
+        ("BAK", "POWDER", 10_000),
+        ("BAK", "PREMIX", 4_000),
+        ("SHOP", "BREAD", 10_320),
+        ("CAFE", "BREAD", 1_200),
+    ):
+        done = await record_return(db, recall.id, enterprise_id, batch_id, quantity)
+    assert [(u.unit, u.returned, u.effectiveness) for u in done.by_unit()] == [
+        ("EA", 11_520.0, 1.0),
+        ("KGM", 24_000.0, 1.0),  # not 24 000 / 49 000
+    ]
+    assert done.effectiveness == 1.0
+    # IMP held nothing: it owes no return, and the recall is not overdue for it.
+    assert line(done, "IMP", "POWDER").status == ConsigneeStatus.NOT_NOTIFIED
+    assert line(done, "IMP", "POWDER").outstanding == 0.0
+    assert line(done, "BAK", "PREMIX").status == ConsigneeStatus.RETURNED  # 4 000 of 5 000 received: all it held
+    progress = done.progress(done.finish_by_ms + 1)
+    assert (progress["consignees"], progress["fullyReturned"], progress["finishOverdue"]) == (5, 4, False)
+
+
+async def test_units_are_never_added_a_return_of_1200_ea_is_1200_of_11520_ea(db):
+    await load(
+        db,
+        *BASE,
+        enterprise("W"),
+        enterprise("R1"),
+        enterprise("R2"),
+        batch("FLOUR", quantity=40_000),
+        batch("BUNS", [("FLOUR", 4_000)], quantity=11_520, unit="EA"),
+        shipment("S1", "FLOUR", "W", quantity=40_000),
+        shipment("S2", "BUNS", "R1", quantity=10_320),
+        shipment("S3", "BUNS", "R2", quantity=1_200),
+    )
+    recall = await open_recall(db, ["FLOUR"], RecallClass.II, now=ms(OPENED))
+    after = await record_return(db, recall.id, "R2", "BUNS", 1_200)
+    assert [(u.unit, u.on_hand, u.returned, u.effectiveness) for u in after.by_unit()] == [
+        ("EA", 11_520.0, 1_200.0, 1_200 / 11_520),
+        ("KGM", 40_000.0, 0.0, 0.0),
+    ]
+    assert after.effectiveness == 0.0  # the smallest; never 1 200 / 51 520 = 2.3 %
+    assert "shipped" not in after.progress(ms(OPENED)) and "returned" not in after.progress(ms(OPENED))
+    await record_return(db, recall.id, "W", "FLOUR", 40_000)
+    assert (await by_ids(db, [recall.id]))[0].effectiveness == 1_200 / 11_520
+
+
+async def test_a_consignee_may_return_more_than_it_holds_never_more_than_it_received(db):
+    await load(db, *CHAIN)
+    recall = await open_recall(db, ["POWDER"], RecallClass.I, now=ms(OPENED))
+    # IMP shipped all 22 000 on, so it holds none; it may still send some back (the records may be wrong).
+    back = await record_return(db, recall.id, "IMP", "POWDER", 5_000)
+    assert (line(back, "IMP", "POWDER").returned, line(back, "IMP", "POWDER").status) == (5_000.0, "RETURNED")
+    with pytest.raises(BadInput) as error:
+        await record_return(db, recall.id, "IMP", "POWDER", 17_001)  # 22 000 - 5 000 = 17 000 at most
+    assert error.value.argument == "quantity"
+    assert "17000.0 KGM" in str(error.value)
+    [_, kgm] = back.by_unit()
+    assert (kgm.returned, kgm.outstanding, kgm.effectiveness) == (5_000.0, 24_000.0, 5_000 / 24_000)
+
+
+async def test_a_recall_stored_before_holdings_reads_as_forwarded_and_used_zero(g):
+    # What the previous version wrote: lines without forwarded and used.
+    await g.write(
+        "risk/create_recall",
+        recall={
+            "id": "RC-OLD",
+            "recallClass": "II",
+            "openedAtMs": ms(OPENED),
+            "startByMs": ms(OPENED) + 48 * HOUR,
+            "finishByMs": ms(OPENED) + 28 * 24 * HOUR,
+            "sources": ["SRC"],
+            "affectedBatchIds": ["SRC"],
+            "affectedDepths": [0],
+            "openedBy": "someone",
+        },
+        lines=[{"enterprise": "W", "batch": "SRC", "shipped": 150.0, "unit": "KGM", "depth": 0}],
+    )
+    old = await record_return(g, "RC-OLD", "W", "SRC", 75)
+    assert holding_tuples(old) == [("W", "SRC", 150.0, 0.0, 0.0, 150.0, "KGM")]
+    assert old.effectiveness == 0.5
+    assert progress_rows(old)[0]["on_hand"] == 150.0
