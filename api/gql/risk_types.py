@@ -238,7 +238,7 @@ class DeclarationHit:
 
 @strawberry.type(
     description="A consignee's holding of one batch under a recall; shipped, forwarded and used are from the scope "
-    "snapshot taken when the recall opened. Every quantity is in unit."
+    "snapshot taken when the recall opened. Every quantity is in the unit of the line."
 )
 class RecallConsignee:
     shipped: float = strawberry.field(description="Received: the sum of the shipments of the batch to it.")
