@@ -107,5 +107,6 @@ def _issues_of_row(r: Any) -> list[MassBalanceIssue]:
 async def of_batches(graph: Graph, ids: Sequence[str]) -> list[list[MassBalanceIssue]]:
     """The mass-balance issues of each lot, by enterprise id, lined up with `ids` (empty for an unknown id): the
     backend of a DataLoader, one query for every lot of a request."""
-    found = {r["batch"]: _issues_of_row(r) for r in await graph.read("recall/mass_balance", ids=list(set(ids)))}
+    rows = (await graph.read("recall/mass_balance", ids=list(set(ids))))[0]["batches"]
+    found = {r["batch"]: _issues_of_row(r) for r in rows}
     return [found.get(i, []) for i in ids]

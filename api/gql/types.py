@@ -11,9 +11,9 @@ import strawberry
 from strawberry import Private
 
 from api.gql.context import Info
-from graph import clock, contagion, credit, credit_feed, mass_balance, reviews, supervision
+from graph import clock, contagion, credit, credit_feed, mass_balance, reviews, supervision, trace
 from graph.clock import from_ms
-from graph.errors import BadInput, check_range
+from graph.errors import check_range
 from graph.nodes import BatchNode, EnterpriseNode, LabNode, ProductNode, ShipmentNode, TestReportNode
 from graph.nodes import TracedBatch as TracedNode
 from graph.records import CreditGrade as CreditGradeValue
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from api.gql.risk_types import PortControlHit
 
 MAX_PAGE = 1000
-MAX_TRACED_SHIPMENTS = 10_000  # a traced lot's shipments (no paging in the contract), as the custody's bound
 _credit = strawberry.lazy("api.gql.credit_types")  # credit types refer back to Enterprise
 _risk = strawberry.lazy("api.gql.risk_types")
 First = Annotated[int, strawberry.argument(description="How many to return, 1..1000.")]
@@ -328,14 +327,8 @@ class TracedBatch:
         "batch of the answer)."
     )
     async def shipments(self, info: Info) -> list[Shipment]:
-        loader = info.context.loaders.related("batch_shipments", MAX_TRACED_SHIPMENTS + 1)
-        found = await loader.load(self.batch.id)
-        if len(found) > MAX_TRACED_SHIPMENTS:
-            raise BadInput(
-                "shipments",
-                f"batch {self.batch.id!r} has more than {MAX_TRACED_SHIPMENTS} shipments, more than one answer lists",
-            )
-        return [Shipment.of(s) for s in found]
+        loader = info.context.loaders.keyed("traced_shipments", partial(trace.shipments_of, info.context.graph))
+        return [Shipment.of(s) for s in await loader.load(self.batch.id)]
 
 
 @strawberry.type(description="Goods moved from one enterprise to another.")

@@ -270,7 +270,7 @@ async def test_trace_edges_and_the_shipments_of_every_traced_lot_in_one_query(db
         {"input": {"id": "SUGAR", "unit": "KGM"}, "output": {"id": "BREAD"}, "quantity": 300.0, "unit": "KGM"},
         {"input": {"id": "POWDER", "unit": "KGM"}, "output": {"id": "PREMIX"}, "quantity": 2_000.0, "unit": "KGM"},
     ]
-    assert reads == {"trace/trace_back": 1, "nav/batch_shipments": 1, "trace/edges": 1, "lookup/enterprises": 1}
+    assert reads == {"trace/trace_back": 1, "trace/shipments": 1, "trace/edges": 1, "lookup/enterprises": 1}
 
 
 async def test_a_trace_not_asked_for_edges_does_not_read_them(db, client, monkeypatch):

@@ -3,7 +3,7 @@
 import pytest
 
 from graph.errors import BadInput, NotFound
-from graph.trace import trace_back, trace_edges
+from graph.trace import shipments_of, trace_back, trace_edges
 from tests.conftest import BASE, batch, enterprise, load, shipment
 
 # input -> output edges: A->ROOT, B->ROOT, C->A, D->C, D->B, E->D, F->E; ROOT->Z is downstream, U unrelated.
@@ -162,3 +162,18 @@ async def test_more_edges_than_the_limit_are_refused_with_advice(traced):
     with pytest.raises(BadInput, match="lower maxDepth"):
         await trace_edges(traced, trace, limit=6)
     assert len(await trace_edges(traced, trace, limit=7)) == 7
+
+
+async def test_the_shipments_of_traced_lots_by_instant_then_id_lined_up_with_the_ids(traced):
+    await load(
+        traced,
+        shipment("S2", "A", "R1", shipped_at="2026-03-05"),
+        shipment("S1", "A", "R2", shipped_at="2026-03-05"),
+        shipment("S0", "A", "R1", shipped_at="2026-03-04T23:00:00-08:00"),  # 07:00 UTC on the 5th
+        shipment("S9", "C", "R2", quantity=3),
+    )
+    found = await shipments_of(traced, ["A", "B", "NOPE", "C", "A"])
+    assert [[s.id for s in f] for f in found] == [["S1", "S2", "S0"], [], [], ["S9"], ["S1", "S2", "S0"]]
+    assert (found[3][0].batch, found[3][0].from_, found[3][0].to, found[3][0].quantity) == ("C", "M", "R2", 3.0)
+    with pytest.raises(BadInput, match="'A' has more than 2 shipments"):
+        await shipments_of(traced, ["C", "A"], limit=2)
