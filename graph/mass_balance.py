@@ -61,17 +61,19 @@ class PartyFlows:
 def flows(
     quantity: float,
     producer: str | None,
-    shipments: Iterable[tuple[str, str, float]],
+    shipments: Iterable[tuple[str | None, str | None, float]],
     uses: Iterable[tuple[str | None, float | None]],
 ) -> dict[str, PartyFlows]:
     """Per party: `shipments` are (from, to, quantity); `uses` are (producer of the output lot, quantity used),
-    a use whose quantity was not recorded counting as nothing used."""
+    a use whose quantity was not recorded counting as nothing used. A missing party (None) is no party."""
     by_party: dict[str, PartyFlows] = defaultdict(PartyFlows)
     if producer is not None:
         by_party[producer].produced = quantity
     for sender, receiver, shipped in shipments:
-        by_party[sender].shipped.append(shipped)
-        by_party[receiver].received.append(shipped)
+        if sender is not None:
+            by_party[sender].shipped.append(shipped)
+        if receiver is not None:
+            by_party[receiver].received.append(shipped)
     for maker, used in uses:
         if maker is not None and used is not None:
             by_party[maker].used.append(used)

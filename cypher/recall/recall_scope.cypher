@@ -14,9 +14,8 @@ WITH v, depth ORDER BY depth, v.id LIMIT $limit
 CALL (v) {
   MATCH (sh:Shipment)-[:CARRIES]->(v)
   MATCH (sh)-[:TO]->(c:Enterprise)
-  MATCH (sh)-[:FROM]->(f:Enterprise)
-  RETURN collect({consignee: c.id, consignor: f.id, quantity: sh.quantity, shippedAt: sh.shippedAt,
-                  shippedAtMs: sh.shippedAtMs}) AS shipments
+  RETURN collect({consignee: c.id, consignor: [(sh)-[:FROM]->(f) | f.id][0], quantity: sh.quantity,
+                  shippedAt: sh.shippedAt, shippedAtMs: sh.shippedAtMs}) AS shipments
 }
 CALL (v) {
   MATCH (v)-[r:INPUT_TO]->(o:Batch)
