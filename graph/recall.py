@@ -1,5 +1,6 @@
-"""Recall scope: given defective lots, every affected downstream lot and every consignee with quantities
-(contract/core.graphql `recallScope`), and the same as rows for the sortable spreadsheet."""
+"""Recall scope: given defective lots, every affected downstream lot, the INPUT_TO edges between them, and every
+consignee with what it received, forwarded, used and still holds (contract/core.graphql `recallScope`), and the
+same as rows for the sortable spreadsheet."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from dataclasses import dataclass
 from graph import lookup
 from graph.db import Graph
 from graph.errors import BadInput, NotFound, check_range
+from graph.mass_balance import flows, on_hand
 from graph.nodes import BatchNode, TracedBatch
-from graph.trace import MAX_DEPTH
+from graph.trace import MAX_DEPTH, BatchEdge
 
 MAX_SOURCES = 1000
 
@@ -19,6 +21,8 @@ MAX_SOURCES = 1000
 class Holding:
     batch: BatchNode
     quantity: float  # sum of the quantities of the shipments of this batch to this consignee
+    forwarded: float  # sum of the shipments of this batch from this consignee
+    used: float  # INPUT_TO quantities of this batch into lots this consignee produced
     depth: int
     shipments: int
     first_shipped: str
@@ -27,6 +31,11 @@ class Holding:
     @property
     def unit(self) -> str:
         return self.batch.unit
+
+    @property
+    def on_hand(self) -> float:
+        """max(0, quantity - forwarded - used): what a recall must recover from this consignee."""
+        return on_hand(self.quantity, self.forwarded, self.used)
 
 
 @dataclass(frozen=True)
@@ -40,6 +49,7 @@ class RecallScope:
     sources: list[BatchNode]
     affected: list[TracedBatch]  # by depth, then batch id
     consignees: list[Consignee]  # by enterprise id
+    edges: list[BatchEdge]  # every INPUT_TO edge whose two ends are affected, by output id, then input id
 
 
 async def recall_scope(graph: Graph, batch_ids: list[str], max_depth: int, limit: int = 10_000) -> RecallScope:
@@ -60,25 +70,41 @@ async def recall_scope(graph: Graph, batch_ids: list[str], max_depth: int, limit
     if missing:
         raise NotFound("batch", missing[0], "batchIds")
 
+    affected_ids = {t.batch.id for t in affected}
     by_consignee: dict[str, list[Holding]] = defaultdict(list)
+    edges: list[BatchEdge] = []
     for r, traced in zip(records, affected, strict=True):
+        b = traced.batch
         per_consignee: dict[str, list[dict]] = defaultdict(list)
         for s in r["shipments"]:
             per_consignee[s["consignee"]].append(s)
+        by_party = flows(
+            b.quantity,
+            b.producer,
+            ((s["consignor"], s["consignee"], s["quantity"]) for s in r["shipments"]),
+            ((u["producer"], u["quantity"]) for u in r["uses"]),
+        )
         for consignee, shipped in per_consignee.items():
             shipped.sort(key=lambda s: s["shippedAtMs"])
+            party = by_party[consignee]
             by_consignee[consignee].append(
                 Holding(
-                    batch=traced.batch,
-                    quantity=sum(s["quantity"] for s in shipped),
+                    batch=b,
+                    quantity=party.total_received,
+                    forwarded=party.total_shipped,
+                    used=party.total_used,
                     depth=traced.depth,
                     shipments=len(shipped),
                     first_shipped=shipped[0]["shippedAt"],
                     last_shipped=shipped[-1]["shippedAt"],
                 )
             )
+        edges.extend(
+            BatchEdge(b.id, u["output"], u["quantity"], b.unit) for u in r["uses"] if u["output"] in affected_ids
+        )
     consignees = [Consignee(c, sorted(h, key=lambda x: x.batch.id)) for c, h in sorted(by_consignee.items())]
-    return RecallScope([at_source[i] for i in wanted], affected, consignees)
+    edges.sort(key=lambda e: (e.output, e.input))
+    return RecallScope([at_source[i] for i in wanted], affected, consignees, edges)
 
 
 CSV_COLUMNS = [
@@ -90,6 +116,9 @@ CSV_COLUMNS = [
     "producer_id",
     "producer_name",
     "quantity",
+    "forwarded",
+    "used",
+    "on_hand",
     "unit",
     "shipments",
     "first_shipped_at",
@@ -117,6 +146,9 @@ async def recall_rows(graph: Graph, batch_ids: list[str], max_depth: int) -> lis
             "producer_id": h.batch.producer,
             "producer_name": names.get(h.batch.producer, ""),
             "quantity": h.quantity,
+            "forwarded": h.forwarded,
+            "used": h.used,
+            "on_hand": h.on_hand,
             "unit": h.unit,
             "shipments": h.shipments,
             "first_shipped_at": h.first_shipped,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from graph.db import Graph
@@ -9,6 +10,8 @@ from graph.errors import BadInput, NotFound, check_range
 from graph.nodes import BatchNode, ShipmentNode, TracedBatch
 
 MAX_DEPTH = 50  # the contract's bound; cypher/trace/trace_back.cypher has it as its literal bound
+MAX_EDGES = 100_000  # a trace holds at most 10 000 lots; a dense one has more edges than lots
+MAX_SHIPMENTS = 10_000  # of one traced lot, as of the root's custody
 
 
 @dataclass(frozen=True)
@@ -16,6 +19,20 @@ class Trace:
     root: BatchNode
     upstream: list[TracedBatch]  # by depth, then batch id
     custody: list[ShipmentNode]  # by shippedAt, then id
+
+    @property
+    def batches(self) -> list[BatchNode]:
+        return [self.root, *(t.batch for t in self.upstream)]
+
+
+@dataclass(frozen=True)
+class BatchEdge:
+    """An INPUT_TO edge: `input` was used to make `output`."""
+
+    input: str
+    output: str
+    quantity: float | None  # in the input's unit; None when not recorded
+    unit: str  # the input's unit
 
 
 async def trace_back(graph: Graph, batch_id: str, max_depth: int, limit: int = 10_000) -> Trace:
@@ -30,3 +47,25 @@ async def trace_back(graph: Graph, batch_id: str, max_depth: int, limit: int = 1
         )
     upstream = [TracedBatch(BatchNode.of(u["batch"]), u["depth"]) for u in r["upstream"]]
     return Trace(BatchNode.of(r["root"]), upstream, [ShipmentNode.of(s) for s in r["custody"]])
+
+
+async def trace_edges(graph: Graph, trace: Trace, limit: int = MAX_EDGES) -> list[BatchEdge]:
+    """Every INPUT_TO edge whose two ends are in {root} + upstream, by output id, then input id."""
+    ids = [b.id for b in trace.batches]
+    edges = (await graph.read("trace/edges", ids=ids, limit=limit + 1))[0]["edges"]
+    if len(edges) > limit:
+        raise BadInput(
+            "maxDepth", f"the trace of {trace.root.id!r} holds more than {limit} INPUT_TO edges; lower maxDepth"
+        )
+    return [BatchEdge(e["input"], e["output"], e["quantity"], e["unit"]) for e in edges]
+
+
+async def shipments_of(graph: Graph, batch_ids: Sequence[str], limit: int = MAX_SHIPMENTS) -> list[list[ShipmentNode]]:
+    """The shipments that carried each lot, by shippedAt then id, lined up with `batch_ids` (empty for an unknown
+    id): the backend of the DataLoader behind every traced lot's `shipments`."""
+    rows = (await graph.read("trace/shipments", ids=list(set(batch_ids)), limit=limit + 1))[0]["batches"]
+    found = {r["batch"]: r["shipments"] for r in rows}
+    too_many = next((i for i in batch_ids if len(found.get(i, [])) > limit), None)
+    if too_many is not None:
+        raise BadInput("shipments", f"batch {too_many!r} has more than {limit} shipments, more than one answer lists")
+    return [[ShipmentNode.of(s) for s in found.get(i, [])] for i in batch_ids]

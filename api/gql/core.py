@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import strawberry
+from strawberry import Private
 
 from api.gql.context import Info
 from api.gql.types import Batch, Enterprise, Lab, Product, Shipment, TracedBatch, traced
 from graph import imports, ingest, lookup
+from graph import trace as trace_
 from graph.errors import BadInput
+from graph.nodes import BatchNode
 from graph.recall import Consignee as ConsigneeNode
 from graph.recall import recall_scope
-from graph.trace import trace_back
+
+
+@strawberry.type(description="An INPUT_TO edge: input was used to make output.")
+class BatchEdge:
+    input: Batch
+    output: Batch
+    quantity: float | None = strawberry.field(description="In the input's unit; null when not recorded.")
+    unit: str = strawberry.field(description="The input batch's unit.")
+
+
+def edges_between(found: Iterable[trace_.BatchEdge], batches: Iterable[BatchNode]) -> list[BatchEdge]:
+    """The edges of an answer, their ends taken from the batches the answer already holds (no lookup)."""
+    by_id = {b.id: Batch.of(b) for b in batches}
+    return [BatchEdge(input=by_id[e.input], output=by_id[e.output], quantity=e.quantity, unit=e.unit) for e in found]
 
 
 @strawberry.type(description="Where a lot came from: upstream lots by depth then id, and the root's custody chain.")
@@ -18,6 +36,14 @@ class Trace:
     root: Batch
     upstream: list[TracedBatch]
     custody: list[Shipment]
+    found: Private[trace_.Trace]
+
+    @strawberry.field(
+        description="Every INPUT_TO edge whose two ends are in {root} + upstream, by output id, then input id "
+        "(read only when asked for)."
+    )
+    async def edges(self, info: Info) -> list[BatchEdge]:
+        return edges_between(await trace_.trace_edges(info.context.graph, self.found), self.found.batches)
 
 
 @strawberry.type
@@ -25,6 +51,11 @@ class Holding:
     batch: Batch
     quantity: float = strawberry.field(description="Sum of the shipments of this batch to this consignee.")
     unit: str
+    forwarded: float = strawberry.field(description="Sum of the shipments of this batch from this consignee.")
+    used: float = strawberry.field(description="INPUT_TO quantities of this batch into lots this consignee produced.")
+    on_hand: float = strawberry.field(
+        description="max(0, quantity - forwarded - used): what it still holds, what a recall must recover."
+    )
     shipments: int = strawberry.field(description="How many shipments make up the quantity.")
     first_shipped_at: str
     last_shipped_at: str
@@ -41,6 +72,9 @@ class RecallScope:
     sources: list[Batch]
     affected_batches: list[TracedBatch] = strawberry.field(description="By depth, then batch id.")
     consignees: list[Consignee] = strawberry.field(description="By enterprise id.")
+    edges: list[BatchEdge] = strawberry.field(
+        description="Every INPUT_TO edge whose two ends are affected, by output id, then input id."
+    )
 
 
 @strawberry.type
@@ -94,6 +128,9 @@ async def _consignees(info: Info, found: list[ConsigneeNode]) -> list[Consignee]
                     batch=Batch.of(h.batch),
                     quantity=h.quantity,
                     unit=h.unit,
+                    forwarded=h.forwarded,
+                    used=h.used,
+                    on_hand=h.on_hand,
                     shipments=h.shipments,
                     first_shipped_at=h.first_shipped,
                     last_shipped_at=h.last_shipped,
@@ -137,8 +174,10 @@ class CoreQuery:
         "shortest depth, ordered by depth then id; custody: the shipments that carried it."
     )
     async def trace_back(self, info: Info, batch_id: strawberry.ID, max_depth: int = 10) -> Trace:
-        t = await trace_back(info.context.graph, batch_id, max_depth)
-        return Trace(root=Batch.of(t.root), upstream=traced(t.upstream), custody=[Shipment.of(s) for s in t.custody])
+        t = await trace_.trace_back(info.context.graph, batch_id, max_depth)
+        return Trace(
+            root=Batch.of(t.root), upstream=traced(t.upstream), custody=[Shipment.of(s) for s in t.custody], found=t
+        )
 
     @strawberry.field(
         description="The sources and every batch downstream of one within maxDepth (1..50), and "
@@ -150,6 +189,7 @@ class CoreQuery:
             sources=[Batch.of(b) for b in scope.sources],
             affected_batches=traced(scope.affected),
             consignees=await _consignees(info, scope.consignees),
+            edges=edges_between(scope.edges, (t.batch for t in scope.affected)),
         )
 
 

@@ -147,7 +147,8 @@ class RiskMutation:
 
     @strawberry.mutation(
         description="Open a recall with a snapshot of the recall scope of the batches (maxDepth 10): affected "
-        "batches, consignees and shipped quantities, so later data does not move it; deadlines by class."
+        "batches, and per consignee and batch what it received (shipped), forwarded, used and so holds (onHand), "
+        "so later data does not move it; deadlines by class."
     )
     async def open_recall(
         self,

@@ -9,7 +9,7 @@ import strawberry
 from strawberry import Private
 
 from api.gql.context import Info
-from api.gql.types import Batch, Enterprise, Shipment, TracedBatch
+from api.gql.types import Batch, Enterprise, MassBalanceIssue, Shipment, TracedBatch, load_mass_balance_issues
 from graph import records
 from graph.clock import from_ms
 from graph.risk import assessment as ra
@@ -236,13 +236,24 @@ class DeclarationHit:
         return cls(warning=Warning.of(h.warning), matched_on=h.matched_on, measures=h.measures)
 
 
-@strawberry.type(description="A consignee's holding of one batch under a recall.")
+@strawberry.type(
+    description="A consignee's holding of one batch under a recall; shipped, forwarded and used are from the scope "
+    "snapshot taken when the recall opened. Every quantity is in the unit of the line."
+)
 class RecallConsignee:
-    shipped: float = strawberry.field(description="From the scope snapshot taken when the recall opened.")
+    shipped: float = strawberry.field(description="Received: the sum of the shipments of the batch to it.")
+    forwarded: float = strawberry.field(description="The sum of the shipments of the batch from it.")
+    used: float = strawberry.field(description="The INPUT_TO quantities of the batch into lots it produced.")
+    on_hand: float = strawberry.field(
+        description="max(0, shipped - forwarded - used): what the recall must recover from it."
+    )
     returned: float
+    outstanding: float = strawberry.field(description="max(0, onHand - returned): what it still holds.")
     notified: bool
-    unit: str
-    status: ConsigneeStatus  # type: ignore[valid-type]
+    unit: str = strawberry.field(description="The batch's unit.")
+    status: ConsigneeStatus = strawberry.field(  # type: ignore[valid-type]
+        description="RETURNED once it returned all it had on hand."
+    )
     enterprise_id: Private[str]
     batch_id: Private[str]
 
@@ -262,13 +273,43 @@ class EffectivenessCheck:
     consignees_to_check: int
 
 
-@strawberry.type(description="Where a recall stands, for the coordinator's report (also GET /recalls/{id}.csv).")
+@strawberry.type(
+    description="A recall's lines of one unit, summed: e(u) = min(1, returned / onHand), 1 when onHand is 0."
+)
+class UnitEffectiveness:
+    unit: str
+    on_hand: float
+    returned: float
+    effectiveness: float
+    shipped: float = strawberry.field(description="Received by the consignees, in this unit.")
+    forwarded: float
+    used: float
+    outstanding: float = strawberry.field(description="The lines' max(0, onHand - returned), summed.")
+
+    @classmethod
+    def of(cls, u: rc.UnitTotals) -> UnitEffectiveness:
+        return cls(
+            unit=u.unit,
+            on_hand=u.on_hand,
+            returned=u.returned,
+            effectiveness=u.effectiveness,
+            shipped=u.shipped,
+            forwarded=u.forwarded,
+            used=u.used,
+            outstanding=u.outstanding,
+        )
+
+
+@strawberry.type(
+    description="Where a recall stands, for the coordinator's report (also GET /recalls/{id}.csv); quantities "
+    "are per unit, in Recall.effectivenessByUnit."
+)
 class RecallProgress:
     consignees: int
     notified: int
-    fully_returned: int
-    shipped: float
-    returned: float
+    fully_returned: int = strawberry.field(
+        description="Consignees that returned all they had on hand (lines with nothing on hand ask for nothing)."
+    )
     effectiveness: float
     start_overdue: bool = strawberry.field(description="startBy has passed and no consignee is notified.")
     finish_overdue: bool = strawberry.field(description="finishBy has passed and goods are still out.")
@@ -281,7 +322,11 @@ class Recall:
     start_by: datetime = strawberry.field(description="Opened + 24 h (I), 48 h (II), 72 h (III).")
     finish_by: datetime = strawberry.field(description="Opened + 10 (I), 20 (II), 30 (III) working days (Mon-Fri).")
     consignees: list[RecallConsignee] = strawberry.field(description="By enterprise id, then batch id.")
-    effectiveness: float = strawberry.field(description="sum(returned) / sum(shipped), 0 when nothing was shipped.")
+    effectiveness: float = strawberry.field(
+        description="The smallest per-unit e(u) = min(1, sum(returned) / sum(onHand)) over units with something on "
+        "hand; 1 when nothing is on hand anywhere. Units are never added together."
+    )
+    effectiveness_by_unit: list[UnitEffectiveness] = strawberry.field(description="By unit.")
     opened_at: datetime
     opened_by: str
     warning_id: str | None
@@ -301,7 +346,11 @@ class Recall:
             consignees=[
                 RecallConsignee(
                     shipped=ln.shipped,
+                    forwarded=ln.forwarded,
+                    used=ln.used,
+                    on_hand=ln.on_hand,
                     returned=ln.returned,
+                    outstanding=ln.outstanding,
                     notified=ln.notified,
                     unit=ln.unit,
                     status=ln.status,
@@ -311,6 +360,7 @@ class Recall:
                 for ln in r.lines
             ],
             effectiveness=r.effectiveness,
+            effectiveness_by_unit=[UnitEffectiveness.of(u) for u in r.by_unit()],
             opened_at=from_ms(r.opened_at_ms),
             opened_by=r.opened_by,
             warning_id=r.warning_id,
@@ -324,6 +374,14 @@ class Recall:
     async def affected_batches(self, info: Info) -> list[TracedBatch]:
         found = await info.context.loaders.batch.load_many([b for b, _ in self.affected])
         return [TracedBatch(batch=Batch.of(b), depth=d) for b, (_, d) in zip(found, self.affected, strict=True) if b]
+
+    @strawberry.field(
+        description="The mass-balance issues of its affected batches as the records stand now (a party that "
+        "shipped and used more of a batch than it produced and received), by enterprise id, then batch id."
+    )
+    async def mass_balance_issues(self, info: Info) -> list[MassBalanceIssue]:
+        found = await load_mass_balance_issues(info, [b for b, _ in self.affected])
+        return sorted(found, key=lambda i: (i.enterprise_id, i.batch_id))
 
 
 def _snake(m: dict) -> dict:

@@ -11,7 +11,7 @@ import strawberry
 from strawberry import Private
 
 from api.gql.context import Info
-from graph import clock, contagion, credit, credit_feed, reviews, supervision
+from graph import clock, contagion, credit, credit_feed, mass_balance, reviews, supervision, trace
 from graph.clock import from_ms
 from graph.errors import check_range
 from graph.nodes import BatchNode, EnterpriseNode, LabNode, ProductNode, ShipmentNode, TestReportNode
@@ -265,11 +265,52 @@ class Batch:
         found = await related(info, "batch_test_reports", self.id, first)
         return [TestReport.of(r) for r in found]
 
+    @strawberry.field(
+        description="Every party that shipped and used more of this batch than it produced and received "
+        "(shipped + used > produced + received), by enterprise id: inconsistent records, a risk signal."
+    )
+    async def mass_balance_issues(self, info: Info) -> list[MassBalanceIssue]:
+        return await load_mass_balance_issues(info, [self.id])
+
 
 @strawberry.type(description="An input or output lot and the quantity of the input used.")
 class BatchUse:
     batch: Batch
     quantity: float | None
+
+
+@strawberry.type(
+    description="A party's flows of one batch that do not balance: it shipped and used more than it produced and "
+    "received. All quantities in the batch's unit."
+)
+class MassBalanceIssue:
+    produced: float = strawberry.field(description="The batch's quantity if the enterprise produced it, else 0.")
+    received: float = strawberry.field(description="Sum of the shipments of the batch to the enterprise.")
+    shipped: float = strawberry.field(description="Sum of the shipments of the batch from the enterprise.")
+    used: float = strawberry.field(description="INPUT_TO quantities of the batch into lots the enterprise produced.")
+    unit: str
+    enterprise_id: Private[str]
+    batch_id: Private[str]
+
+    @classmethod
+    def of(cls, i: mass_balance.MassBalanceIssue) -> MassBalanceIssue:
+        return cls(
+            produced=i.produced,
+            received=i.received,
+            shipped=i.shipped,
+            used=i.used,
+            unit=i.unit,
+            enterprise_id=i.enterprise,
+            batch_id=i.batch,
+        )
+
+    @strawberry.field
+    async def enterprise(self, info: Info) -> Enterprise:
+        return Enterprise.of(await info.context.loaders.enterprise.load(self.enterprise_id))
+
+    @strawberry.field
+    async def batch(self, info: Info) -> Batch:
+        return Batch.of(await info.context.loaders.batch.load(self.batch_id))
 
 
 @strawberry.type
@@ -280,6 +321,14 @@ class TracedBatch:
     @classmethod
     def of(cls, t: TracedNode) -> TracedBatch:
         return cls(batch=Batch.of(t.batch), depth=t.depth)
+
+    @strawberry.field(
+        description="The shipments that carried this batch, by shippedAt then id (one query for every traced "
+        "batch of the answer)."
+    )
+    async def shipments(self, info: Info) -> list[Shipment]:
+        loader = info.context.loaders.keyed("traced_shipments", partial(trace.shipments_of, info.context.graph))
+        return [Shipment.of(s) for s in await loader.load(self.batch.id)]
 
 
 @strawberry.type(description="Goods moved from one enterprise to another.")
@@ -426,6 +475,12 @@ async def load_enterprises(info: Info, ids: list[str]) -> list[Enterprise]:
 async def load_uses(info: Info, found: list[tuple[str, float | None]]) -> list[BatchUse]:
     batches = await info.context.loaders.batch.load_many([b for b, _ in found])
     return [BatchUse(batch=Batch.of(b), quantity=q) for b, (_, q) in zip(batches, found, strict=True) if b]
+
+
+async def load_mass_balance_issues(info: Info, batch_ids: list[str]) -> list[MassBalanceIssue]:
+    """The issues of the batches, in their order (each batch's by enterprise id): one query per request."""
+    loader = info.context.loaders.keyed("mass_balance", partial(mass_balance.of_batches, info.context.graph))
+    return [MassBalanceIssue.of(i) for found in await loader.load_many(batch_ids) for i in found]
 
 
 def traced(items: list[TracedNode]) -> list[TracedBatch]:

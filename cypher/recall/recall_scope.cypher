@@ -1,7 +1,10 @@
 // recallScope (contract/core.graphql): the sources and every batch downstream of one within $maxDepth
-// INPUT_TO hops, at its shortest depth (0 for sources), each with the shipments that carried it and their
-// consignee. Holdings are summed per (consignee, batch) by the caller. Breadth-first pruning expand, as
-// in trace_back; LIMIT $limit + 1 lets the caller tell a scope that is too large from one that fits.
+// INPUT_TO hops, at its shortest depth (0 for sources), each with the shipments that carried it (consignee,
+// consignor) and its uses as an input (output lot, its producer, quantity). The caller sums holdings per
+// (consignee, batch), what each consignee forwarded and used, and keeps the uses whose output is affected as the
+// scope's edges. Uses are read for every affected lot, also at the depth cut: a consignee's use of a lot into a
+// lot beyond maxDepth is still a use. Breadth-first pruning expand, as in trace_back; the per-lot subqueries are
+// one hop each. LIMIT $limit + 1 lets the caller tell a scope that is too large from one that fits.
 UNWIND $ids AS sourceId
 MATCH (s:Batch {id: sourceId})
 MATCH p = (s)-[:INPUT_TO*0..50]->(v:Batch)
@@ -11,8 +14,12 @@ WITH v, depth ORDER BY depth, v.id LIMIT $limit
 CALL (v) {
   MATCH (sh:Shipment)-[:CARRIES]->(v)
   MATCH (sh)-[:TO]->(c:Enterprise)
-  RETURN collect({consignee: c.id, quantity: sh.quantity, shippedAt: sh.shippedAt,
-                  shippedAtMs: sh.shippedAtMs}) AS shipments
+  RETURN collect({consignee: c.id, consignor: [(sh)-[:FROM]->(f) | f.id][0], quantity: sh.quantity,
+                  shippedAt: sh.shippedAt, shippedAtMs: sh.shippedAtMs}) AS shipments
 }
-WITH v AS b, depth, shipments
-RETURN b {.id, .quantity, .unit, .producedAt, .originCountry, product: [(b)-[:OF_PRODUCT]->(p) | p.id][0], producer: [(e)-[:PRODUCED]->(b) | e.id][0]} AS batch, depth, shipments
+CALL (v) {
+  MATCH (v)-[r:INPUT_TO]->(o:Batch)
+  RETURN collect({output: o.id, producer: [(m:Enterprise)-[:PRODUCED]->(o) | m.id][0], quantity: r.quantity}) AS uses
+}
+WITH v AS b, depth, shipments, uses
+RETURN b {.id, .quantity, .unit, .producedAt, .originCountry, product: [(b)-[:OF_PRODUCT]->(p) | p.id][0], producer: [(e)-[:PRODUCED]->(b) | e.id][0]} AS batch, depth, shipments, uses

@@ -1,5 +1,6 @@
-// Open a recall with the snapshot of its scope: one RecallLine per consignee and batch with the quantity
-// shipped, so later data does not move it. Under the warning it answers, when there is one.
+// Open a recall with the snapshot of its scope: one RecallLine per consignee and batch with what it received
+// (shipped), forwarded and used, in the batch's unit, so later data does not move it. Under the warning it answers,
+// when there is one.
 CREATE (r:Recall)
 SET r = $recall
 WITH r

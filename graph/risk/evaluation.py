@@ -19,7 +19,7 @@ from graph.risk.warnings import Warning, WarningStatus, by_ids, iso
 
 MAX_SIGNALS = 10_000
 RECENT_DAYS = 30  # port-control hits this recent mean goods are still arriving
-RECALL_TARGET = 0.95  # effectiveness a recall should reach before a warning is lifted
+RECALL_TARGET = 0.95  # effectiveness a recall should reach (in every unit) before a warning is lifted
 DAY_MS = 86_400_000
 
 
@@ -72,7 +72,7 @@ async def evaluate(graph: Graph, warning_id: str, now: int | None = None) -> Eva
     elif lagging:
         recommendation = Recommendation.KEEP
         reason = "recall(s) below {:.0%} effectiveness: {}".format(
-            RECALL_TARGET, ", ".join(f"{r.id} at {r.effectiveness:.0%}" for r in lagging)
+            RECALL_TARGET, ", ".join(f"{r.id} at {r.effectiveness:.0%} ({_per_unit(r)})" for r in lagging)
         )
     elif recent:
         recommendation = Recommendation.KEEP
@@ -87,6 +87,11 @@ async def evaluate(graph: Graph, warning_id: str, now: int | None = None) -> Eva
             f", recalls at {', '.join(f'{r.effectiveness:.0%}' for r in opened)}" if opened else ""
         )
     return Evaluation(warning, before, after, len(hits), len(recent), opened, recommendation, reason)
+
+
+def _per_unit(recall: recalls.Recall) -> str:
+    """Its effectiveness in each unit it has on hand: the recall's is the smallest, never a sum across units."""
+    return ", ".join(f"{u.unit} {u.effectiveness:.0%}" for u in recall.by_unit() if u.on_hand > 0)
 
 
 def _ms(shipment: ShipmentNode) -> int:

@@ -1,5 +1,10 @@
 """Recalls (contract/risk.graphql): a snapshot of the recall scope, deadlines by class, returns with a guard,
-effectiveness, each consignee's status, the effectiveness check a class calls for, and a progress report.
+effectiveness per unit, each consignee's status, the effectiveness check a class calls for, and a progress report.
+
+What a recall must recover from a consignee is what it still held when the recall opened (onHand: received minus
+forwarded minus used), so a lot that passed importer -> maker -> bakery is counted once, at the tiers that hold it.
+Quantities of different units are never added: effectiveness is measured per unit, and the recall's is the
+smallest of them.
 
 Deadlines follow China's food recall rules: a class I recall starts within 24 hours and finishes within 10
 working days, class II 48 hours / 20 working days, class III 72 hours / 30 working days. Working days are Monday
@@ -8,6 +13,7 @@ to Friday in Settings.recall_timezone (public holidays are not modelled)."""
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,16 +24,12 @@ from zoneinfo import ZoneInfo
 from graph.clock import dated_id, now_ms
 from graph.db import Graph, Tx
 from graph.errors import BadInput, NotFound
+from graph.mass_balance import on_hand
+from graph.mass_balance import slack as tolerance  # 0.1 + 0.2 returned of 0.3 shipped is all of it
 from graph.recall import recall_scope
 from graph.risk.warnings import by_ids as warnings_by_ids
 
 SCOPE_DEPTH = 10
-RELATIVE_TOLERANCE = 1e-9  # quantities are floats: 0.1 + 0.2 returned of 0.3 shipped is all of it
-
-
-def tolerance(shipped: float) -> float:
-    """Rounding slack for sums of returns, relative to the quantity (10000000.4 + 0.3 is 10000000.7)."""
-    return RELATIVE_TOLERANCE * max(1.0, abs(shipped))
 
 
 class RecallClass(StrEnum):
@@ -65,27 +67,85 @@ def add_working_days(start_ms: int, days: int, zone: str) -> int:
 class RecallLine:
     enterprise: str
     batch: str
-    shipped: float
+    shipped: float  # received: the shipments of the batch to the enterprise, at the snapshot
     returned: float
     notified: bool
-    unit: str
+    unit: str  # the batch's unit; every quantity of the line is in it
     depth: int
+    forwarded: float = 0.0  # the shipments of the batch from the enterprise, at the snapshot
+    used: float = 0.0  # INPUT_TO quantities of the batch into lots the enterprise produced, at the snapshot
 
     @classmethod
     def of(cls, m: dict[str, Any]) -> RecallLine:
-        return cls(m["enterprise"], m["batch"], m["shipped"], m["returned"], m["notified"], m["unit"], m["depth"])
+        # Lines stored before forwarded and used were snapshotted have neither: read as 0 (onHand = shipped).
+        return cls(
+            m["enterprise"],
+            m["batch"],
+            m["shipped"],
+            m["returned"],
+            m["notified"],
+            m["unit"],
+            m["depth"],
+            m.get("forwarded") or 0.0,
+            m.get("used") or 0.0,
+        )
 
     @property
-    def outstanding(self) -> float:
+    def on_hand(self) -> float:
+        """max(0, shipped - forwarded - used): what the recall must recover from the consignee."""
+        return on_hand(self.shipped, self.forwarded, self.used)
+
+    @property
+    def returnable(self) -> float:
+        """What a return may still add: never more than the consignee received (it may return more than the
+        records say it holds)."""
         return max(0.0, self.shipped - self.returned)
 
     @property
+    def outstanding(self) -> float:
+        """What the consignee still holds of what the recall must recover."""
+        rest = self.on_hand - self.returned
+        return rest if rest > tolerance(self.on_hand) else 0.0
+
+    @property
     def status(self) -> ConsigneeStatus:
-        if self.shipped > 0 and self.returned >= self.shipped - tolerance(self.shipped):
+        if self.returned > 0 and self.outstanding == 0:
             return ConsigneeStatus.RETURNED
         if self.returned > 0:
             return ConsigneeStatus.PARTIALLY_RETURNED
         return ConsigneeStatus.NOTIFIED if self.notified else ConsigneeStatus.NOT_NOTIFIED
+
+
+@dataclass(frozen=True)
+class UnitTotals:
+    """A recall's lines of one unit, summed (lines of other units are never added to them)."""
+
+    unit: str
+    shipped: float
+    forwarded: float
+    used: float
+    on_hand: float
+    returned: float
+    outstanding: float  # the lines' outstanding, summed: one line's surplus return does not cover another's
+
+    @property
+    def effectiveness(self) -> float:
+        """e(u) = min(1, returned / onHand); 1 when nothing of the unit is on hand."""
+        if self.on_hand <= 0 or self.returned >= self.on_hand - tolerance(self.on_hand):
+            return 1.0
+        return self.returned / self.on_hand
+
+    @classmethod
+    def of(cls, unit: str, lines: Sequence[RecallLine]) -> UnitTotals:
+        return cls(
+            unit=unit,
+            shipped=math.fsum(ln.shipped for ln in lines),
+            forwarded=math.fsum(ln.forwarded for ln in lines),
+            used=math.fsum(ln.used for ln in lines),
+            on_hand=math.fsum(ln.on_hand for ln in lines),
+            returned=math.fsum(ln.returned for ln in lines),
+            outstanding=math.fsum(ln.outstanding for ln in lines),
+        )
 
 
 @dataclass(frozen=True)
@@ -116,19 +176,17 @@ class Recall:
             opened_by=m["openedBy"],
         )
 
-    @property
-    def shipped(self) -> float:
-        return sum(line.shipped for line in self.lines)
-
-    @property
-    def returned(self) -> float:
-        return sum(line.returned for line in self.lines)
+    def by_unit(self) -> list[UnitTotals]:
+        """The lines' totals per unit, by unit."""
+        grouped: dict[str, list[RecallLine]] = defaultdict(list)
+        for line in self.lines:
+            grouped[line.unit].append(line)
+        return [UnitTotals.of(unit, lines) for unit, lines in sorted(grouped.items())]
 
     @property
     def effectiveness(self) -> float:
-        """sum(returned) / sum(shipped); 0 when nothing was shipped."""
-        shipped = self.shipped
-        return self.returned / shipped if shipped > 0 else 0.0
+        """The smallest e(u) over the units; 1 when nothing is on hand anywhere."""
+        return min((u.effectiveness for u in self.by_unit()), default=1.0)
 
     @property
     def consignee_ids(self) -> list[str]:
@@ -140,19 +198,22 @@ class Recall:
         return level, share, math.ceil(share * len(self.consignee_ids))
 
     def progress(self, now: int) -> dict[str, Any]:
+        """Counts of consignees, the effectiveness and the deadlines; quantities are per unit (by_unit)."""
         notified = {line.enterprise for line in self.lines if line.notified}
+        by_enterprise: dict[str, list[RecallLine]] = defaultdict(list)
+        for line in self.lines:
+            by_enterprise[line.enterprise].append(line)
+        # Fully returned: it returned something, and all it held; a line with nothing on hand asks for nothing.
         done = {
             e
-            for e in self.consignee_ids
-            if all(ln.status == ConsigneeStatus.RETURNED for ln in self.lines if ln.enterprise == e)
+            for e, lines in by_enterprise.items()
+            if any(ln.status == ConsigneeStatus.RETURNED for ln in lines) and all(ln.outstanding == 0 for ln in lines)
         }
-        goods_out = any(line.status != ConsigneeStatus.RETURNED and line.shipped > 0 for line in self.lines)
+        goods_out = any(line.outstanding > 0 for line in self.lines)
         return {
             "consignees": len(self.consignee_ids),
             "notified": len(notified),
             "fullyReturned": len(done),
-            "shipped": self.shipped,
-            "returned": self.returned,
             "effectiveness": self.effectiveness,
             "startOverdue": now > self.start_by_ms and bool(self.lines) and not notified,
             "finishOverdue": now > self.finish_by_ms and goods_out,
@@ -196,6 +257,8 @@ async def open_recall(
             "enterprise": c.enterprise_id,
             "batch": h.batch.id,
             "shipped": float(h.quantity),
+            "forwarded": float(h.forwarded),
+            "used": float(h.used),
             "unit": h.unit,
             "depth": depth.get(h.batch.id, h.depth),
         }
@@ -210,8 +273,9 @@ async def open_recall(
 async def record_return(
     graph: Graph, recall_id: str, enterprise_id: str, batch_id: str, quantity: float, now: int | None = None
 ) -> Recall:
-    """Add `quantity` to what the consignee returned of the batch and mark it notified; more than is still out
-    is refused."""
+    """Add `quantity` to what the consignee returned of the batch and mark it notified; more than it received minus
+    what it returned is refused (a consignee may return more than the records say it holds, never more than it
+    received)."""
     at = now if now is not None else now_ms()
     if not quantity > 0:
         raise BadInput("quantity", f"must be greater than 0, got {quantity}")
@@ -226,11 +290,11 @@ async def record_return(
                 "consignee and batch", f"{enterprise_id}/{batch_id}", f"enterpriseId, batchId of {recall_id}"
             )
         line = RecallLine.of(rows[0]["line"])
-        if quantity > line.outstanding + tolerance(line.shipped):
+        if quantity > line.returnable + tolerance(line.shipped):
             raise BadInput(
                 "quantity",
-                f"{quantity} {line.unit} is more than the {line.outstanding} {line.unit} {enterprise_id} still holds "
-                f"of {batch_id} (shipped {line.shipped}, returned {line.returned})",
+                f"{quantity} {line.unit} is more than the {line.returnable} {line.unit} {enterprise_id} can still "
+                f"return of {batch_id} (shipped to it {line.shipped}, returned {line.returned})",
             )
         returned = min(line.shipped, line.returned + quantity)
         key = f"{recall_id}|{enterprise_id}|{batch_id}"
@@ -257,6 +321,9 @@ CSV_COLUMNS = [
     "batch_id",
     "depth",
     "shipped",
+    "forwarded",
+    "used",
+    "on_hand",
     "returned",
     "outstanding",
     "unit",
@@ -275,6 +342,9 @@ def progress_rows(recall: Recall) -> list[dict[str, Any]]:
             "batch_id": line.batch,
             "depth": line.depth,
             "shipped": line.shipped,
+            "forwarded": line.forwarded,
+            "used": line.used,
+            "on_hand": line.on_hand,
             "returned": line.returned,
             "outstanding": line.outstanding,
             "unit": line.unit,

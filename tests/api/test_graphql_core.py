@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.chain import CHAIN, CHAIN_EDGES, CHAIN_HOLDINGS
 from tests.conftest import BASE, batch, enterprise, gql, load, ndjson, shipment
 
 GRAPH = (
@@ -225,3 +226,113 @@ async def test_import_records_reports_line_numbered_errors_and_writes_nothing(cl
     assert {(e["line"], e["field"]) for e in report["errors"]} >= {(3, "producer"), (3, "quantity"), (5, None)}
     body = await gql(client, '{ enterprise(id: "M") { id } }')
     assert body["data"]["enterprise"] is None
+
+
+# --- contract v2: edges, every traced lot's shipments, what consignees hold; mass balance ----------------------
+
+
+def count_reads(graph, monkeypatch) -> dict[str, int]:
+    """How many times each named statement is read from now on (the real statements still run)."""
+    counts: dict[str, int] = {}
+    read = graph.read
+
+    async def counted(name, **params):
+        counts[name] = counts.get(name, 0) + 1
+        return await read(name, **params)
+
+    monkeypatch.setattr(graph, "read", counted)
+    return counts
+
+
+async def test_trace_edges_and_the_shipments_of_every_traced_lot_in_one_query(db, client, monkeypatch):
+    await load(db, *CHAIN)
+    reads = count_reads(db, monkeypatch)
+    body = await gql(
+        client,
+        """{ traceBack(batchId: "BREAD") {
+          upstream { depth batch { id } shipments { id from { id } to { id } quantity } }
+          edges { input { id unit } output { id } quantity unit } } }""",
+    )
+    trace = body["data"]["traceBack"]
+    assert [(u["batch"]["id"], u["depth"], [s["id"] for s in u["shipments"]]) for u in trace["upstream"]] == [
+        ("PREMIX", 1, ["C4"]),
+        ("SUGAR", 1, []),
+        ("POWDER", 2, ["C1", "C2", "C3"]),  # by shippedAt
+    ]
+    assert trace["upstream"][2]["shipments"][1] == {
+        "id": "C2",
+        "from": {"id": "IMP"},
+        "to": {"id": "MAK"},
+        "quantity": 12_000.0,
+    }
+    assert trace["edges"] == [
+        {"input": {"id": "PREMIX", "unit": "KGM"}, "output": {"id": "BREAD"}, "quantity": 1_000.0, "unit": "KGM"},
+        {"input": {"id": "SUGAR", "unit": "KGM"}, "output": {"id": "BREAD"}, "quantity": 300.0, "unit": "KGM"},
+        {"input": {"id": "POWDER", "unit": "KGM"}, "output": {"id": "PREMIX"}, "quantity": 2_000.0, "unit": "KGM"},
+    ]
+    assert reads == {"trace/trace_back": 1, "trace/shipments": 1, "trace/edges": 1, "lookup/enterprises": 1}
+
+
+async def test_a_trace_not_asked_for_edges_does_not_read_them(db, client, monkeypatch):
+    await load(db, *CHAIN)
+    reads = count_reads(db, monkeypatch)
+    body = await gql(client, '{ traceBack(batchId: "BREAD") { upstream { batch { id } } } }')
+    assert len(body["data"]["traceBack"]["upstream"]) == 3
+    assert reads == {"trace/trace_back": 1}
+
+
+async def test_recall_scope_holdings_say_what_was_forwarded_used_and_is_on_hand_and_edges_are_listed(db, client):
+    await load(db, *CHAIN)
+    body = await gql(
+        client,
+        """{ recallScope(batchIds: ["POWDER"]) {
+          affectedBatches { depth batch { id } shipments { id } }
+          consignees { enterprise { id } holdings { batch { id } quantity forwarded used onHand unit } }
+          edges { input { id } output { id } quantity unit } } }""",
+    )
+    scope = body["data"]["recallScope"]
+    assert [(a["batch"]["id"], [s["id"] for s in a["shipments"]]) for a in scope["affectedBatches"]] == [
+        ("POWDER", ["C1", "C2", "C3"]),
+        ("PREMIX", ["C4"]),
+        ("BREAD", ["C5", "C6"]),  # same instant: by id
+    ]
+    got = [
+        (c["enterprise"]["id"], h["batch"]["id"], h["quantity"], h["forwarded"], h["used"], h["onHand"], h["unit"])
+        for c in scope["consignees"]
+        for h in c["holdings"]
+    ]
+    assert got == CHAIN_HOLDINGS
+    assert [(e["input"]["id"], e["output"]["id"], e["quantity"], e["unit"]) for e in scope["edges"]] == CHAIN_EDGES
+
+
+async def test_batch_mass_balance_issues(db, client):
+    await load(
+        db,
+        *CHAIN,
+        # IMP ships 1 000 more of POWDER than it received; MAK's PREMIX shipped to BAK twice over.
+        shipment("C7", "POWDER", "CAFE", quantity=1_000, from_="IMP"),
+        shipment("C8", "PREMIX", "CAFE", quantity=5_000, from_="MAK"),
+    )
+    body = await gql(
+        client,
+        """{ a: batch(id: "POWDER") { massBalanceIssues { enterprise { id name } batch { id } produced received
+                                                           shipped used unit } }
+             b: batch(id: "PREMIX") { massBalanceIssues { enterprise { id } produced received shipped used } }
+             c: batch(id: "BREAD") { massBalanceIssues { enterprise { id } } } }""",
+    )
+    data = body["data"]
+    assert data["a"]["massBalanceIssues"] == [
+        {
+            "enterprise": {"id": "IMP", "name": "Importer"},
+            "batch": {"id": "POWDER"},
+            "produced": 0.0,
+            "received": 22_000.0,
+            "shipped": 23_000.0,
+            "used": 0.0,
+            "unit": "KGM",
+        }
+    ]
+    assert data["b"]["massBalanceIssues"] == [
+        {"enterprise": {"id": "MAK"}, "produced": 5_000.0, "received": 0.0, "shipped": 10_000.0, "used": 0.0}
+    ]
+    assert data["c"]["massBalanceIssues"] == []

@@ -11,6 +11,7 @@ import pytest
 
 from graph.risk import warnings
 from graph.risk.warnings import MeasureKind, Targets
+from tests.chain import CHAIN, CHAIN_HOLDINGS
 from tests.conftest import BASE, batch, enterprise, gql, load, shipment
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -27,7 +28,8 @@ SIG0 = {
 }
 ISSUED = int(datetime.fromisoformat("2026-01-10T00:00:00+00:00").timestamp() * 1000)  # far more than 30 days ago
 
-# SRC -> MID -> FIN; holdings: W 100 + 50 of SRC, R2 15 of MID, FIN (EA) 20 to R1 and 5 to R2. Total 190.
+# SRC -> MID -> FIN; holdings: W 100 + 50 of SRC, R2 15 of MID, FIN (EA) 20 to R1 and 5 to R2: 165 KGM and 25 EA
+# on hand, never added together.
 GRAPH = (
     *BASE,
     enterprise("W", name="Wholesaler"),
@@ -151,11 +153,11 @@ async def test_open_recall_under_a_warning_and_its_errors(api, db):
         assert named in error["message"]
 
 
-async def test_a_recall_of_a_lot_never_shipped_has_no_consignees_and_zero_effectiveness(api):
+async def test_a_recall_of_a_lot_never_shipped_has_no_consignees_and_full_effectiveness(api):
     recall = await open_recall(api, ["ORPHAN"], "III")
     assert recall["affectedBatches"] == [{"depth": 0, "batch": {"id": "ORPHAN"}}]
     assert recall["consignees"] == []
-    assert recall["effectiveness"] == 0.0
+    assert recall["effectiveness"] == 1.0  # nothing on hand anywhere
 
 
 async def test_record_recall_return_adds_the_quantity_and_marks_the_consignee_notified(api):
@@ -171,7 +173,7 @@ async def test_record_recall_return_adds_the_quantity_and_marks_the_consignee_no
         ("W", "SRC", 150.0, 114.0, True),  # 100 + 14
     ]
     assert after["consignees"][3]["status"] == "PARTIALLY_RETURNED"
-    assert after["effectiveness"] == 0.6  # 114 / 190
+    assert after["effectiveness"] == 0.0  # KGM 114 / 165, but none of the 25 EA
     assert after["startBy"] == recall["startBy"] and after["finishBy"] == recall["finishBy"]
 
 
@@ -249,14 +251,14 @@ async def test_evaluate_warning_recommends_adjusting_when_new_signals_arrived(ap
 async def test_evaluate_warning_keeps_a_warning_whose_recall_lags_then_lifts_it(api, db):
     warning, _ = await warnings.issue(db, ["SIG0"], Targets(batch_ids=("SRC",)), [MeasureKind.RECALL], now=ISSUED)
     recall = await open_recall(api, ["SRC"], "I", warning.id)
-    await gql(api, RETURN, r=recall["id"], e="W", b="SRC", q=150)  # 150 of 190
+    for e, b, q in (("W", "SRC", 150), ("R2", "MID", 15), ("R1", "FIN", 20)):  # all the KGM, 20 of 25 EA
+        await gql(api, RETURN, r=recall["id"], e=e, b=b, q=q)
     kept = (await gql(api, EVALUATE, id=warning.id))["data"]["evaluateWarning"]
     assert kept["recommendation"] == "KEEP"
-    assert kept["recalls"] == [{"id": recall["id"], "effectiveness": 150 / 190}]
-    assert kept["reason"] == f"recall(s) below 95% effectiveness: {recall['id']} at 79%"  # 0.789.. rounds to 79 %
+    assert kept["recalls"] == [{"id": recall["id"], "effectiveness": 0.8}]
+    assert kept["reason"] == f"recall(s) below 95% effectiveness: {recall['id']} at 80% (EA 80%, KGM 100%)"
 
-    for e, b, q in (("R1", "FIN", 20), ("R2", "FIN", 5), ("R2", "MID", 15)):
-        await gql(api, RETURN, r=recall["id"], e=e, b=b, q=q)
+    await gql(api, RETURN, r=recall["id"], e="R2", b="FIN", q=5)
     lifted = (await gql(api, EVALUATE, id=warning.id))["data"]["evaluateWarning"]
     assert lifted["recommendation"] == "LIFT"
     assert lifted["reason"].startswith("no new signal in ")
@@ -289,11 +291,12 @@ async def test_recall_progress_csv_has_a_header_and_one_row_per_consignee_and_ba
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff")
     assert text[1:].split("\r\n") == [
-        "recall_id,recall_class,consignee_id,batch_id,depth,shipped,returned,outstanding,unit,notified,status",
-        f"{rid},II,R1,FIN,2,20.0,20.0,0.0,EA,yes,RETURNED",
-        f"{rid},II,R2,FIN,2,5.0,0.0,5.0,EA,yes,NOTIFIED",
-        f"{rid},II,R2,MID,1,15.0,0.0,15.0,KGM,yes,NOTIFIED",
-        f"{rid},II,W,SRC,0,150.0,40.0,110.0,KGM,yes,PARTIALLY_RETURNED",  # 150 - 40 still out
+        "recall_id,recall_class,consignee_id,batch_id,depth,shipped,forwarded,used,on_hand,returned,outstanding,unit,"
+        "notified,status",
+        f"{rid},II,R1,FIN,2,20.0,0.0,0.0,20.0,20.0,0.0,EA,yes,RETURNED",
+        f"{rid},II,R2,FIN,2,5.0,0.0,0.0,5.0,0.0,5.0,EA,yes,NOTIFIED",
+        f"{rid},II,R2,MID,1,15.0,0.0,0.0,15.0,0.0,15.0,KGM,yes,NOTIFIED",
+        f"{rid},II,W,SRC,0,150.0,0.0,0.0,150.0,40.0,110.0,KGM,yes,PARTIALLY_RETURNED",  # 150 - 40 still out
         "",
     ]
 
@@ -304,3 +307,102 @@ async def test_recall_progress_csv_of_an_unknown_recall_is_404(api):
     error = response.json()["error"]
     assert error["code"] == "NOT_FOUND"
     assert "RC-NOPE" in error["message"]
+
+
+# --- contract v2: what each consignee holds, effectiveness per unit; mass balance ----------------------------------
+
+V2_FIELDS = """
+  id effectiveness
+  effectivenessByUnit { unit onHand returned effectiveness shipped forwarded used outstanding }
+  consignees { enterprise { id } batch { id } shipped forwarded used onHand unit returned outstanding status }
+  progress { consignees notified fullyReturned effectiveness finishOverdue }
+"""
+
+
+async def test_recall_lines_carry_the_snapshot_of_holdings_and_effectiveness_is_per_unit(db, client):
+    await load(db, *CHAIN)
+    body = await gql(client, f'mutation {{ openRecall(batchIds: ["POWDER"], recallClass: I) {{ {V2_FIELDS} }} }}')
+    recall = body["data"]["openRecall"]
+    got = [
+        (c["enterprise"]["id"], c["batch"]["id"], c["shipped"], c["forwarded"], c["used"], c["onHand"], c["unit"])
+        for c in recall["consignees"]
+    ]
+    assert got == CHAIN_HOLDINGS
+    assert recall["effectiveness"] == 0.0
+    assert recall["effectivenessByUnit"] == [
+        {
+            "unit": "EA",
+            "onHand": 11_520.0,
+            "returned": 0.0,
+            "effectiveness": 0.0,
+            "shipped": 11_520.0,
+            "forwarded": 0.0,
+            "used": 0.0,
+            "outstanding": 11_520.0,
+        },
+        {
+            "unit": "KGM",
+            "onHand": 24_000.0,
+            "returned": 0.0,
+            "effectiveness": 0.0,
+            "shipped": 49_000.0,
+            "forwarded": 22_000.0,
+            "used": 3_000.0,
+            "outstanding": 24_000.0,
+        },
+    ]
+    # A returned line of 1 200 EA is 1 200 / 11 520 of the pieces, nothing of the kilograms.
+    after = (await gql(client, RETURN.replace(RECALL_FIELDS, V2_FIELDS), r=recall["id"], e="CAFE", b="BREAD", q=1_200))[
+        "data"
+    ]["recordRecallReturn"]
+    assert [(u["unit"], u["returned"], u["effectiveness"]) for u in after["effectivenessByUnit"]] == [
+        ("EA", 1_200.0, 1_200 / 11_520),
+        ("KGM", 0.0, 0.0),
+    ]
+    assert after["effectiveness"] == 0.0
+    cafe = after["consignees"][2]
+    assert (cafe["enterprise"]["id"], cafe["status"], cafe["outstanding"]) == ("CAFE", "RETURNED", 0.0)
+    assert after["progress"] == {
+        "consignees": 5,
+        "notified": 1,
+        "fullyReturned": 1,
+        "effectiveness": 0.0,
+        "finishOverdue": False,
+    }
+
+
+async def test_recall_mass_balance_issues_over_its_affected_batches(db, client):
+    await load(
+        db,
+        *CHAIN,
+        shipment("C7", "POWDER", "CAFE", quantity=1_000, from_="IMP"),  # 23 000 out of 22 000 in
+        shipment("C8", "BREAD", "CAFE", quantity=100, from_="SHOP"),  # SHOP forwards; 10 320 in: balanced
+        shipment("C9", "SUGAR", "CAFE", quantity=900, from_="BAK"),  # 1 200 out of 500: SUGAR is not affected
+        shipment("C10", "BREAD", "CAFE", quantity=10, from_="BAK"),  # 11 530 out of 11 520 made
+    )
+    body = await gql(
+        client,
+        """mutation { openRecall(batchIds: ["POWDER"], recallClass: II) {
+          massBalanceIssues { enterprise { id } batch { id } produced received shipped used unit } } }""",
+    )
+    # by enterprise id, then batch id (BREAD is two steps below POWDER, BAK comes before IMP)
+    assert body["data"]["openRecall"]["massBalanceIssues"] == [
+        {
+            "enterprise": {"id": "BAK"},
+            "batch": {"id": "BREAD"},
+            "produced": 11_520.0,
+            "received": 0.0,
+            "shipped": 11_530.0,
+            "used": 0.0,
+            "unit": "EA",
+        },
+        {
+            "enterprise": {"id": "IMP"},
+            "batch": {"id": "POWDER"},
+            "produced": 0.0,
+            "received": 22_000.0,
+            "shipped": 23_000.0,
+            "used": 0.0,
+            "unit": "KGM",
+        },
+    ]

@@ -4,6 +4,7 @@ import pytest
 
 from graph.errors import BadInput, NotFound
 from graph.recall import recall_rows, recall_scope
+from tests.chain import CHAIN, CHAIN_EDGES, CHAIN_HOLDINGS
 from tests.conftest import BASE, batch, enterprise, load, shipment
 
 # input -> output: D->C->A->ROOT, D->B->ROOT, ROOT->Z->Y; U is unrelated.
@@ -109,9 +110,61 @@ async def test_spreadsheet_rows_one_per_consignee_and_batch_with_names_dates_and
         "producer_id": "M",
         "producer_name": "Enterprise M",
         "quantity": 25.0,
+        "forwarded": 0.0,
+        "used": 0.0,
+        "on_hand": 25.0,
         "unit": "EA",
         "shipments": 2,
         "first_shipped_at": "2026-03-02",
         "last_shipped_at": "2026-03-09",
         "depth": 2,  # D->B->ROOT
     }
+
+
+# --- v2: what each consignee forwarded, used and still holds; the scope's edges ---------------------------------
+
+
+async def test_holdings_say_what_each_consignee_forwarded_used_and_still_holds_down_a_chain(db):
+    await load(db, *CHAIN)
+    scope = await recall_scope(db, ["POWDER"], max_depth=10)
+    assert [(t.batch.id, t.depth) for t in scope.affected] == [("POWDER", 0), ("PREMIX", 1), ("BREAD", 2)]
+    got = [
+        (c.enterprise_id, h.batch.id, h.quantity, h.forwarded, h.used, h.on_hand, h.unit)
+        for c in scope.consignees
+        for h in c.holdings
+    ]
+    assert got == CHAIN_HOLDINGS
+
+
+async def test_a_use_beyond_the_depth_cut_is_still_a_use(db):
+    # At maxDepth 1 BREAD is not affected, but BAK used 1 000 of PREMIX to make it: BAK still holds 4 000 of PREMIX.
+    await load(db, *CHAIN)
+    scope = await recall_scope(db, ["POWDER"], max_depth=1)
+    holdings = {(c.enterprise_id, h.batch.id): (h.used, h.on_hand) for c in scope.consignees for h in c.holdings}
+    assert holdings[("BAK", "PREMIX")] == (1_000.0, 4_000.0)
+    assert ("SHOP", "BREAD") not in holdings
+    assert [(e.input, e.output) for e in scope.edges] == [("POWDER", "PREMIX")]  # PREMIX -> BREAD has one end out
+
+
+async def test_scope_edges_are_every_input_to_edge_between_affected_lots_by_output_then_input(db):
+    await load(db, *CHAIN)
+    scope = await recall_scope(db, ["POWDER"], max_depth=10)
+    assert [(e.input, e.output, e.quantity, e.unit) for e in scope.edges] == CHAIN_EDGES
+
+
+async def test_scope_edges_of_a_diamond_and_of_several_sources(recall_graph):
+    # D -> C -> A -> ROOT and D -> B -> ROOT; ROOT -> Z -> Y. From D at depth 10: every edge of the diamond and
+    # below; U is unrelated. Edges are in the input's unit: ROOT is in EA.
+    scope = await recall_scope(recall_graph, ["D"], max_depth=10)
+    assert [(e.input, e.output, e.unit) for e in scope.edges] == [
+        ("C", "A", "KGM"),
+        ("D", "B", "KGM"),
+        ("D", "C", "KGM"),
+        ("A", "ROOT", "KGM"),
+        ("B", "ROOT", "KGM"),
+        ("Z", "Y", "KGM"),
+        ("ROOT", "Z", "EA"),
+    ]
+    # Two sources, one below the other: each edge once. From A and B, C and D are not affected: no C -> A.
+    both = await recall_scope(recall_graph, ["A", "B"], max_depth=1)
+    assert [(e.input, e.output) for e in both.edges] == [("A", "ROOT"), ("B", "ROOT")]

@@ -25,6 +25,7 @@ from graph.risk.recalls import (
     progress_rows,
     record_return,
 )
+from tests.chain import CHAIN, CHAIN_HOLDINGS
 from tests.conftest import BASE, batch, enterprise, load, shipment
 
 
@@ -58,7 +59,8 @@ GRAPH = (
 )
 
 # The snapshot of a recall of SRC, by enterprise id then batch id: (enterprise, batch, shipped, unit, depth).
-# Total shipped 20 + 10 + 5 + 15 + 150 = 200.
+# Nobody forwarded or used what it received (W ships FIN, which it never received: see the mass-balance tests), so
+# each line holds what it received: 20 + 5 = 25 EA and 10 + 15 + 150 = 175 KGM, never added together.
 SRC_LINES = [
     ("R1", "FIN", 20.0, "EA", 2),
     ("R1", "SIDE", 10.0, "KGM", 1),
@@ -149,7 +151,7 @@ async def test_later_imports_do_not_move_the_snapshot(g):
     again = (await by_ids(g, [recall.id]))[0]
     assert again.affected == [("SRC", 0), ("MID", 1), ("SIDE", 1), ("FIN", 2)]
     assert line_tuples(again) == SRC_LINES
-    assert again.shipped == 200.0  # 20 + 10 + 5 + 15 + 150
+    assert [(u.unit, u.shipped, u.on_hand) for u in again.by_unit()] == [("EA", 25.0, 25.0), ("KGM", 175.0, 175.0)]
     # The imports did land: the live scope and a recall opened now see them.
     live = await recall_scope(g, ["SRC"], 10)
     assert ("NEW", 3) in [(t.batch.id, t.depth) for t in live.affected]
@@ -165,12 +167,12 @@ async def test_later_imports_do_not_move_the_snapshot(g):
     ]
 
 
-async def test_a_source_never_shipped_gives_a_recall_without_consignees_and_zero_effectiveness(g):
+async def test_a_source_never_shipped_gives_a_recall_without_consignees_and_full_effectiveness(g):
     recall = await open_recall(g, ["ORPHAN"], RecallClass.III, now=ms(OPENED))
     assert recall.affected == [("ORPHAN", 0)]
     assert recall.lines == []
-    assert recall.shipped == 0
-    assert recall.effectiveness == 0.0
+    assert recall.by_unit() == []
+    assert recall.effectiveness == 1.0  # nothing is on hand anywhere
     assert progress_rows(recall) == []
 
 
@@ -274,7 +276,9 @@ async def test_record_return_accumulates_and_marks_the_consignee_notified(g):
     # the consignee's other line is untouched, other consignees too
     assert (line(after_two, "R1", "SIDE").returned, line(after_two, "R1", "SIDE").notified) == (0.0, False)
     assert [(ln.enterprise, ln.batch, ln.returned) for ln in after_two.lines if ln.returned] == [("R1", "FIN", 12.0)]
-    assert after_two.effectiveness == 12 / 200
+    per_unit = [(u.unit, u.returned, u.effectiveness) for u in after_two.by_unit()]
+    assert per_unit == [("EA", 12.0, 12 / 25), ("KGM", 0, 0)]
+    assert after_two.effectiveness == 0.0  # nothing of the 175 KGM came back yet
 
 
 async def test_a_return_larger_than_what_is_still_out_is_refused_and_changes_nothing(g):
@@ -362,23 +366,31 @@ async def test_concurrent_returns_on_one_line_never_exceed_what_was_shipped(g):
     assert all(isinstance(r, BadInput) and r.argument == "quantity" for r in refused)
     final = (await by_ids(g, [recall.id]))[0]
     assert line(final, "W", "SRC").returned == 150.0
-    assert final.effectiveness == 150 / 200
+    assert [(u.unit, u.returned) for u in final.by_unit()] == [("EA", 0.0), ("KGM", 150.0)]
 
 
 # --- effectiveness and statuses -----------------------------------------------------------------------------------
 
 
-async def test_effectiveness_is_returned_over_shipped_across_all_lines(g):
+async def test_effectiveness_is_the_smallest_of_returned_over_on_hand_per_unit(g):
     recall = await open_src(g)
     assert recall.effectiveness == 0.0
     await record_return(g, recall.id, "R1", "FIN", 20)
-    half = await record_return(g, recall.id, "W", "SRC", 80)
-    assert half.effectiveness == 0.5  # (20 + 80) / 200
+    some = await record_return(g, recall.id, "W", "SRC", 70)
+    # EA: 20 of 25; KGM: 70 of 175. Never (20 + 70) / 200.
+    assert [(u.unit, u.on_hand, u.returned, u.effectiveness) for u in some.by_unit()] == [
+        ("EA", 25.0, 20.0, 0.8),
+        ("KGM", 175.0, 70.0, 0.4),
+    ]
+    assert some.effectiveness == 0.4
     await record_return(g, recall.id, "R2", "MID", 15)
     await record_return(g, recall.id, "R1", "SIDE", 10)
-    await record_return(g, recall.id, "R2", "FIN", 5)
-    done = await record_return(g, recall.id, "W", "SRC", 70)
-    assert done.effectiveness == 1.0  # 20 + 10 + 5 + 15 + 150 = 200 of 200
+    await record_return(g, recall.id, "W", "SRC", 80)
+    kgm_done = (await by_ids(g, [recall.id]))[0]
+    assert [u.effectiveness for u in kgm_done.by_unit()] == [0.8, 1.0]
+    assert kgm_done.effectiveness == 0.8  # EA lags
+    done = await record_return(g, recall.id, "R2", "FIN", 5)
+    assert done.effectiveness == 1.0
 
 
 async def test_consignee_status_moves_from_not_notified_to_notified_to_partially_returned_to_returned(g):
@@ -441,7 +453,7 @@ async def test_the_effectiveness_check_counts_consignees_not_lines_and_rounds_up
     }
     downstream = await open_recall(db, ["OUT"], RecallClass.I, now=ms(OPENED))
     assert downstream.check() == ("A", 1.0, 1)  # only C01 got OUT
-    assert downstream.shipped == 10.0  # the shipment builder's default quantity
+    assert [(u.unit, u.shipped) for u in downstream.by_unit()] == [("KGM", 10.0)]  # the builder's default quantity
 
 
 # --- progress -----------------------------------------------------------------------------------------------------
@@ -455,8 +467,6 @@ async def test_progress_reports_overdue_start_and_finish_against_now(g):
         "consignees": 3,  # R1, R2, W
         "notified": 0,
         "fullyReturned": 0,
-        "shipped": 200.0,
-        "returned": 0.0,
         "effectiveness": 0.0,
         "startOverdue": False,  # at the deadline, not past it
         "finishOverdue": False,
@@ -472,11 +482,9 @@ async def test_progress_reports_overdue_start_and_finish_against_now(g):
         "consignees": 3,
         "notified": 2,  # W marked, R1 by its return
         "fullyReturned": 0,  # R1 still holds 10 of SIDE
-        "shipped": 200.0,
-        "returned": 20.0,
-        "effectiveness": 0.1,  # 20 / 200
+        "effectiveness": 0.0,  # EA 20 / 25, KGM 0 / 175
         "startOverdue": False,  # someone was notified
-        "finishOverdue": True,  # 180 still out
+        "finishOverdue": True,  # 5 EA and 175 KGM still out
     }
 
     await record_return(g, recall.id, "R1", "SIDE", 10)
@@ -488,8 +496,6 @@ async def test_progress_reports_overdue_start_and_finish_against_now(g):
         "consignees": 3,
         "notified": 3,
         "fullyReturned": 3,
-        "shipped": 200.0,
-        "returned": 200.0,
         "effectiveness": 1.0,
         "startOverdue": False,
         "finishOverdue": False,  # everything came back
@@ -534,13 +540,16 @@ async def test_progress_rows_give_one_row_per_consignee_and_batch(g):
     await record_return(g, recall.id, "W", "SRC", 40)
     await mark_notified(g, recall.id, "R2")
     rows = progress_rows((await by_ids(g, [recall.id]))[0])
-    fields = ["consignee_id", "batch_id", "depth", "shipped", "returned", "outstanding", "unit", "notified", "status"]
+    fields = [
+        *("consignee_id", "batch_id", "depth", "shipped", "forwarded", "used", "on_hand", "returned"),
+        *("outstanding", "unit", "notified", "status"),
+    ]
     assert [[row[f] for f in fields] for row in rows] == [
-        ["R1", "FIN", 2, 20.0, 20.0, 0.0, "EA", "yes", "RETURNED"],
-        ["R1", "SIDE", 1, 10.0, 0.0, 10.0, "KGM", "no", "NOT_NOTIFIED"],
-        ["R2", "FIN", 2, 5.0, 0.0, 5.0, "EA", "yes", "NOTIFIED"],
-        ["R2", "MID", 1, 15.0, 0.0, 15.0, "KGM", "yes", "NOTIFIED"],
-        ["W", "SRC", 0, 150.0, 40.0, 110.0, "KGM", "yes", "PARTIALLY_RETURNED"],  # 150 - 40
+        ["R1", "FIN", 2, 20.0, 0.0, 0.0, 20.0, 20.0, 0.0, "EA", "yes", "RETURNED"],
+        ["R1", "SIDE", 1, 10.0, 0.0, 0.0, 10.0, 0.0, 10.0, "KGM", "no", "NOT_NOTIFIED"],
+        ["R2", "FIN", 2, 5.0, 0.0, 0.0, 5.0, 0.0, 5.0, "EA", "yes", "NOTIFIED"],
+        ["R2", "MID", 1, 15.0, 0.0, 0.0, 15.0, 0.0, 15.0, "KGM", "yes", "NOTIFIED"],
+        ["W", "SRC", 0, 150.0, 0.0, 0.0, 150.0, 40.0, 110.0, "KGM", "yes", "PARTIALLY_RETURNED"],  # 150 - 40
     ]
     assert {(row["recall_id"], row["recall_class"]) for row in rows} == {(recall.id, "II")}
     assert list(rows[0]) == [
@@ -550,9 +559,122 @@ async def test_progress_rows_give_one_row_per_consignee_and_batch(g):
         "batch_id",
         "depth",
         "shipped",
+        "forwarded",
+        "used",
+        "on_hand",
         "returned",
         "outstanding",
         "unit",
         "notified",
         "status",
     ]
+
+
+# --- v2: what consignees hold, effectiveness per unit -------------------------------------------------------------
+
+
+def holding_tuples(recall) -> list[tuple[str, str, float, float, float, float, str]]:
+    return [(ln.enterprise, ln.batch, ln.shipped, ln.forwarded, ln.used, ln.on_hand, ln.unit) for ln in recall.lines]
+
+
+async def test_the_snapshot_keeps_what_each_consignee_forwarded_used_and_held(db):
+    await load(db, *CHAIN)
+    recall = await open_recall(db, ["POWDER"], RecallClass.I, now=ms(OPENED))
+    assert holding_tuples(recall) == CHAIN_HOLDINGS
+    # Later records do not move it: IMP's shipment to MAK corrected to 11 000, MAK's premix used in a new lot.
+    await load(
+        db,
+        shipment("C2", "POWDER", "MAK", quantity=11_000, from_="IMP", shipped_at="2026-03-03"),
+        batch("CAKE", [("PREMIX", 500)], producer="BAK"),
+    )
+    assert holding_tuples((await by_ids(db, [recall.id]))[0]) == CHAIN_HOLDINGS
+
+
+async def test_a_lot_shipped_on_in_full_counts_once_and_a_full_return_of_what_is_held_is_100_percent(db):
+    await load(db, *CHAIN)
+    recall = await open_recall(db, ["POWDER"], RecallClass.I, now=ms(OPENED))
+    assert [(u.unit, u.shipped, u.forwarded, u.used, u.on_hand) for u in recall.by_unit()] == [
+        ("EA", 11_520.0, 0.0, 0.0, 11_520.0),
+        ("KGM", 49_000.0, 22_000.0, 3_000.0, 24_000.0),  # received at IMP, then again at MAK and BAK
+    ]
+    for enterprise_id, batch_id, quantity in (
+        ("MAK", "POWDER", 10_000),
+        ("BAK", "POWDER", 10_000),
+        ("BAK", "PREMIX", 4_000),
+        ("SHOP", "BREAD", 10_320),
+        ("CAFE", "BREAD", 1_200),
+    ):
+        done = await record_return(db, recall.id, enterprise_id, batch_id, quantity)
+    assert [(u.unit, u.returned, u.effectiveness) for u in done.by_unit()] == [
+        ("EA", 11_520.0, 1.0),
+        ("KGM", 24_000.0, 1.0),  # not 24 000 / 49 000
+    ]
+    assert done.effectiveness == 1.0
+    # IMP held nothing: it owes no return, and the recall is not overdue for it.
+    assert line(done, "IMP", "POWDER").status == ConsigneeStatus.NOT_NOTIFIED
+    assert line(done, "IMP", "POWDER").outstanding == 0.0
+    assert line(done, "BAK", "PREMIX").status == ConsigneeStatus.RETURNED  # 4 000 of 5 000 received: all it held
+    progress = done.progress(done.finish_by_ms + 1)
+    assert (progress["consignees"], progress["fullyReturned"], progress["finishOverdue"]) == (5, 4, False)
+
+
+async def test_units_are_never_added_a_return_of_1200_ea_is_1200_of_11520_ea(db):
+    await load(
+        db,
+        *BASE,
+        enterprise("W"),
+        enterprise("R1"),
+        enterprise("R2"),
+        batch("FLOUR", quantity=40_000),
+        batch("BUNS", [("FLOUR", 4_000)], quantity=11_520, unit="EA"),
+        shipment("S1", "FLOUR", "W", quantity=40_000),
+        shipment("S2", "BUNS", "R1", quantity=10_320),
+        shipment("S3", "BUNS", "R2", quantity=1_200),
+    )
+    recall = await open_recall(db, ["FLOUR"], RecallClass.II, now=ms(OPENED))
+    after = await record_return(db, recall.id, "R2", "BUNS", 1_200)
+    assert [(u.unit, u.on_hand, u.returned, u.effectiveness) for u in after.by_unit()] == [
+        ("EA", 11_520.0, 1_200.0, 1_200 / 11_520),
+        ("KGM", 40_000.0, 0.0, 0.0),
+    ]
+    assert after.effectiveness == 0.0  # the smallest; never 1 200 / 51 520 = 2.3 %
+    assert "shipped" not in after.progress(ms(OPENED)) and "returned" not in after.progress(ms(OPENED))
+    await record_return(db, recall.id, "W", "FLOUR", 40_000)
+    assert (await by_ids(db, [recall.id]))[0].effectiveness == 1_200 / 11_520
+
+
+async def test_a_consignee_may_return_more_than_it_holds_never_more_than_it_received(db):
+    await load(db, *CHAIN)
+    recall = await open_recall(db, ["POWDER"], RecallClass.I, now=ms(OPENED))
+    # IMP shipped all 22 000 on, so it holds none; it may still send some back (the records may be wrong).
+    back = await record_return(db, recall.id, "IMP", "POWDER", 5_000)
+    assert (line(back, "IMP", "POWDER").returned, line(back, "IMP", "POWDER").status) == (5_000.0, "RETURNED")
+    with pytest.raises(BadInput) as error:
+        await record_return(db, recall.id, "IMP", "POWDER", 17_001)  # 22 000 - 5 000 = 17 000 at most
+    assert error.value.argument == "quantity"
+    assert "17000.0 KGM" in str(error.value)
+    [_, kgm] = back.by_unit()
+    assert (kgm.returned, kgm.outstanding, kgm.effectiveness) == (5_000.0, 24_000.0, 5_000 / 24_000)
+
+
+async def test_a_recall_stored_before_holdings_reads_as_forwarded_and_used_zero(g):
+    # What the previous version wrote: lines without forwarded and used.
+    await g.write(
+        "risk/create_recall",
+        recall={
+            "id": "RC-OLD",
+            "recallClass": "II",
+            "openedAtMs": ms(OPENED),
+            "startByMs": ms(OPENED) + 48 * HOUR,
+            "finishByMs": ms(OPENED) + 28 * 24 * HOUR,
+            "sources": ["SRC"],
+            "affectedBatchIds": ["SRC"],
+            "affectedDepths": [0],
+            "openedBy": "someone",
+        },
+        lines=[{"enterprise": "W", "batch": "SRC", "shipped": 150.0, "unit": "KGM", "depth": 0}],
+    )
+    old = await record_return(g, "RC-OLD", "W", "SRC", 75)
+    assert holding_tuples(old) == [("W", "SRC", 150.0, 0.0, 0.0, 150.0, "KGM")]
+    assert old.effectiveness == 0.5
+    assert progress_rows(old)[0]["on_hand"] == 150.0

@@ -158,7 +158,7 @@ async def test_a_recall_below_95_percent_keeps_the_warning_and_at_95_percent_let
     assert [(r.id, r.effectiveness) for r in lagging.recalls] == [(recall.id, 0.94)]  # 94 / 100
     assert lagging.signals_after == []
     assert lagging.recommendation == Recommendation.KEEP
-    assert lagging.reason == f"recall(s) below 95% effectiveness: {recall.id} at 94%"
+    assert lagging.reason == f"recall(s) below 95% effectiveness: {recall.id} at 94% (KGM 94%)"
 
     await record_return(g, recall.id, "R1", "TB", 1)  # 95 / 100, the target itself
     enough = await evaluate(g, warning.id, now=ISSUED + 40 * DAY)
@@ -176,7 +176,47 @@ async def test_the_keep_reason_names_only_the_lagging_recalls(g):
     e = await evaluate(g, warning.id, now=ISSUED + 40 * DAY)
     assert [(r.id, r.effectiveness) for r in e.recalls] == [(done.id, 1.0), (lagging.id, 0.5)]  # by opening
     assert e.recommendation == Recommendation.KEEP
-    assert e.reason == f"recall(s) below 95% effectiveness: {lagging.id} at 50%"  # 25 / 50
+    assert e.reason == f"recall(s) below 95% effectiveness: {lagging.id} at 50% (KGM 50%)"  # 25 / 50
+
+
+async def test_the_95_percent_rule_holds_in_every_unit_never_over_a_sum_of_units(g):
+    # 40 000 KGM of TB all returned, none of the 1 200 EA of TB2: 97 % of a sum of kilograms and pieces, but 0 %
+    # of the pieces.
+    await load(
+        g,
+        enterprise("R2"),
+        batch("TB2", unit="EA", quantity=1_200),
+        shipment("S1", "TB", "R1", quantity=40_000),
+        shipment("S2", "TB2", "R2", quantity=1_200),
+    )
+    warning = await issue(g, Targets(product_ids=("P1",)))
+    recall = await open_recall(g, ["TB", "TB2"], RecallClass.I, warning_id=warning.id, now=ISSUED + DAY)
+    await record_return(g, recall.id, "R1", "TB", 40_000)
+    e = await evaluate(g, warning.id, now=ISSUED + 40 * DAY)
+    assert [r.effectiveness for r in e.recalls] == [0.0]
+    assert e.recommendation == Recommendation.KEEP
+    assert e.reason == f"recall(s) below 95% effectiveness: {recall.id} at 0% (EA 0%, KGM 100%)"
+    await record_return(g, recall.id, "R2", "TB2", 1_140)  # 95 % of the pieces
+    assert (await evaluate(g, warning.id, now=ISSUED + 40 * DAY)).recommendation == Recommendation.LIFT
+
+
+async def test_a_lot_passed_down_a_chain_counts_once_at_the_tiers_that_hold_it(g):
+    # IMP received 100 of TB and shipped all of it on to R1 (60) and R2 (40): once R1 and R2 returned theirs, the
+    # recall is complete (100 of 100 on hand), not at 50 % of 200 received.
+    await load(
+        g,
+        enterprise("R2"),
+        shipment("S1", "TB", "IMP", quantity=100),
+        shipment("S2", "TB", "R1", quantity=60, from_="IMP"),
+        shipment("S3", "TB", "R2", quantity=40, from_="IMP"),
+    )
+    warning = await issue(g)
+    recall = await open_recall(g, ["TB"], RecallClass.I, warning_id=warning.id, now=ISSUED + DAY)
+    await record_return(g, recall.id, "R1", "TB", 60)
+    await record_return(g, recall.id, "R2", "TB", 40)
+    e = await evaluate(g, warning.id, now=ISSUED + 40 * DAY)
+    assert [r.effectiveness for r in e.recalls] == [1.0]
+    assert e.recommendation == Recommendation.LIFT
 
 
 async def test_only_the_recalls_opened_under_the_warning_count(g):

@@ -3,7 +3,7 @@
 import pytest
 
 from graph.errors import BadInput, NotFound
-from graph.trace import trace_back
+from graph.trace import shipments_of, trace_back, trace_edges
 from tests.conftest import BASE, batch, enterprise, load, shipment
 
 # input -> output edges: A->ROOT, B->ROOT, C->A, D->C, D->B, E->D, F->E; ROOT->Z is downstream, U unrelated.
@@ -101,3 +101,79 @@ async def test_depth_50_reaches_the_end_of_a_50_tier_chain_and_49_does_not(db):
 async def test_a_trace_larger_than_the_limit_is_refused_with_advice(traced):
     with pytest.raises(BadInput, match="lower maxDepth"):
         await trace_back(traced, "ROOT", max_depth=10, limit=3)
+
+
+# --- v2: the trace's edges --------------------------------------------------------------------------------------
+
+
+async def test_edges_are_every_input_to_edge_between_traced_lots_by_output_then_input(traced):
+    trace = await trace_back(traced, "ROOT", max_depth=10)
+    # ROOT -> Z is downstream and U unrelated: neither is in the trace.
+    assert [(e.input, e.output, e.quantity, e.unit) for e in await trace_edges(traced, trace)] == [
+        ("C", "A", 1.0, "KGM"),
+        ("D", "B", 2.0, "KGM"),
+        ("D", "C", 1.0, "KGM"),
+        ("E", "D", 1.0, "KGM"),
+        ("F", "E", 1.0, "KGM"),
+        ("A", "ROOT", 5.0, "KGM"),
+        ("B", "ROOT", 5.0, "KGM"),
+    ]
+
+
+async def test_at_a_depth_cut_an_edge_counts_when_both_ends_are_traced(traced):
+    # maxDepth 2 traces A, B (1), C, D (2). D -> C joins two lots of depth 2: it is an edge of the answer; E -> D
+    # is not (E is at depth 3).
+    trace = await trace_back(traced, "ROOT", max_depth=2)
+    assert [(e.input, e.output) for e in await trace_edges(traced, trace)] == [
+        ("C", "A"),
+        ("D", "B"),
+        ("D", "C"),
+        ("A", "ROOT"),
+        ("B", "ROOT"),
+    ]
+
+
+async def test_a_diamond_gives_four_edges_each_in_its_input_unit(db):
+    # MILK (KGM) went into CREAM (KGM) and CHEESE (EA), both into PLATTER: the four sides of the diamond.
+    await load(
+        db,
+        *BASE,
+        batch("MILK"),
+        batch("CREAM", [("MILK", 300)]),
+        batch("CHEESE", [("MILK", 700)], unit="EA"),
+        batch("PLATTER", [("CREAM", 20), ("CHEESE", 40)], unit="EA"),
+    )
+    trace = await trace_back(db, "PLATTER", max_depth=10)
+    assert [(t.batch.id, t.depth) for t in trace.upstream] == [("CHEESE", 1), ("CREAM", 1), ("MILK", 2)]
+    assert [(e.input, e.output, e.quantity, e.unit) for e in await trace_edges(db, trace)] == [
+        ("MILK", "CHEESE", 700.0, "KGM"),
+        ("MILK", "CREAM", 300.0, "KGM"),
+        ("CHEESE", "PLATTER", 40.0, "EA"),
+        ("CREAM", "PLATTER", 20.0, "KGM"),
+    ]
+
+
+async def test_a_lot_without_inputs_has_no_edges(traced):
+    assert await trace_edges(traced, await trace_back(traced, "F", max_depth=10)) == []
+
+
+async def test_more_edges_than_the_limit_are_refused_with_advice(traced):
+    trace = await trace_back(traced, "ROOT", max_depth=10)
+    with pytest.raises(BadInput, match="lower maxDepth"):
+        await trace_edges(traced, trace, limit=6)
+    assert len(await trace_edges(traced, trace, limit=7)) == 7
+
+
+async def test_the_shipments_of_traced_lots_by_instant_then_id_lined_up_with_the_ids(traced):
+    await load(
+        traced,
+        shipment("S2", "A", "R1", shipped_at="2026-03-05"),
+        shipment("S1", "A", "R2", shipped_at="2026-03-05"),
+        shipment("S0", "A", "R1", shipped_at="2026-03-04T23:00:00-08:00"),  # 07:00 UTC on the 5th
+        shipment("S9", "C", "R2", quantity=3),
+    )
+    found = await shipments_of(traced, ["A", "B", "NOPE", "C", "A"])
+    assert [[s.id for s in f] for f in found] == [["S1", "S2", "S0"], [], [], ["S9"], ["S1", "S2", "S0"]]
+    assert (found[3][0].batch, found[3][0].from_, found[3][0].to, found[3][0].quantity) == ("C", "M", "R2", 3.0)
+    with pytest.raises(BadInput, match="'A' has more than 2 shipments"):
+        await shipments_of(traced, ["C", "A"], limit=2)
