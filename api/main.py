@@ -12,6 +12,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 
+from api.body_limit import BodyLimit
 from api.gql.context import ACTOR_HEADER, Context
 from api.gql.schema import build_schema
 from api.graphql_http import StrictGraphQLRouter
@@ -82,6 +83,13 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         return RedirectResponse("/graphql")
 
     install_error_handlers(app)
+    # Added before the access log, so it runs inside it: a refused body is logged like any answer.
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        by_path=settings.max_body_bytes_by_path,
+        timeout_s=settings.api_body_timeout_s,
+    )
 
     @app.middleware("http")
     async def access_log(request: Request, call_next):  # type: ignore[no-untyped-def]
