@@ -45,7 +45,9 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        configure_logging(settings.log_level, settings.log_json)
+        configure_logging(
+            settings.log_level, settings.log_json, settings.log_repeat_burst, settings.log_repeat_interval_s
+        )
         own = graph is None
         app.state.graph = graph or Graph(open_driver(settings), settings)
         if own:

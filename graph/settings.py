@@ -101,7 +101,7 @@ class Settings(BaseSettings):
     # answered 503; above api_max_connections, new connections are closed at once.
     api_limit_concurrency: int = Field(default=512, ge=1)
     api_max_connections: int = Field(default=1024, ge=1)
-    api_backlog: int = Field(default=1024, ge=1)
+    api_backlog: int = Field(default=512, ge=1)  # connections the kernel queues, and one accept round takes
     api_keep_alive_s: int = Field(default=5, ge=1)  # an idle keep-alive connection is closed after this
     api_header_timeout_s: float = Field(default=10.0, gt=0)  # a request's line and headers must arrive within this
     api_body_timeout_s: float = Field(default=30.0, gt=0)  # the longest wait for the next piece of a request body
