@@ -230,10 +230,12 @@ def serve(
     port: Annotated[int, typer.Option(envvar="API_PORT")] = 8000,
     reload: bool = False,
 ) -> None:
-    """Serve GraphQL (GraphiQL at /graphql), the CSV export and the health endpoints."""
-    import uvicorn
+    """Serve GraphQL (GraphiQL at /graphql), the CSV export and the health endpoints, with the connection limits
+    and timeouts of the API_* settings."""
+    from api import server
 
-    uvicorn.run("api.main:app", factory=True, host=host, port=port, reload=reload, access_log=False)
+    settings = get_settings()
+    server.run(server.server_config(settings, host, port, reload), settings)
 
 
 def main() -> None:

@@ -10,17 +10,17 @@ from contextlib import asynccontextmanager, suppress
 
 import structlog
 from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
-from strawberry.fastapi import GraphQLRouter
+from fastapi.responses import RedirectResponse
 
+from api.body_limit import BodyLimit
 from api.gql.context import ACTOR_HEADER, Context
 from api.gql.schema import build_schema
+from api.graphql_http import StrictGraphQLRouter
+from api.http_errors import install_error_handlers
 from api.logging import configure_logging
 from api.rest import router as rest_router
 from graph import credit
 from graph.db import Graph, open_driver
-from graph.errors import DomainError, NotFound
 from graph.schema import apply_schema
 from graph.settings import Settings, get_settings
 
@@ -45,7 +45,9 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        configure_logging(settings.log_level, settings.log_json)
+        configure_logging(
+            settings.log_level, settings.log_json, settings.log_repeat_burst, settings.log_repeat_interval_s
+        )
         own = graph is None
         app.state.graph = graph or Graph(open_driver(settings), settings)
         if own:
@@ -74,7 +76,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         return Context(request.app.state.graph, request.headers.get(ACTOR_HEADER))
 
     app.include_router(
-        GraphQLRouter(build_schema(settings), context_getter=context, graphql_ide="graphiql"), prefix="/graphql"
+        StrictGraphQLRouter(build_schema(settings), context_getter=context, graphql_ide="graphiql"), prefix="/graphql"
     )
     app.include_router(rest_router)
 
@@ -82,34 +84,35 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
     async def root() -> RedirectResponse:
         return RedirectResponse("/graphql")
 
-    @app.exception_handler(DomainError)
-    async def domain_error(_: Request, err: DomainError) -> JSONResponse:
-        status = 404 if isinstance(err, NotFound) else 400
-        return JSONResponse({"error": {"code": err.code, "message": str(err)}}, status_code=status)
-
-    @app.exception_handler(RequestValidationError)
-    async def bad_request(_: Request, err: RequestValidationError) -> JSONResponse:
-        messages = [f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in err.errors()]
-        return JSONResponse({"error": {"code": "BAD_USER_INPUT", "message": "; ".join(messages)}}, status_code=400)
+    install_error_handlers(app)
+    # Added before the access log, so it runs inside it: a refused body is logged like any answer.
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        by_path=settings.max_body_bytes_by_path,
+        timeout_s=settings.api_body_timeout_s,
+    )
 
     @app.middleware("http")
     async def access_log(request: Request, call_next):  # type: ignore[no-untyped-def]
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
+        status = 500  # when the app raises, the outermost handler (api/http_errors.py) answers 500
         try:
             response = await call_next(request)
+            status = response.status_code
         finally:
             structlog.contextvars.clear_contextvars()
+            log.info(
+                "http.request",
+                method=request.method,
+                path=request.url.path,
+                status=status,
+                ms=round((time.perf_counter() - started) * 1000, 1),
+                request_id=request_id,
+            )
         response.headers["x-request-id"] = request_id
-        log.info(
-            "http.request",
-            method=request.method,
-            path=request.url.path,
-            status=response.status_code,
-            ms=round((time.perf_counter() - started) * 1000, 1),
-            request_id=request_id,
-        )
         return response
 
     return app

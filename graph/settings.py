@@ -91,6 +91,26 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
     log_json: bool | None = None  # None: JSON when stdout is not a terminal
+    # Repeated warnings and errors (same logger, level and message) pass this many times per interval; the rest
+    # are counted and reported in one "suppressed" line, so a flood cannot fill the disk.
+    log_repeat_burst: int = Field(default=20, ge=1)
+    log_repeat_interval_s: float = Field(default=60.0, gt=0)
+
+    # HTTP server (`tracegraph serve`): connection limits and timeouts, so slow or idle clients cannot exhaust
+    # file descriptors or workers. Above api_limit_concurrency connections or requests in flight, requests are
+    # answered 503; above api_max_connections, new connections are closed at once.
+    api_limit_concurrency: int = Field(default=512, ge=1)
+    api_max_connections: int = Field(default=1024, ge=1)
+    api_backlog: int = Field(default=512, ge=1)  # connections the kernel queues, and one accept round takes
+    api_keep_alive_s: int = Field(default=5, ge=1)  # an idle keep-alive connection is closed after this
+    api_header_timeout_s: float = Field(default=10.0, gt=0)  # a request's line and headers must arrive within this
+    api_body_timeout_s: float = Field(default=30.0, gt=0)  # the longest wait for the next piece of a request body
+    api_max_header_bytes: int = Field(default=16_384, ge=1024)  # request line plus headers
+    api_graceful_shutdown_s: int = Field(default=30, ge=0)  # on SIGTERM, requests in flight get this long
+    # Request bodies larger than this are refused with 413 (bytes); per path (prefix) another cap, or null for
+    # none, e.g. MAX_BODY_BYTES_BY_PATH='{"/imports": null}' for an endpoint that streams what it reads.
+    max_body_bytes: int = Field(default=10_000_000, ge=0)
+    max_body_bytes_by_path: dict[str, int | None] = Field(default_factory=dict)
 
     @field_validator("inspection_rates")
     @classmethod

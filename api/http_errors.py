@@ -1,0 +1,61 @@
+"""The REST endpoints' errors, one JSON shape {"error": {"code", "message"}} with the codes GraphQL uses
+(api/gql/errors.py): a domain error keeps its message, Neo4j being down or slow gets 503 / 504 with a code of its
+own, and anything else is logged with a reference and shown only as that reference — never a bare 500 page."""
+
+from __future__ import annotations
+
+import uuid
+
+import neo4j.exceptions
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from graph.errors import DomainError, NotFound
+
+log = structlog.get_logger("api.http")
+
+# How long a client should wait before retrying while the database is unreachable (seconds).
+RETRY_AFTER_S = 5
+
+
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(_: Request, err: DomainError) -> JSONResponse:
+        status = 404 if isinstance(err, NotFound) else 503 if err.code == "SERVICE_UNAVAILABLE" else 400
+        return error_response(status, err.code, str(err))
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(_: Request, err: RequestValidationError) -> JSONResponse:
+        messages = [f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in err.errors()]
+        return error_response(400, "BAD_USER_INPUT", "; ".join(messages))
+
+    @app.exception_handler(neo4j.exceptions.ServiceUnavailable)
+    @app.exception_handler(neo4j.exceptions.SessionExpired)
+    async def database_unavailable(_: Request, err: Exception) -> JSONResponse:
+        log.warning("neo4j.unavailable", error=type(err).__name__)
+        return error_response(
+            503,
+            "SERVICE_UNAVAILABLE",
+            "the graph database is not reachable; try again shortly",
+            {"Retry-After": str(RETRY_AFTER_S)},
+        )
+
+    # Starlette answers this one outside every middleware, so it also covers exceptions escaping them.
+    @app.exception_handler(Exception)
+    async def internal_error(request: Request, err: Exception) -> JSONResponse:
+        reference = uuid.uuid4().hex[:12]
+        log.error("http.internal_error", reference=reference, path=request.url.path, exc_info=err)
+        return error_response(500, "INTERNAL_SERVER_ERROR", f"internal error (reference {reference})")
+
+    @app.exception_handler(neo4j.exceptions.ClientError)
+    async def database_refused(request: Request, err: neo4j.exceptions.ClientError) -> JSONResponse:
+        if "TransactionTimedOut" in (err.code or ""):
+            message = "the query took longer than the server's time limit; narrow it (fewer batches, lower maxDepth)"
+            return error_response(504, "TIMEOUT", message)
+        return internal_error(request, err)
