@@ -2,8 +2,13 @@
 // except the credit state the service owns (graph/credit.py): the effective and standing grades, the declared
 // grade already taken into account, and when the grade was last evaluated. A new enterprise starts at its
 // declared grade; a changed declared grade is taken into account by the grade evaluation after the import.
+// Lock first: the first SET takes the node's write lock before anything is read, so the credit state (and the
+// hash) carried over are the ones committed last, never a copy read while a grade change was committing.
+// Rows come sorted by id: concurrent writers of several enterprises lock them in one order (no deadlock).
 UNWIND $rows AS row
+WITH row ORDER BY row.id
 MERGE (n:Enterprise {id: row.id})
+SET n._locked = true
 WITH n, row, n._hash AS before,
      n {.creditGrade, .standingGrade, .declaredGradeSeen, .creditCheckedAtMs} AS credit
 SET n = row.props, n.id = row.id, n._hash = row.hash
