@@ -54,6 +54,14 @@ W = TypeVar("W")
 MIXING_S = 4.0  # how long the writers run together
 DECLARED = {"E0": G.CERTIFIED, "E1": G.REGULAR, "E2": G.ADVANCED_CERTIFIED, "E3": G.CERTIFIED}
 ENTERPRISES = [enterprise(i, creditGrade=g.value) for i, g in DECLARED.items()]
+DECISIONS = [
+    G.ADVANCED_CERTIFIED,
+    G.CERTIFIED,
+    G.CERTIFIED,
+    G.REGULAR,
+    G.REGULAR,
+    G.DISHONEST,
+]  # mostly above a listing
 AGENCY = {"type": "agency", "id": "A1", "name": "Agency A1", "kind": "CUSTOMS"}
 
 
@@ -171,7 +179,7 @@ async def test_concurrent_decisions_imports_lifts_and_sweeps_lose_no_update_and_
     async def decider(enterprise_id: str) -> None:  # the only one deciding this enterprise: its order is known
         n = 0
         while mixing():
-            grade = rng.choice(list(G))
+            grade = rng.choice(DECISIONS)
             try:
                 change = await set_grade(db, enterprise_id, grade, f"decision {n}", "inspector Li")
             except BadInput:  # a raise above a listing in force: refused, nothing written
@@ -186,7 +194,7 @@ async def test_concurrent_decisions_imports_lifts_and_sweeps_lose_no_update_and_
         nonlocal reimports
         while mixing():
             again = list(listings.values())
-            report = await load(db, AGENCY, *ENTERPRISES, *again)
+            report = await load(db, *ENTERPRISES, *again)
             counts = report.by_type["enterprise"]
             assert (counts.created, counts.updated, counts.unchanged) == (0, 0, len(ENTERPRISES))
             if again:
@@ -197,23 +205,26 @@ async def test_concurrent_decisions_imports_lifts_and_sweeps_lose_no_update_and_
     async def lister() -> None:  # new listings, some in force now, some starting or expiring within the mixing
         k = 0
         while mixing():
-            now = now_ms()
-            start = now - 1000 if rng.random() < 0.5 else min(now + rng.randint(50, 800), horizon - 1)
-            record = {
-                "type": "blacklist",
-                "id": f"K{k}",
-                "enterprise": rng.choice(list(DECLARED)),
-                "agency": "A1",
-                "reason": f"fraud {k}",
-                "listedAt": iso(start),
-                "serious": rng.random() < 0.3,
-            }
-            if rng.random() < 0.5 and start + 1 < horizon:
-                record["expiresAt"] = iso(min(start + rng.randint(100, 1500), horizon))
-            await load(db, record)
-            listings[record["id"]] = record
-            k += 1
-            await asyncio.sleep(0.1)
+            records = []
+            for enterprise_id in rng.sample(list(DECLARED), 2):
+                now = now_ms()
+                start = now - 1000 if rng.random() < 0.5 else min(now + rng.randint(50, 800), horizon - 1)
+                record = {
+                    "type": "blacklist",
+                    "id": f"K{k}",
+                    "enterprise": enterprise_id,
+                    "agency": "A1",
+                    "reason": f"fraud {k}",
+                    "listedAt": iso(start),
+                    "serious": rng.random() < 0.3,
+                }
+                if rng.random() < 0.5 and start + 1 < horizon:
+                    record["expiresAt"] = iso(min(start + rng.randint(100, 1500), horizon))
+                records.append(record)
+                k += 1
+            await load(db, *records)
+            listings.update((r["id"], r) for r in records)
+            await asyncio.sleep(0.05)
 
     async def lifter() -> None:
         while mixing():
@@ -224,7 +235,7 @@ async def test_concurrent_decisions_imports_lifts_and_sweeps_lose_no_update_and_
             entry = rng.choice(candidates)
             lifted.add(entry)
             await lift_listing(db, entry, "appeal upheld", "inspector Wang")
-            await asyncio.sleep(0.15)
+            await asyncio.sleep(0.3)
 
     async def sweeper() -> None:
         while mixing():
@@ -236,7 +247,7 @@ async def test_concurrent_decisions_imports_lifts_and_sweeps_lose_no_update_and_
     await asyncio.sleep(max(0, horizon + 1 - now_ms()) / 1000)  # every start and expiry has passed: one sweep
     await sweep(db)
 
-    assert reimports >= 4 and len(listings) >= 4 and lifted and returned, "the writers should have overlapped"
+    assert reimports >= 2 and len(listings) >= 2 and lifted and returned, "the writers should have overlapped"
     events = await all_events(db)
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     states = await stored_states(db)
