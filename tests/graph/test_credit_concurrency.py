@@ -54,14 +54,8 @@ W = TypeVar("W")
 MIXING_S = 4.0  # how long the writers run together
 DECLARED = {"E0": G.CERTIFIED, "E1": G.REGULAR, "E2": G.ADVANCED_CERTIFIED, "E3": G.CERTIFIED}
 ENTERPRISES = [enterprise(i, creditGrade=g.value) for i, g in DECLARED.items()]
-DECISIONS = [
-    G.ADVANCED_CERTIFIED,
-    G.CERTIFIED,
-    G.CERTIFIED,
-    G.REGULAR,
-    G.REGULAR,
-    G.DISHONEST,
-]  # mostly above a listing
+# what the deciders choose from: mostly grades above a listing, so that listings and their ends show
+DECISIONS = [G.ADVANCED_CERTIFIED, G.CERTIFIED, G.CERTIFIED, G.REGULAR, G.REGULAR, G.DISHONEST]
 AGENCY = {"type": "agency", "id": "A1", "name": "Agency A1", "kind": "CUSTOMS"}
 
 
@@ -77,7 +71,7 @@ async def all_events(db: Graph) -> list[CreditEventRecord]:
 
 async def stored_states(db: Graph) -> dict[str, CreditState]:
     # credit/lock_states is the statement every evaluation reads the state with (it locks; harmless here)
-    async def read(tx: Any) -> list[Any]:
+    async def read(tx: Tx) -> list[Any]:
         return await tx.run("credit/lock_states", ids=sorted(DECLARED))
 
     return {r["id"]: CreditState.of(r) for r in await db.transaction(read)}
@@ -179,13 +173,11 @@ async def test_concurrent_decisions_imports_lifts_and_sweeps_lose_no_update_and_
     async def decider(enterprise_id: str) -> None:  # the only one deciding this enterprise: its order is known
         n = 0
         while mixing():
-            grade = rng.choice(DECISIONS)
+            grade, n = rng.choice(DECISIONS), n + 1
             try:
                 change = await set_grade(db, enterprise_id, grade, f"decision {n}", "inspector Li")
             except BadInput:  # a raise above a listing in force: refused, nothing written
                 continue
-            finally:
-                n += 1
             accepted[enterprise_id].append(grade)
             if change is not None:
                 returned.append(change)
