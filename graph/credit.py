@@ -10,7 +10,8 @@ Each enterprise has
 So a listing lowers the grade unless it is already lower, and when the listing ends the grade it replaced
 returns (credit repair) unless something else lowered the standing grade meanwhile. Every change of the
 effective grade is a CreditEvent, written in the same transaction as the change, with its reason, evidence
-and decider. Everything that changes a grade goes through `evaluate_in`, which locks the enterprises first.
+and decider. Everything that changes a grade goes through `evaluate_in` or `decide_in`: each locks the
+enterprises first and reads their state under the lock, in the transaction that stores the outcome.
 """
 
 from __future__ import annotations
@@ -256,73 +257,102 @@ def evaluate(state: CreditState, now: int, cause: Cause, standing: CreditGrade |
     return change(cause.kind, cause.reason, cause.decided_by, cause.evidence)
 
 
-Decide = Callable[[CreditState], CreditGrade | None]
+Decide = Callable[[CreditState, int], CreditGrade | None]
 
 
-async def evaluate_in(
-    tx: Tx, ids: Sequence[str], now: int, cause: Cause = CORRECTED_RECORDS, decide: Decide | None = None
-) -> list[GradeChange]:
-    """Lock, evaluate and store the grades of `ids` inside `tx`; append an event per change.
-    `decide(state)` gives a new standing grade (a review's or a regulator's decision), or None to keep it;
-    it may refuse by raising, before anything is stored."""
-    states = [CreditState.of(r) for r in await tx.run("credit/lock_states", ids=sorted(set(ids)), now=now)]
-    outcomes: list[Outcome] = []
-    changes: list[GradeChange] = []
-    for state in states:
-        if decide:
-            # A decision starts from the grade in force now: first catch up with listings that started or
-            # expired since the last evaluation (their own events), then apply the decision.
-            caught_up = evaluate(state, now, CORRECTED_RECORDS)
-            if caught_up.change:
-                changes.append(caught_up.change)
-                state = replace(
-                    state,
-                    grade=CreditGrade(caught_up.state["grade"]),
-                    standing=CreditGrade(caught_up.state["standing"]),
-                    declared_seen=CreditGrade(caught_up.state["declaredSeen"]),
-                )
-        outcome = evaluate(state, now, cause, decide(state) if decide else None)
-        outcomes.append(outcome)
-        if outcome.change:
-            changes.append(outcome.change)
+async def _lock(tx: Tx, ids: Sequence[str], now: int | None) -> tuple[list[CreditState], int]:
+    """Lock the enterprises, read their credit state under the lock, and fix the instant they are evaluated at:
+    `now` when the caller gives one, else the clock read once the locks are held (so no transaction that
+    committed before them evaluated later), and never before an evaluation already stored (clocks of other
+    processes)."""
+    states = [CreditState.of(r) for r in await tx.run("credit/lock_states", ids=sorted(set(ids)))]
+    if now is None:
+        now = max([now_ms(), *(s.checked_at_ms for s in states if s.checked_at_ms is not None)])
+    return states, now
+
+
+async def _store(tx: Tx, outcomes: Sequence[Outcome], changes: Sequence[GradeChange], now: int) -> list[GradeChange]:
+    """Store the outcomes evaluated at `now` and append the changes to the feed, in this order."""
     if outcomes:
         await tx.run("credit/set_states", states=[o.state for o in outcomes], now=now)
     if not changes:
         return []
-    seqs = (await tx.run("credit/append_events", events=[c.row() for c in changes], now=now))[0]["seqs"]
-    return [replace(c, seq=seq, at_ms=now) for c, seq in zip(changes, seqs, strict=True)]
+    appended = (await tx.run("credit/append_events", events=[c.row() for c in changes], now=now))[0]
+    return [replace(c, seq=seq, at_ms=appended["at"]) for c, seq in zip(changes, appended["seqs"], strict=True)]
+
+
+async def evaluate_in(
+    tx: Tx, ids: Sequence[str], now: int | None = None, cause: Cause = CORRECTED_RECORDS
+) -> list[GradeChange]:
+    """Lock, evaluate and store the grades of `ids` inside `tx`; append an event per change. `now` None: the
+    clock once the locks are held (see _lock)."""
+    states, at = await _lock(tx, ids, now)
+    outcomes = [evaluate(state, at, cause) for state in states]
+    return await _store(tx, outcomes, [o.change for o in outcomes if o.change], at)
+
+
+@dataclass(frozen=True)
+class Decided:
+    change: GradeChange | None  # the decision's own change (a catch-up before it has its own event)
+    at_ms: int  # the instant the decision was evaluated at
+
+
+async def decide_in(tx: Tx, enterprise_id: str, cause: Cause, decide: Decide, now: int | None = None) -> Decided:
+    """A review's or a regulator's decision on one enterprise's standing grade, inside `tx`: lock and read its
+    state, catch up with listings that started or ended since its last evaluation (their own event), then apply
+    `decide(state, at)`, which gives the new standing grade (None keeps it) or refuses by raising, before
+    anything is stored."""
+    states, at = await _lock(tx, [enterprise_id], now)
+    if not states:
+        raise NotFound("enterprise", enterprise_id, "enterpriseId")
+    (state,) = states
+    # The decision starts from the grade in force at `at`, just evaluated (so no listing counts as ended since).
+    caught_up = evaluate(state, at, CORRECTED_RECORDS)
+    state = replace(
+        state,
+        grade=CreditGrade(caught_up.state["grade"]),
+        standing=CreditGrade(caught_up.state["standing"]),
+        declared_seen=CreditGrade(caught_up.state["declaredSeen"]),
+        checked_at_ms=at,
+    )
+    decided = evaluate(state, at, cause, decide(state, at))
+    changes = [c for c in (caught_up.change, decided.change) if c]
+    stored = await _store(tx, [decided], changes, at)
+    return Decided(stored[-1] if decided.change else None, at)
 
 
 async def evaluate_grades(
     graph: Graph, ids: Sequence[str], cause: Cause = CORRECTED_RECORDS, now: int | None = None
 ) -> list[GradeChange]:
     """Bring the grades of `ids` in line with their records (after an import, or on the sweep)."""
-    at = now if now is not None else now_ms()
     changes: list[GradeChange] = []
     ordered = sorted(set(ids))
     for start in range(0, len(ordered), 1000):  # bounded transactions for large imports
         chunk = ordered[start : start + 1000]
-        changes += await graph.transaction(lambda tx, chunk=chunk: evaluate_in(tx, chunk, at, cause))
+        changes += await graph.transaction(lambda tx, chunk=chunk: evaluate_in(tx, chunk, now, cause))
     return changes
 
 
 async def sweep(graph: Graph, now: int | None = None, also: Iterable[str] = ()) -> list[GradeChange]:
     """Re-evaluate every enterprise whose grade may have gone stale (listings that started or expired since
-    their grade was last evaluated, a newly declared grade, anything a fault left half-done), and `also`."""
-    at = now if now is not None else now_ms()
-    ids = [r["id"] for r in await graph.read("credit/stale_enterprises", now=at, limit=SWEEP_LIMIT)]
-    return await evaluate_grades(graph, [*ids, *also], now=at)
+    their grade was last evaluated, a newly declared grade, anything a fault left half-done), and `also`.
+    Which ones is read first, at `now` or the clock; each is then evaluated at `now` or the clock once it is
+    locked (one that goes stale in between is the next sweep's)."""
+    found_at = now if now is not None else now_ms()
+    ids = [r["id"] for r in await graph.read("credit/stale_enterprises", now=found_at, limit=SWEEP_LIMIT)]
+    return await evaluate_grades(graph, [*ids, *also], now=now)
 
 
 async def set_grade(
     graph: Graph, enterprise_id: str, grade: CreditGrade, reason: str, by: str, now: int | None = None
 ) -> GradeChange | None:
-    """A regulator's change of an enterprise's standing grade. A listing in force still holds the effective
-    grade down: raising above it is refused (lift the listing first)."""
+    """A regulator's change of an enterprise's standing grade: its own change (None when the effective grade
+    stays). A listing in force still holds the effective grade down: raising above it is refused (lift the
+    listing first)."""
     reason, by = required("reason", reason), required("by", by)
-    at = now if now is not None else now_ms()
+    cause = Cause(EventKind.MANUAL, reason, by, {"rule": "a regulator's decision", "grade": grade.value})
 
-    def decide(state: CreditState) -> CreditGrade:
+    def decide(state: CreditState, at: int) -> CreditGrade:
         # Raising the standing grade under a listing in force would not show: refuse it (lowering is kept).
         raising = rank(grade) < rank(state.standing)
         holding = [lst for lst in state.in_force(at) if rank(lst.grade) > rank(grade)]
@@ -334,31 +364,30 @@ async def set_grade(
             )
         return grade
 
-    async def work(tx: Tx) -> list[GradeChange]:
-        cause = Cause(EventKind.MANUAL, reason, by, {"rule": "a regulator's decision", "grade": grade.value})
-        return await evaluate_in(tx, [enterprise_id], at, cause, decide)
+    decided = await graph.transaction(lambda tx: decide_in(tx, enterprise_id, cause, decide, now))
+    return decided.change
 
-    if not (await graph.read("lookup/enterprises", ids=[enterprise_id], now=at)):
-        raise NotFound("enterprise", enterprise_id, "enterpriseId")
-    changes = await graph.transaction(work)
+
+async def lift_in(tx: Tx, entry_id: str, reason: str, by: str, now: int | None = None) -> GradeChange | None:
+    """Lift a blacklist listing inside `tx` and repair its enterprise's grade. The listing and then its enterprise
+    are locked before anything is read, and the lifting is dated once both are held: no evaluation of the
+    enterprise is later than the lifting it did not see."""
+    rows = await tx.run("credit/lock_listing", id=entry_id)
+    if not rows:
+        raise NotFound("blacklist entry", entry_id, "id")
+    if rows[0]["alreadyLifted"]:
+        raise BadInput("id", f"blacklist entry {entry_id!r} is already lifted")
+    enterprise_id = rows[0]["enterprise"]
+    _, at = await _lock(tx, [enterprise_id] if enterprise_id else [], now)
+    await tx.run("credit/lift_listing", id=entry_id, now=at, by=by, reason=reason)
+    changes = await evaluate_in(tx, [enterprise_id], at) if enterprise_id else []
     return changes[0] if changes else None
 
 
 async def lift_listing(graph: Graph, entry_id: str, reason: str, by: str, now: int | None = None) -> GradeChange | None:
-    """Lift a blacklist listing; the enterprise's grade is repaired in the same transaction."""
+    """A regulator lifts a blacklist listing; the enterprise's grade is repaired in the same transaction."""
     reason, by = required("reason", reason), required("by", by)
-    at = now if now is not None else now_ms()
-
-    async def work(tx: Tx) -> list[GradeChange]:
-        rows = await tx.run("credit/lift_listing", id=entry_id, now=at, by=by, reason=reason)
-        if not rows:
-            raise NotFound("blacklist entry", entry_id, "id")
-        if rows[0]["alreadyLifted"]:
-            raise BadInput("id", f"blacklist entry {entry_id!r} is already lifted")
-        return await evaluate_in(tx, [rows[0]["enterprise"]], at) if rows[0]["enterprise"] else []
-
-    changes = await graph.transaction(work)
-    return changes[0] if changes else None
+    return await graph.transaction(lambda tx: lift_in(tx, entry_id, reason, by, now))
 
 
 async def listings_of(graph: Graph, ids: Sequence[str], limit: int) -> list[list[dict[str, Any]]]:

@@ -2,7 +2,9 @@
 
 seq numbers are drawn under one lock inside the transaction that changes the grade
 (cypher/credit/append_events.cypher), so they are gap-free and increase in commit order: reading "the
-events after seq n" never skips an event that commits later with a smaller seq, and never repeats one.
+events after seq n" never skips an event that commits later with a smaller seq, and never repeats one. Under the
+same lock an event's `at` is its evaluation instant or the previous event's `at`, whichever is later, so `at`
+never decreases along seq.
 The cursor is the last seq a client has seen, encoded so that clients treat it as opaque.
 """
 

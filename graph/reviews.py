@@ -16,7 +16,7 @@ from typing import Any
 
 from graph import contagion as cg
 from graph.clock import dated_id, from_ms, now_ms
-from graph.credit import Cause, CreditState, EventKind, GradeChange, evaluate_in, one_step_down
+from graph.credit import Cause, CreditState, EventKind, GradeChange, decide_in, one_step_down
 from graph.db import Graph, Tx
 from graph.errors import BadInput, NotFound, check_range, required
 from graph.records import CreditGrade
@@ -121,20 +121,21 @@ async def open_reviews(
 async def _decide(
     graph: Graph, review_id: str, status: ReviewStatus, by: str, reason: str, now: int | None
 ) -> tuple[Review, GradeChange | None]:
+    """Lock the review, then (on approval) its enterprise, before anything is read; the decision is dated at `now`
+    or the clock once the locks are held, and the review records the decision's own credit event."""
     by, reason = required("by", by), required("reason", reason)
-    at = now if now is not None else now_ms()
 
     async def work(tx: Tx) -> tuple[Review, GradeChange | None]:
-        rows = await tx.run("reviews/lock", id=review_id, now=at)
+        rows = await tx.run("reviews/lock", id=review_id)
         if not rows:
             raise NotFound("downgrade review", review_id, "id")
         review = Review.of(rows[0]["review"])
         if review.status != ReviewStatus.OPEN:
             raise BadInput("id", f"downgrade review {review_id!r} is already {review.status.value}")
-        change = None
+        change, at = None, now if now is not None else now_ms()
         if status == ReviewStatus.APPROVED:
 
-            def one_step(state: CreditState) -> CreditGrade:
+            def one_step(state: CreditState, _at: int) -> CreditGrade:
                 lower = one_step_down(state.grade)
                 if lower is None:
                     raise BadInput("id", f"enterprise {state.id!r} is already at the lowest grade, {state.grade.value}")
@@ -147,13 +148,13 @@ async def _decide(
                 "paths": [_path_json(p) for p in review.evidence],
             }
             cause = Cause(EventKind.DOWNGRADE_REVIEW, f"downgrade review {review.id} approved: {reason}", by, evidence)
-            changes = await evaluate_in(tx, [review.enterprise], at, cause, one_step)
-            change = changes[0] if changes else None
+            decided = await decide_in(tx, review.enterprise, cause, one_step, now)
+            change, at = decided.change, decided.at_ms
         seq = change.seq if change else None
-        decided = await tx.run(
+        decided_row = await tx.run(
             "reviews/decide", id=review_id, status=status.value, now=at, by=by, reason=reason, seq=seq
         )
-        return Review.of(decided[0]["review"]), change
+        return Review.of(decided_row[0]["review"]), change
 
     return await graph.transaction(work)
 

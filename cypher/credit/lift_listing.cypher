@@ -1,8 +1,5 @@
-// Lift a blacklist listing (a regulator's act, kept when the listing's record is imported again).
+// Lift a blacklist listing at $now (a regulator's act, kept when the listing's record is imported again).
+// The caller holds the listing's lock (credit/lock_listing) and has found it not lifted.
 MATCH (entry:BlacklistEntry {id: $id})
-OPTIONAL MATCH (entry)-[:AGAINST]->(e:Enterprise)
-WITH entry, e, entry.liftedAtMs AS before
-SET entry.liftedAtMs = coalesce(before, $now),
-    entry.liftedBy = coalesce(entry.liftedBy, $by),
-    entry.liftReason = coalesce(entry.liftReason, $reason)
-RETURN e.id AS enterprise, before IS NOT NULL AS alreadyLifted
+SET entry.liftedAtMs = $now, entry.liftedBy = $by, entry.liftReason = $reason
+RETURN count(entry) AS lifted

@@ -1,10 +1,11 @@
 // The credit state of each enterprise, locked for the rest of the transaction: the SET takes the node's
-// write lock before anything is read, so concurrent grade changes of one enterprise run one after the other.
+// write lock before anything is read, so concurrent grade changes of one enterprise run one after the other
+// and each reads the state the previous one committed.
 // $ids come sorted, so two transactions lock in the same order and cannot deadlock on each other.
 // checkedAtMs: when the grade was last evaluated (credit/set_states), to tell which listings ended since.
 UNWIND $ids AS id
 MATCH (e:Enterprise {id: id})
-SET e.creditLockedAtMs = $now
+SET e.creditLockedAtMs = timestamp()
 WITH e
 CALL (e) {
   OPTIONAL MATCH (entry:BlacklistEntry)-[:AGAINST]->(e)

@@ -2,10 +2,15 @@
 // properties (last write wins), except a lifting, which is a regulator's act and outlives a re-import. Only a
 // created or changed listing has its relationships rewritten (in this same transaction). Returns the enterprises a
 // changed listing was moved away from: their grades are evaluated again with those of every listed enterprise.
+// Lock first: the first SET takes the node's write lock before the lifting is read, so a lifting that commits
+// meanwhile is carried over, not overwritten by a copy read before it. Rows sorted by id (one lock order), and the
+// id kept in the replacing map rather than set again (as in upsert_enterprise: no exclusive index-entry lock).
 UNWIND $rows AS row
+WITH row ORDER BY row.id
 MERGE (n:BlacklistEntry {id: row.id})
-WITH n, row, n._hash AS before, n {.liftedAtMs, .liftedBy, .liftReason} AS lifted
-SET n = row.props, n.id = row.id, n._hash = row.hash
+SET n._locked = true
+WITH n, row, row.props AS props, n._hash AS before, n {.liftedAtMs, .liftedBy, .liftReason} AS lifted
+SET n = props {.*, id: row.id, _hash: row.hash}
 SET n += lifted
 WITH n, row, before
 OPTIONAL CALL (n, row, before) {

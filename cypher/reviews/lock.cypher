@@ -1,5 +1,5 @@
 // A review, locked for the rest of the transaction (the SET takes its write lock before the status is read),
 // so two regulators cannot both decide it.
 MATCH (r:DowngradeReview {id: $id})-[:CONCERNS]->(e:Enterprise)
-SET r.lockedAtMs = $now
+SET r.lockedAtMs = timestamp()
 RETURN r {.*, enterprise: e.id} AS review

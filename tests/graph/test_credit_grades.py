@@ -527,6 +527,37 @@ async def test_a_manual_change_of_an_unknown_enterprise_is_not_found(db):
     assert err.value.argument == "enterpriseId"
 
 
+async def test_a_decision_returns_its_own_change_when_a_listing_started_since_the_last_sweep(db):
+    # K1 starts on 2099-03-01; no sweep has run when the regulator decides on 2099-03-02: the decision first catches
+    # up (BLACKLIST, its own event), then its own change follows, and that is what the regulator gets back
+    await load(db, enterprise("X", creditGrade=CE), blacklist("K1", "X", listedAt="2099-03-01"))
+    change = await set_grade(
+        db, "X", G.SERIOUSLY_DISHONEST, "forged certificates", "inspector Li", now=ms("2099-03-02")
+    )
+    assert (change.seq, change.kind, change.from_grade, change.to_grade) == (
+        2,
+        "MANUAL",
+        G.DISHONEST,
+        G.SERIOUSLY_DISHONEST,
+    )
+    assert change.decided_by == "inspector Li"
+    assert summary(await events(db)) == [("BLACKLIST", "X", CE, DI), ("MANUAL", "X", DI, SD)]
+
+
+async def test_a_raise_after_a_listing_expired_since_the_last_sweep_is_the_regulators_not_a_repair(db):
+    # K1 expired on 2099-01-01, unswept: the catch-up repairs DISHONEST -> REGULAR (CREDIT_REPAIR, the system's);
+    # the raise to CERTIFIED that follows is the regulator's decision, not a second repair
+    await load(db, enterprise("X"), blacklist("K1", "X", expiresAt="2099-01-01"))
+    change = await set_grade(db, "X", G.CERTIFIED, "clean audit", "inspector Li", now=ms("2099-02-01"))
+    assert (change.seq, change.kind, change.from_grade, change.to_grade) == (3, "MANUAL", G.REGULAR, G.CERTIFIED)
+    assert [(e["kind"], e["fromGrade"], e["toGrade"], e["decidedBy"]) for e in await events(db)] == [
+        ("BLACKLIST", RE, DI, "blacklist"),
+        ("CREDIT_REPAIR", DI, RE, "system"),
+        ("MANUAL", RE, CE, "inspector Li"),
+    ]
+    assert await grades(db, "X") == (CE, CE)
+
+
 # --- corrections by re-import --------------------------------------------------------------------------------------
 
 

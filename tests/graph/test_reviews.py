@@ -428,3 +428,19 @@ async def test_approval_steps_down_from_the_grade_in_force_when_a_listing_expire
     await reviews.approve(db, review.id, "officer-1", "X controls A")
     # in force at the decision: REGULAR (standing) -> one step -> DISHONEST
     assert await grade(db, "A") == "DISHONEST"
+
+
+async def test_approval_records_its_own_event_when_a_listing_started_since_the_last_sweep(db):
+    # A's own listing K2 starts on 2099-03-01 and no sweep has run when the review is approved the next day: the
+    # approval catches up first (BLACKLIST, REGULAR -> DISHONEST), then steps down from DISHONEST, and the review
+    # records that second event, its own
+    await load(db, *network(), {**blacklist("K2", "A"), "listedAt": "2099-03-01"})
+    review = await opened_for(db, "A", source_ids=["X"])
+    day_after = int(datetime(2099, 3, 2, tzinfo=UTC).timestamp() * 1000)
+    decided = await reviews.approve(db, review.id, "officer-1", "X controls A", now=day_after)
+    catch_up, own = [e for e in await events(db) if e.enterprise == "A"]
+    assert (catch_up.kind, catch_up.from_grade, catch_up.to_grade) == ("BLACKLIST", "REGULAR", "DISHONEST")
+    assert (own.kind, own.from_grade, own.to_grade) == ("DOWNGRADE_REVIEW", "DISHONEST", "SERIOUSLY_DISHONEST")
+    assert decided.credit_event_seq == own.seq
+    assert decided.decided_at == datetime(2099, 3, 2, tzinfo=UTC)
+    assert await grade(db, "A") == "SERIOUSLY_DISHONEST"
