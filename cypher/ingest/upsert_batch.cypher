@@ -4,8 +4,8 @@
 // Inputs may name batches later in the file: relate_batch writes INPUT_TO once every batch exists.
 UNWIND $rows AS row
 MERGE (n:Batch {id: row.id})
-WITH n, row, n._hash AS before
-SET n = row.props, n.id = row.id, n._hash = row.hash
+WITH n, row, row.props AS props, n._hash AS before
+SET n = props {.*, id: row.id, _hash: row.hash}
 WITH n, row, before
 CALL (n, row, before) {
   WITH n, row

@@ -2,8 +2,8 @@
 // the node's properties (last write wins); only a created or changed signal has its subject rewritten.
 UNWIND $rows AS row
 MERGE (n:RiskSignal {id: row.id})
-WITH n, row, n._hash AS before
-SET n = row.props, n.id = row.id, n._hash = row.hash
+WITH n, row, row.props AS props, n._hash AS before
+SET n = props {.*, id: row.id, _hash: row.hash}
 WITH n, row, before
 CALL (n, row, before) {
   WITH n, row

@@ -5,8 +5,8 @@
 // even if this import is interrupted and run again.
 UNWIND $rows AS row
 MERGE (n:Shipment {id: row.id})
-WITH n, row, n._hash AS before
-SET n = row.props, n.id = row.id, n._hash = row.hash
+WITH n, row, row.props AS props, n._hash AS before
+SET n = props {.*, id: row.id, _hash: row.hash}
 WITH n, row, before
 OPTIONAL CALL (n, row, before) {
   WITH n, row

@@ -3,8 +3,8 @@
 // rewritten (in this same transaction).
 UNWIND $rows AS row
 MERGE (n:TestReport {id: row.id})
-WITH n, row, n._hash AS before
-SET n = row.props, n.id = row.id, n._hash = row.hash
+WITH n, row, row.props AS props, n._hash AS before
+SET n = props {.*, id: row.id, _hash: row.hash}
 WITH n, row, before
 CALL (n, row, before) {
   WITH n, row
