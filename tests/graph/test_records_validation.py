@@ -689,7 +689,8 @@ async def test_a_number_that_is_not_finite_is_rejected_in_every_numeric_field(db
 @pytest.mark.parametrize("token", NOT_FINITE, ids=["Infinity", "-Infinity", "NaN", "1e400", "-1e400", "10**400"])
 async def test_a_severity_that_is_not_finite_is_rejected(db, token):
     report = await with_context(db, raw_line(variant("risk_signal", severity=RAW), token))
-    await assert_rejected(db, report, (BAD_LINE, "severity", "less than or equal to 4" if token.isdigit() else "integer"))
+    word = "less than or equal to 4" if token.isdigit() else "integer"
+    await assert_rejected(db, report, (BAD_LINE, "severity", word))
 
 
 QUANTITY_FIELDS = NUMBER_FIELDS[:3]
