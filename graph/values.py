@@ -25,20 +25,17 @@ Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 # ~9e15 units, far above any real lot, and it keeps sums of thousands of quantities finite.
 MAX_EXACT_INT = 2**53
 
-NOT_FINITE = "should be a finite number (not NaN, Infinity, or beyond ±1.8e308 like 1e400)"
-
 
 def _check_finite(value: float) -> float:
-    # Before the bounds, so that NaN is not reported as "should be greater than 0". (pydantic's own
-    # allow_inf_nan=False does the same with a vaguer message.)
     if not math.isfinite(value):
-        raise ValueError(NOT_FINITE)
+        raise ValueError("should be a finite number (not NaN, Infinity, or beyond ±1.8e308 like 1e400)")
     return value
 
 
-_FINITE = AfterValidator(_check_finite)
-Quantity = Annotated[float, _FINITE, Field(gt=0, le=MAX_EXACT_INT)]
-Fraction = Annotated[float, _FINITE, Field(gt=0, le=1)]  # a share, a probability: (0, 1]
+# allow_inf_nan=False: checked in pydantic-core before the bounds (NaN is "not finite", not "not greater than 0"),
+# and at no cost per value, which matters to an import of millions of quantities.
+Quantity = Annotated[float, Field(gt=0, le=MAX_EXACT_INT, allow_inf_nan=False)]
+Fraction = Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]  # a share, a probability: (0, 1]
 
 # --- text ------------------------------------------------------------------------------------------------------
 

@@ -140,6 +140,14 @@ async def test_a_recall_stored_with_an_infinite_line_reads_as_invalid_stored_val
     assert f"shipped of recall {recall_id!r} for W/SRC" in error["message"], error["message"]
 
 
+async def test_the_progress_csv_of_such_a_recall_is_a_client_error_naming_the_line_not_a_500(api, db, recall_id):
+    await poison_line(db, recall_id)
+    response = await api.get(f"/recalls/{recall_id}.csv")
+    assert 400 <= response.status_code < 500, response.text
+    error = response.json()["error"]
+    assert error["code"] == "INVALID_STORED_VALUE" and "for W/SRC" in error["message"], error
+
+
 @pytest.mark.parametrize(
     "mutation",
     [
