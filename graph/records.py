@@ -1,13 +1,14 @@
 """The bulk record types of contract/RECORDS.md v1, as pydantic models.
 
 Strict: a string where a number belongs, or an unknown field, is an error (a typo must not pass
-silently). Dates keep the text the supplier sent; they are checked to be ISO 8601.
+silently). The field types (graph.values) refuse what would poison later reads: non-finite numbers, control
+characters, blank or unbounded text, instants outside years 1..9999 in UTC. Dates keep the text the supplier
+sent.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -25,32 +26,19 @@ from pydantic import (
 from stdnum.cn import uscc as uscc_code
 from stdnum.exceptions import ValidationError as StdnumError
 
-ID_PATTERN = r"^[A-Za-z0-9._:/#-]{1,128}$"
-
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
-
-
-def parse_instant(value: str) -> datetime:
-    """An ISO 8601 date or date-time as an aware datetime; a date is midnight UTC, a naive time is UTC."""
-    if "T" not in value and " " not in value:
-        day = date.fromisoformat(value)
-        return datetime(day.year, day.month, day.day, tzinfo=UTC)
-    moment = datetime.fromisoformat(value)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _check_iso_date(value: str) -> str:
-    try:
-        parse_instant(value)
-    except ValueError:
-        raise ValueError(
-            f"{value!r} is not an ISO 8601 date or date-time (e.g. 2026-03-01 or 2026-03-01T08:00:00+08:00)"
-        ) from None
-    return value
-
-
-IsoDate = Annotated[str, AfterValidator(_check_iso_date)]
+from graph.values import (
+    Fraction,
+    Id,
+    IsoDate,
+    ItemText,
+    Measurement,
+    Prose,
+    Quantity,
+    ShortText,
+    Text,
+    Unit,
+    parse_instant,  # also imported from here by the modules that turn record dates into epoch ms
+)
 
 
 def _check_country(value: str) -> str:
@@ -82,7 +70,6 @@ def _check_locode(value: str) -> str:
 
 
 Locode = Annotated[str, AfterValidator(_check_locode)]
-Positive = Annotated[float, Field(gt=0)]
 
 
 class Role(StrEnum):
@@ -204,7 +191,7 @@ class Link(Strict):
     from_: Id = Field(alias="from")
     to: Id
     # validate_default: the share rules must run when share is absent too.
-    share: Annotated[float, Field(gt=0, le=1)] | None = Field(default=None, validate_default=True)
+    share: Fraction | None = Field(default=None, validate_default=True)
 
     # Field validators, not model validators, so that an error names its field (RECORDS.md).
     @field_validator("share")
@@ -233,7 +220,7 @@ class Product(Strict):
 
 class BatchInput(Strict):
     batch: Id
-    quantity: Positive
+    quantity: Quantity
 
 
 class Batch(Strict):
@@ -241,8 +228,8 @@ class Batch(Strict):
     id: Id
     product: Id
     producer: Id
-    quantity: Positive
-    unit: Annotated[str, StringConstraints(min_length=1, max_length=16)]
+    quantity: Quantity
+    unit: Unit
     producedAt: IsoDate
     originCountry: Country | None = None
     inputs: list[BatchInput] = []
@@ -267,11 +254,11 @@ class Shipment(Strict):
     batch: Id
     from_: Id = Field(alias="from")
     to: Id
-    quantity: Positive
+    quantity: Quantity
     shippedAt: IsoDate
     direction: Direction = Direction.DOMESTIC
     port: Locode | None = None
-    declaration: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    declaration: ShortText | None = None
 
     @field_validator("to")
     @classmethod
@@ -302,13 +289,15 @@ class Agency(Strict):
 
 
 class TestItem(Strict):
-    name: Text
-    # int before float: a supplier's 1 is echoed as "1", not "1.0"
-    value: int | float | str | None = None
-    limit: int | float | str | None = None
-    unit: Text | None = None
+    name: ItemText
+    value: Measurement | None = None
+    limit: Measurement | None = None
+    unit: ItemText | None = None
     # "pass" is a Python keyword too.
     pass_: bool | None = Field(default=None, alias="pass")
+
+
+MAX_TEST_ITEMS = 1000  # a full screen of residues is a few hundred
 
 
 class TestReport(Strict):
@@ -318,7 +307,7 @@ class TestReport(Strict):
     batch: Id
     result: TestResult
     testedAt: IsoDate
-    items: list[TestItem] = []
+    items: Annotated[list[TestItem], Field(max_length=MAX_TEST_ITEMS)] = []
 
 
 class Blacklist(Strict):
@@ -367,10 +356,10 @@ class RiskSignal(Strict):
     source: SignalSource
     hazard: Hazard
     severity: Annotated[int, Field(ge=1, le=4)]
-    probability: Annotated[float, Field(gt=0, le=1)]
+    probability: Fraction
     receivedAt: IsoDate
     subject: Subject
-    description: Annotated[str, StringConstraints(max_length=10_000)] | None = None
+    description: Prose | None = None
 
 
 Record = Annotated[

@@ -1,7 +1,8 @@
 """Every GraphQL error gets an extensions.code, and no internal detail leaks to the client.
 
 Domain errors keep their message (it names the argument or id); driver time-outs and outages get codes
-of their own; anything else is logged with a reference and shown only as that reference.
+of their own, and so does a stored value the answer cannot carry; anything else is logged with a reference
+and shown only as that reference.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionResult
 
-from graph.errors import BadInput, DomainError
+from graph.errors import BadInput, DomainError, InvalidStoredValue
 
 log = structlog.get_logger("api.graphql")
 
@@ -35,6 +36,13 @@ def classify(error: GraphQLError) -> GraphQLError:
     elif isinstance(original, neo4j.exceptions.ServiceUnavailable | neo4j.exceptions.SessionExpired):
         extensions["code"] = "SERVICE_UNAVAILABLE"
         message = "the graph database is not reachable; try again shortly"
+    elif isinstance(original, GraphQLError) and error.path is not None and " cannot represent " in original.message:
+        # A value the server answers that its scalar cannot carry (Float cannot represent inf): a graph written
+        # before imports refused such values. Not the request's fault, so not a validation error.
+        log.warning("graphql.unanswerable_value", path=error.path, detail=original.message)
+        extensions["code"] = InvalidStoredValue.code
+        where = ".".join(str(p) for p in error.path)
+        message = f"{where}: {original.message}, stored before such values were refused; {InvalidStoredValue.REIMPORT}"
     elif original is None or isinstance(original, GraphQLError):
         # The document or its variables were rejected before execution.
         request_error = "BAD_USER_INPUT" if message.startswith("Variable ") else "GRAPHQL_VALIDATION_FAILED"

@@ -15,6 +15,7 @@ from graph.lookup import shipments
 from graph.nodes import ShipmentNode
 from graph.records import Direction, parse_instant
 from graph.risk.warnings import BatchFacts, MeasureKind, Warning, by_ids, matched_on
+from graph.values import InstantOutOfRange
 
 PORT_DIRECTIONS = (Direction.IMPORT, Direction.EXPORT)
 MAX_HITS = 10_000
@@ -63,6 +64,8 @@ async def check_declaration(graph: Graph, batch_id: str, direction: str, shipped
         raise BadInput("direction", f"{direction!r} is not one of IMPORT, EXPORT, DOMESTIC")
     try:
         at_ms = int(parse_instant(shipped_at).timestamp() * 1000)
+    except InstantOutOfRange as err:
+        raise BadInput("shippedAt", str(err)) from None
     except ValueError:
         raise BadInput("shippedAt", f"{shipped_at!r} is not an ISO 8601 date or date-time") from None
     facts = (await _facts(graph, [batch_id])).get(batch_id)

@@ -21,12 +21,13 @@ from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from graph import values
 from graph.clock import dated_id, now_ms
 from graph.db import Graph, Tx
-from graph.errors import BadInput, NotFound
+from graph.errors import BadInput, InvalidStoredValue, NotFound, valid
 from graph.mass_balance import on_hand
 from graph.mass_balance import slack as tolerance  # 0.1 + 0.2 returned of 0.3 shipped is all of it
-from graph.recall import recall_scope
+from graph.recall import RecallScope, recall_scope
 from graph.risk.warnings import by_ids as warnings_by_ids
 
 SCOPE_DEPTH = 10
@@ -77,6 +78,9 @@ class RecallLine:
 
     @classmethod
     def of(cls, m: dict[str, Any]) -> RecallLine:
+        for field in ("shipped", "returned", "forwarded", "used"):
+            value = m.get(field) or 0.0
+            _finite(f"{field} of recall {m.get('recallId')!r} for {m['enterprise']}/{m['batch']}", value, REOPEN)
         # Lines stored before forwarded and used were snapshotted have neither: read as 0 (onHand = shipped).
         return cls(
             m["enterprise"],
@@ -163,7 +167,9 @@ class Recall:
 
     @classmethod
     def of(cls, m: dict[str, Any], lines: list[dict[str, Any]]) -> Recall:
-        return cls(
+        """Refuses (InvalidStoredValue) a recall whose numbers no answer can carry, so that a mutation that
+        builds its answer inside its transaction commits nothing it cannot answer."""
+        recall = cls(
             id=m["id"],
             recall_class=RecallClass(m["recallClass"]),
             opened_at_ms=m["openedAtMs"],
@@ -175,6 +181,9 @@ class Recall:
             lines=[RecallLine.of(line) for line in lines],
             opened_by=m["openedBy"],
         )
+        for what, value in (("shipped", recall.shipped), ("returned", recall.returned)):
+            _finite(f"the sum of the quantities {what} of recall {recall.id!r}", value, REOPEN)
+        return recall
 
     def by_unit(self) -> list[UnitTotals]:
         """The lines' totals per unit, by unit."""
@@ -220,8 +229,34 @@ class Recall:
         }
 
 
+REOPEN = "it was opened before such quantities were refused: correct the shipments and open a new recall"
+
+
+def _finite(what: str, value: float, remedy: str = InvalidStoredValue.REIMPORT) -> None:
+    if not math.isfinite(value):
+        raise InvalidStoredValue(what, value, remedy)
+
+
+def _answerable(scope: RecallScope) -> None:
+    """Every quantity a recall of the scope answers (its lines, its batches) is finite; checked before anything
+    is written, since a graph written before imports refused them may hold infinite ones."""
+    for traced in scope.affected:
+        _finite(f"the quantity of batch {traced.batch.id!r}", traced.batch.quantity)
+    for c in scope.consignees:
+        for h in c.holdings:
+            _finite(f"the quantity shipped of batch {h.batch.id!r} to {c.enterprise_id!r}", h.quantity)
+
+
 async def by_ids(graph: Graph, ids: Sequence[str]) -> list[Recall | None]:
-    rows = await graph.read("risk/recalls", ids=list(ids))
+    return _by_ids(await graph.read("risk/recalls", ids=list(ids)), ids)
+
+
+async def _read_back(tx: Tx, recall_id: str) -> Recall:
+    """The recall as the mutation answers it, read inside its transaction: what it cannot answer rolls back."""
+    return _by_ids(await tx.run("risk/recalls", ids=[recall_id]), [recall_id])[0]  # type: ignore[return-value]
+
+
+def _by_ids(rows: Sequence[Any], ids: Sequence[str]) -> list[Recall | None]:
     found = {r["recall"]["id"]: Recall.of(r["recall"], r["lines"]) for r in rows}
     return [found.get(i) for i in ids]
 
@@ -238,6 +273,7 @@ async def open_recall(
     if warning_id is not None and (await warnings_by_ids(graph, [warning_id]))[0] is None:
         raise NotFound("warning", warning_id, "warningId")
     scope = await recall_scope(graph, list(batch_ids), SCOPE_DEPTH)
+    _answerable(scope)
     depth = {t.batch.id: t.depth for t in scope.affected}
     recall_id = dated_id("RC", at)
     props = {
@@ -266,8 +302,12 @@ async def open_recall(
         for h in c.holdings
     ]
     props = {k: v for k, v in props.items() if v is not None}
-    await graph.write("risk/create_recall", recall=props, lines=lines)
-    return (await by_ids(graph, [recall_id]))[0]  # type: ignore[return-value]
+
+    async def work(tx: Tx) -> Recall:
+        await tx.run("risk/create_recall", recall=props, lines=lines)
+        return await _read_back(tx, recall_id)
+
+    return await graph.transaction(work)
 
 
 async def record_return(
@@ -277,10 +317,10 @@ async def record_return(
     what it returned is refused (a consignee may return more than the records say it holds, never more than it
     received)."""
     at = now if now is not None else now_ms()
-    if not quantity > 0:
-        raise BadInput("quantity", f"must be greater than 0, got {quantity}")
+    # A GraphQL literal of 1e400 arrives as inf: graphql-core checks only variables for finiteness.
+    quantity = valid("quantity", values.Quantity, quantity)
 
-    async def work(tx: Tx) -> None:
+    async def work(tx: Tx) -> Recall:
         rows = await tx.run("risk/lock_recall_line", key=f"{recall_id}|{enterprise_id}|{batch_id}", now=at)
         if not rows:
             recall = await tx.run("risk/recalls", ids=[recall_id])
@@ -299,19 +339,23 @@ async def record_return(
         returned = min(line.shipped, line.returned + quantity)
         key = f"{recall_id}|{enterprise_id}|{batch_id}"
         await tx.run("risk/update_recall_lines", lines=[{"key": key, "returned": returned, "notified": True}], now=at)
+        return await _read_back(tx, recall_id)
 
-    await graph.transaction(work)
-    return (await by_ids(graph, [recall_id]))[0]  # type: ignore[return-value]
+    return await graph.transaction(work)
 
 
 async def mark_notified(graph: Graph, recall_id: str, enterprise_id: str, now: int | None = None) -> Recall:
     at = now if now is not None else now_ms()
-    rows = await graph.write("risk/notify_recall_lines", recallId=recall_id, enterpriseId=enterprise_id, now=at)
-    if not rows or rows[0]["notified"] == 0:
-        if (await by_ids(graph, [recall_id]))[0] is None:
-            raise NotFound("recall", recall_id, "recallId")
-        raise NotFound("consignee", enterprise_id, "enterpriseId")
-    return (await by_ids(graph, [recall_id]))[0]  # type: ignore[return-value]
+
+    async def work(tx: Tx) -> Recall:
+        rows = await tx.run("risk/notify_recall_lines", recallId=recall_id, enterpriseId=enterprise_id, now=at)
+        if not rows or rows[0]["notified"] == 0:
+            if not await tx.run("risk/recalls", ids=[recall_id]):
+                raise NotFound("recall", recall_id, "recallId")
+            raise NotFound("consignee", enterprise_id, "enterpriseId")
+        return await _read_back(tx, recall_id)
+
+    return await graph.transaction(work)
 
 
 CSV_COLUMNS = [

@@ -15,7 +15,7 @@ import pycountry
 
 from graph.clock import dated_id, iso, now_ms
 from graph.db import Graph, Tx
-from graph.errors import BadInput, NotFound, check_range, required
+from graph.errors import BadInput, NotFound, check_range, optional, required
 from graph.risk.assessment import COLOURS, Assessment, WarningGrade, assess_signal, most_severe
 from graph.risk.signals import signals_by_id
 
@@ -49,8 +49,8 @@ class MeasureStatus(StrEnum):
     CANCELLED = "CANCELLED"
 
 
-HS_PREFIX = re.compile(r"^[0-9]{2,10}$")
-COUNTRY = re.compile(r"^[A-Z]{2}$")
+HS_PREFIX = re.compile(r"[0-9]{2,10}")  # fullmatch: "$" would let a trailing newline through
+COUNTRY = re.compile(r"[A-Z]{2}")
 TARGET_FIELDS = ("batchIds", "productIds", "enterpriseIds", "hsCodePrefixes", "originCountries")
 
 
@@ -207,11 +207,11 @@ async def _check_targets(graph: Graph, targets: Targets) -> Targets:
             "name at least one target: batchIds, productIds, enterpriseIds, hsCodePrefixes or originCountries",
         )
     for prefix in targets.hs_code_prefixes:
-        if not HS_PREFIX.match(prefix):
+        if not HS_PREFIX.fullmatch(prefix):
             raise BadInput("targets.hsCodePrefixes", f"{prefix!r} is not 2 to 10 digits of an HS code")
     for country in targets.origin_countries:
         # upper case as in records (pycountry would also accept "nz", which then matches no batch)
-        if not COUNTRY.match(country) or pycountry.countries.get(alpha_2=country) is None:
+        if not COUNTRY.fullmatch(country) or pycountry.countries.get(alpha_2=country) is None:
             raise BadInput("targets.originCountries", f"{country!r} is not an ISO 3166-1 alpha-2 country code")
     known = (
         await graph.read(
@@ -258,7 +258,7 @@ async def issue(
     targets = await _check_targets(graph, targets)
     assessments = [await assess_signal(graph, s) for s in found if s is not None]
     assessed = most_severe([a.grade for a in assessments])
-    reason = reason.strip() if reason and reason.strip() else None
+    reason = optional("reason", reason)
     if grade is not None and grade != assessed and reason is None:
         raise BadInput("reason", f"grade {grade.value} overrides the assessed grade {assessed.value}: give the reason")
     chosen = grade or assessed
@@ -349,6 +349,7 @@ async def set_measure(
     now: int | None = None,
 ) -> Warning:
     """Add a measure to a warning or move one to another status; kept in the history."""
+    note = optional("note", note)
 
     def change(w: Warning, at: int) -> dict[str, Any]:
         measures = {m.kind: m for m in w.measures}

@@ -649,3 +649,172 @@ async def test_the_ndjson_helper_and_a_valid_file_agree(db):
     report = await import_lines(db, ndjson(*CONTEXT))
     assert report.ok
     assert await node_count(db) == len(CONTEXT)
+
+
+# --- values that poison later reads (issue 9 item 4) ---------------------------------------------------------------
+# JSON's Infinity and NaN, 1e400 and a 400-digit integer all parse to float infinity or NaN, which was stored and
+# then broke every read that answers it (GraphQL Float cannot carry them).
+
+RAW = "\x00RAW\x00"  # a placeholder the line builder replaces by a raw JSON token
+
+
+def raw_line(record: dict[str, Any], token: str) -> str:
+    """The record as one JSON line, with the RAW placeholder replaced by `token` verbatim (e.g. 1e400)."""
+    line = json.dumps(record)
+    assert line.count(json.dumps(RAW)) == 1
+    return line.replace(json.dumps(RAW), token)
+
+
+NUMBER_FIELDS = [  # (record with RAW in the numeric field, field path in the error)
+    (variant("batch", quantity=RAW), "quantity"),
+    (variant("shipment", quantity=RAW), "quantity"),
+    (variant("batch", inputs=[{"batch": "B1", "quantity": RAW}]), "inputs[0].quantity"),
+    (variant("link", share=RAW), "share"),
+    (variant("risk_signal", probability=RAW), "probability"),
+    (variant("test_report", items=[{"name": "Pb", "value": RAW}]), "items[0].value"),
+    (variant("test_report", items=[{"name": "Pb", "limit": RAW}]), "items[0].limit"),
+]
+NUMBER_IDS = [f"{r['type']}.{f}" for r, f in NUMBER_FIELDS]
+NOT_FINITE = ["Infinity", "-Infinity", "NaN", "1e400", "-1e400", "1" + "0" * 400]
+
+
+@pytest.mark.parametrize("token", NOT_FINITE, ids=["Infinity", "-Infinity", "NaN", "1e400", "-1e400", "10**400"])
+@pytest.mark.parametrize(("record", "field"), NUMBER_FIELDS, ids=NUMBER_IDS)
+async def test_a_number_that_is_not_finite_is_rejected_in_every_numeric_field(db, record, field, token):
+    report = await with_context(db, raw_line(record, token))
+    # items values may also be integers: a 400-digit one is refused for not being exact
+    word = "2**53" if field.startswith("items") and token.isdigit() else "finite number"
+    await assert_rejected(db, report, (BAD_LINE, field, word))
+
+
+@pytest.mark.parametrize("token", NOT_FINITE, ids=["Infinity", "-Infinity", "NaN", "1e400", "-1e400", "10**400"])
+async def test_a_severity_that_is_not_finite_is_rejected(db, token):
+    report = await with_context(db, raw_line(variant("risk_signal", severity=RAW), token))
+    word = "less than or equal to 4" if token.isdigit() else "integer"
+    await assert_rejected(db, report, (BAD_LINE, "severity", word))
+
+
+QUANTITY_FIELDS = NUMBER_FIELDS[:3]
+
+
+@pytest.mark.parametrize(("record", "field"), QUANTITY_FIELDS, ids=NUMBER_IDS[:3])
+async def test_a_quantity_beyond_2_to_the_53_is_rejected_and_2_to_the_53_is_accepted(db, record, field):
+    report = await with_context(db, raw_line(record, str(2**53 + 2)))
+    await assert_rejected(db, report, (BAD_LINE, field, f"less than or equal to {2**53}"))
+    await load(db, *CONTEXT)
+    report = await run(db, raw_line(record, str(2**53)))
+    assert report.ok, report.errors
+
+
+@pytest.mark.parametrize("field", ["value", "limit"])
+async def test_a_test_item_keeps_exact_integers_up_to_2_to_the_53_and_refuses_larger_ones(db, field):
+    report = await with_context(db, variant("test_report", items=[{"name": "Pb", field: 2**53 + 1}]))
+    await assert_rejected(db, report, (BAD_LINE, f"items[0].{field}", "2**53"))
+    await load(db, *CONTEXT, variant("test_report", items=[{"name": "Pb", field: -(2**53)}]))
+    assert json.loads((await stored(db, "T9"))["items"]) == [{"name": "Pb", field: -(2**53)}]
+
+
+@pytest.mark.parametrize("value", [True, [1], {"v": 1}])
+async def test_a_test_item_value_that_is_neither_number_nor_text_gets_one_error(db, value):
+    report = await with_context(db, variant("test_report", items=[{"name": "Pb", "value": value}]))
+    await assert_rejected(db, report, (BAD_LINE, "items[0].value", "number or a text"))
+
+
+def _item(**fields: Any) -> dict[str, Any]:
+    return variant("test_report", items=[{"name": "Pb", **fields}])
+
+
+# (record builder taking the text, field path, prose: may hold tabs and line breaks)
+TEXT_FIELDS = [
+    (lambda t: variant("enterprise", name=t), "name", False),
+    (lambda t: variant("enterprise", region=t), "region", False),
+    (lambda t: variant("person", name=t), "name", False),
+    (lambda t: variant("product", name=t), "name", False),
+    (lambda t: variant("product", brand=t), "brand", False),
+    (lambda t: variant("batch", unit=t), "unit", False),
+    (lambda t: variant("shipment", declaration=t), "declaration", False),
+    (lambda t: variant("lab", name=t), "name", False),
+    (lambda t: variant("lab", accreditation=t), "accreditation", False),
+    (lambda t: variant("agency", name=t), "name", False),
+    (lambda t: variant("agency", jurisdiction=t), "jurisdiction", False),
+    (lambda t: variant("blacklist", reason=t), "reason", False),
+    (lambda t: _item(name=t), "items[0].name", False),
+    (lambda t: _item(unit=t), "items[0].unit", False),
+    (lambda t: _item(value=t), "items[0].value", False),
+    (lambda t: _item(limit=t), "items[0].limit", False),
+    (lambda t: variant("risk_signal", description=t), "description", True),
+]
+TEXT_IDS = [f"{build('x')['type']}.{field}" for build, field, _ in TEXT_FIELDS]
+BLANK = [" ", "   ", "\u3000", "\u00a0 "]  # spaces, an ideographic space, a no-break space
+CONTROL = ["\x00", "a\x00b", "a\x01", "a\x1bb", "a\x7f", "a\x85b", "\ud800"]  # NUL, C0, ESC, DEL, C1 (NEL), surrogate
+LINE_BREAKS = ["a\nb", "a\r\nb", "a\tb", "a\u2028b"]
+
+
+@pytest.mark.parametrize("value", BLANK, ids=["space", "spaces", "ideographic", "nbsp"])
+@pytest.mark.parametrize(("build", "field", "prose"), TEXT_FIELDS, ids=TEXT_IDS)
+async def test_a_text_of_only_spaces_is_rejected_in_every_text_field(db, build, field, prose, value):
+    report = await with_context(db, build(value))
+    await assert_rejected(db, report, (BAD_LINE, field, "blank"))
+
+
+@pytest.mark.parametrize("value", CONTROL, ids=["nul", "inner-nul", "soh", "esc", "del", "nel", "surrogate"])
+@pytest.mark.parametrize(("build", "field", "prose"), TEXT_FIELDS, ids=TEXT_IDS)
+async def test_a_control_character_is_rejected_in_every_text_field(db, build, field, prose, value):
+    # json.dumps escapes the character (\u0000), as a supplier's encoder would
+    report = await with_context(db, json.dumps(build(value)))
+    if value == "\ud800":  # the JSON parser already refuses a lone surrogate for the whole line
+        await assert_rejected(db, report, (BAD_LINE, None, "JSON"))
+    else:
+        await assert_rejected(db, report, (BAD_LINE, field, "control character"))
+
+
+@pytest.mark.parametrize("value", LINE_BREAKS, ids=["lf", "crlf", "tab", "u2028"])
+@pytest.mark.parametrize(("build", "field", "prose"), TEXT_FIELDS, ids=TEXT_IDS)
+async def test_line_breaks_and_tabs_are_kept_in_prose_and_refused_in_one_line_texts(db, build, field, prose, value):
+    record = build(value)
+    report = await with_context(db, record)
+    if not prose:
+        await assert_rejected(db, report, (BAD_LINE, field, "line break"))
+    else:
+        assert report.ok, report.errors
+        assert (await stored(db, record["id"]))[field] == value
+
+
+ITEM_TEXT_FIELDS = [(build, field) for build, field, _ in TEXT_FIELDS if field.startswith("items")]
+
+
+@pytest.mark.parametrize(("build", "field"), ITEM_TEXT_FIELDS, ids=[i for i in TEXT_IDS if ".items" in i])
+async def test_test_item_texts_are_bounded_to_256_characters(db, build, field):
+    report = await with_context(db, build("x" * 257))
+    await assert_rejected(db, report, (BAD_LINE, field, "256 characters"))
+    await load(db, *CONTEXT, build("x" * 256))
+
+
+async def test_a_test_report_holds_at_most_1000_items(db):
+    items = [{"name": f"item {i}", "value": i} for i in range(1001)]
+    report = await with_context(db, variant("test_report", items=items))
+    await assert_rejected(db, report, (BAD_LINE, "items", "at most 1000"))
+
+
+DATE_FIELDS = [
+    ("batch", "producedAt"),
+    ("shipment", "shippedAt"),
+    ("lab", "statusSince"),
+    ("test_report", "testedAt"),
+    ("blacklist", "listedAt"),
+    ("blacklist", "expiresAt"),
+    ("risk_signal", "receivedAt"),
+]
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59.5Z"])
+@pytest.mark.parametrize(("rtype", "field"), DATE_FIELDS, ids=[f"{r}.{f}" for r, f in DATE_FIELDS])
+async def test_a_date_whose_instant_in_utc_lies_outside_years_1_to_9999_is_rejected(db, rtype, field, value):
+    report = await with_context(db, variant(rtype, **{field: value}))
+    await assert_rejected(db, report, (BAD_LINE, field, "outside 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z"))
+
+
+@pytest.mark.parametrize(("value", "ms"), [("0001-01-01", -62135596800000), ("9999-12-31T23:59:59Z", 253402300799000)])
+async def test_the_first_and_last_representable_instants_are_accepted(db, value, ms):
+    await load(db, *CONTEXT, variant("batch", producedAt=value))
+    assert (await stored(db, "B9"))["producedAtMs"] == ms
