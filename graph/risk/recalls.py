@@ -181,8 +181,10 @@ class Recall:
             lines=[RecallLine.of(line) for line in lines],
             opened_by=m["openedBy"],
         )
-        for what, value in (("shipped", recall.shipped), ("returned", recall.returned)):
-            _finite(f"the sum of the quantities {what} of recall {recall.id!r}", value, REOPEN)
+        for totals in recall.by_unit():  # sums of finite lines may still overflow
+            for what in ("shipped", "forwarded", "used", "returned"):
+                value = getattr(totals, what)
+                _finite(f"the sum of the quantities {what} in {totals.unit} of recall {recall.id!r}", value, REOPEN)
         return recall
 
     def by_unit(self) -> list[UnitTotals]:
