@@ -13,6 +13,10 @@ Xinxiang, Henan, with the ports of Qingdao CNTAO, Ningbo CNNGB and Shanghai CNSH
   3. Auto parts: brake pads from DE and JP imported through CNSHA -> brake assemblies -> car makers -> vehicles.
   4. Labs, agencies, people, ownership links, two blacklist entries.
 
+The users' language: Chinese parties, people, agencies, labs, products and test items have Chinese names (regions
+as 河南省新乡市); foreign parties keep their own-language name (the Japanese one with its Latin form). Ids are Latin
+and stable, as the README's answers name them.
+
 Deterministic: the only randomness is one seeded random.Random, drawn in the order the records are built (the
 enterprises' USCCs, then the distributors' sales), so the order of the chapters below is part of the data.
 """
@@ -149,36 +153,22 @@ def build() -> RecordSet:
 # ================================================================= agencies and labs
 
 AGENCIES = (  # id, name, kind, jurisdiction
-    ("AG-XX-CUSTOMS", "Xinxiang Customs", "CUSTOMS", "Xinxiang, Henan"),
-    ("AG-XX-SAMR", "Xinxiang Municipal Administration for Market Regulation", "MARKET_REGULATION", "Xinxiang, Henan"),
-    ("AG-XX-HEALTH", "Xinxiang Municipal Health Commission", "HEALTH", "Xinxiang, Henan"),
-    ("AG-QD-CUSTOMS", "Qingdao Customs (Qingdao port, Huangdao)", "CUSTOMS", "Qingdao, Shandong"),
-    ("AG-NB-CUSTOMS", "Ningbo Customs (Beilun port)", "CUSTOMS", "Ningbo, Zhejiang"),
+    ("AG-XX-CUSTOMS", "新乡海关", "CUSTOMS", "河南省新乡市"),
+    ("AG-XX-SAMR", "新乡市市场监督管理局", "MARKET_REGULATION", "河南省新乡市"),
+    ("AG-XX-HEALTH", "新乡市卫生健康委员会", "HEALTH", "河南省新乡市"),
+    ("AG-QD-CUSTOMS", "青岛海关（黄岛口岸）", "CUSTOMS", "山东省青岛市"),
+    ("AG-NB-CUSTOMS", "宁波海关（北仑口岸）", "CUSTOMS", "浙江省宁波市"),
 )
 LABS = (  # id, name, accreditation, recognized, status, since
-    ("LAB-QD-CIQ", "Qingdao Customs Technical Center, Food Laboratory", "CNAS L0435", True, None, None),
-    ("LAB-HN-FOOD", "Henan Provincial Institute of Food Inspection", "CNAS L2781", True, None, None),
-    (
-        "LAB-NB-TOY",
-        "Ningbo Customs Technical Center, Toy and Children's Products Laboratory",
-        "CNAS L0512",
-        True,
-        None,
-        None,
-    ),
-    ("LAB-SH-AUTO", "Shanghai Motor Vehicle Parts Testing Center", "CNAS L1633", True, None, None),
-    ("LAB-MY-QC", "Henan Muyang Infant Nutrition in-house QC Laboratory", None, False, None, None),
+    ("LAB-QD-CIQ", "青岛海关技术中心食品检测实验室", "CNAS L0435", True, None, None),
+    ("LAB-HN-FOOD", "河南省食品检验研究院", "CNAS L2781", True, None, None),
+    ("LAB-NB-TOY", "宁波海关技术中心玩具及儿童用品检测实验室", "CNAS L0512", True, None, None),
+    ("LAB-SH-AUTO", "上海机动车零部件检测中心", "CNAS L1633", True, None, None),
+    ("LAB-MY-QC", "河南牧阳婴幼儿营养品有限公司品控实验室", None, False, None, None),
     # Kuaijian was already suspended when it released LOT-IF1-2026-0305 (its report is flagged); Huace lost its
     # qualification after it had passed the ride-on toy.
-    (
-        "LAB-XX-KUAIJIAN",
-        "Xinxiang Kuaijian Testing Services Co., Ltd.",
-        "CMA 161612340567",
-        True,
-        "SUSPENDED",
-        "2026-03-02",
-    ),
-    ("LAB-ZZ-HUACE", "Zhengzhou Huace Testing Co., Ltd.", "CMA 161600987213", False, "REVOKED", "2026-04-20"),
+    ("LAB-XX-KUAIJIAN", "新乡快检检测服务有限公司", "CMA 161612340567", True, "SUSPENDED", "2026-03-02"),
+    ("LAB-ZZ-HUACE", "郑州华策检测有限公司", "CMA 161600987213", False, "REVOKED", "2026-04-20"),
 )
 
 
@@ -205,94 +195,51 @@ class Firm(NamedTuple):
 
 
 MAKER, MAKER_EXPORTER = ["MANUFACTURER"], ["MANUFACTURER", "EXPORTER"]
-XX = "Xinxiang, Henan"
+XX = "河南省新乡市"
 ENTERPRISES = (
     # --- milk powder and infant formula
     Firm("ENT-NZ-DAIRY-01", "Waikato Valley Dairy Co-operative Ltd", MAKER_EXPORTER, "NZ", "Waikato"),
-    Firm("ENT-NL-DAIRY-01", "Friesland Meadow Dairy B.V.", MAKER_EXPORTER, "NL", "Friesland"),
-    Firm("ENT-FR-DAIRY-01", "Laiterie Cooperative de Normandie SAS", MAKER_EXPORTER, "FR", "Normandie"),
+    Firm("ENT-NL-DAIRY-01", "Friese Weide Zuivel B.V.", MAKER_EXPORTER, "NL", "Friesland"),
+    Firm("ENT-FR-DAIRY-01", "Laiterie Coopérative de Normandie SAS", MAKER_EXPORTER, "FR", "Normandie"),
     Firm("ENT-US-WHEY-01", "Great Lakes Whey Ingredients Inc.", MAKER_EXPORTER, "US", "Wisconsin"),
-    Firm("ENT-CN-PREMIX-01", "Shandong Jinkang Nutrition Premix Co., Ltd.", MAKER, "CN", "Weifang, Shandong", "370700"),
-    Firm(
-        "ENT-CN-IMPORTER-01",
-        "Qingdao Haiyue International Trade Co., Ltd.",
-        ["IMPORTER"],
-        "CN",
-        "Qingdao, Shandong",
-        "370211",
-        "CERTIFIED",
-    ),
-    Firm("ENT-CN-HOLDING-01", "Henan Muyang Holdings Group Co., Ltd.", [], "CN", XX, "410702"),
-    Firm("ENT-CN-IFM-01", "Henan Muyang Infant Nutrition Co., Ltd.", MAKER, "CN", XX, "410711", "ADVANCED_CERTIFIED"),
-    Firm("ENT-CN-BAKERY-01", "Xinxiang Maixiang Food Co., Ltd.", MAKER, "CN", XX, "410721"),
-    Firm("ENT-CN-DIST-01", "Xinxiang Huaxin Mother & Baby Trading Co., Ltd.", ["DISTRIBUTOR"], "CN", XX, "410702"),
-    Firm(
-        "ENT-CN-DIST-02",
-        "Zhengzhou Yuebao Food Distribution Co., Ltd.",
-        ["DISTRIBUTOR"],
-        "CN",
-        "Zhengzhou, Henan",
-        "410105",
-    ),
-    Firm(
-        "ENT-CN-DIST-03",
-        "Henan Anxin Cold-chain Logistics & Trading Co., Ltd.",
-        ["DISTRIBUTOR", "LOGISTICS"],
-        "CN",
-        XX,
-        "410703",
-    ),
-    Firm("ENT-CN-RETAIL-01", "Xinxiang Beibei Mother & Baby Store (Pingyuan Road)", ["RETAILER"], "CN", XX, "410702"),
-    Firm("ENT-CN-RETAIL-02", "Xinxiang Dongfang Supermarket Chain Co., Ltd.", ["RETAILER"], "CN", XX, "410703"),
-    Firm("ENT-CN-RETAIL-03", "Weihui Kuaile Baby Store", ["RETAILER"], "CN", "Weihui, Xinxiang, Henan", "410781"),
-    Firm("ENT-CN-RETAIL-04", "Zhengzhou Jinshui Baby Care Store", ["RETAILER"], "CN", "Zhengzhou, Henan", "410105"),
-    Firm(
-        "ENT-CN-RETAIL-05",
-        "Huixian Xinyuan Supermarket Co., Ltd.",
-        ["RETAILER"],
-        "CN",
-        "Huixian, Xinxiang, Henan",
-        "410782",
-    ),
-    Firm(
-        "ENT-CN-ECOM-01",
-        "Henan Kuajingtong Cross-border E-commerce Platform Co., Ltd.",
-        ["ECOMMERCE_PLATFORM"],
-        "CN",
-        "Zhengzhou, Henan",
-        "410100",
-    ),
-    Firm(
-        "ENT-CN-CBS-01",
-        "Xinxiang Yangguang Cross-border Trading Co., Ltd.",
-        ["CROSS_BORDER_SELLER"],
-        "CN",
-        XX,
-        "410702",
-    ),
+    Firm("ENT-CN-PREMIX-01", "山东金康营养强化剂有限公司", MAKER, "CN", "山东省潍坊市", "370700"),
+    Firm("ENT-CN-IMPORTER-01", "青岛海悦国际贸易有限公司", ["IMPORTER"], "CN", "山东省青岛市", "370211", "CERTIFIED"),
+    Firm("ENT-CN-HOLDING-01", "河南牧阳控股集团有限公司", [], "CN", XX, "410702"),
+    Firm("ENT-CN-IFM-01", "河南牧阳婴幼儿营养品有限公司", MAKER, "CN", XX, "410711", "ADVANCED_CERTIFIED"),
+    Firm("ENT-CN-BAKERY-01", "新乡麦香食品有限公司", MAKER, "CN", XX, "410721"),
+    Firm("ENT-CN-DIST-01", "新乡华信母婴用品商贸有限公司", ["DISTRIBUTOR"], "CN", XX, "410702"),
+    Firm("ENT-CN-DIST-02", "郑州悦宝食品经销有限公司", ["DISTRIBUTOR"], "CN", "河南省郑州市", "410105"),
+    Firm("ENT-CN-DIST-03", "河南安信冷链物流贸易有限公司", ["DISTRIBUTOR", "LOGISTICS"], "CN", XX, "410703"),
+    Firm("ENT-CN-RETAIL-01", "新乡贝贝母婴用品店（平原路店）", ["RETAILER"], "CN", XX, "410702"),
+    Firm("ENT-CN-RETAIL-02", "新乡东方连锁超市有限公司", ["RETAILER"], "CN", XX, "410703"),
+    Firm("ENT-CN-RETAIL-03", "卫辉市快乐宝贝母婴店", ["RETAILER"], "CN", "河南省新乡市卫辉市", "410781"),
+    Firm("ENT-CN-RETAIL-04", "郑州金水宝贝护理用品店", ["RETAILER"], "CN", "河南省郑州市", "410105"),
+    Firm("ENT-CN-RETAIL-05", "辉县市鑫源超市有限公司", ["RETAILER"], "CN", "河南省新乡市辉县市", "410782"),
+    Firm("ENT-CN-ECOM-01", "河南豫通跨境电子商务平台有限公司", ["ECOMMERCE_PLATFORM"], "CN", "河南省郑州市", "410100"),
+    Firm("ENT-CN-CBS-01", "新乡阳光跨境贸易有限公司", ["CROSS_BORDER_SELLER"], "CN", XX, "410702"),
     # --- toys
-    Firm("ENT-CN-RESIN-01", "Ningbo Zhenhai Petrochemical Resin Co., Ltd.", MAKER, "CN", "Ningbo, Zhejiang", "330211"),
-    Firm("ENT-CN-PAINT-01", "Xinxiang Caihong Coatings Co., Ltd.", MAKER, "CN", "Huojia, Xinxiang, Henan", "410724"),
-    Firm("ENT-CN-TOYPARTS-01", "Xinxiang Jiale Plastic Parts Co., Ltd.", MAKER, "CN", XX, "410721"),
-    Firm("ENT-CN-TOY-01", "Henan Lele Toys Co., Ltd.", MAKER_EXPORTER, "CN", XX, "410711", "CERTIFIED"),
+    Firm("ENT-CN-RESIN-01", "宁波镇海石化树脂有限公司", MAKER, "CN", "浙江省宁波市", "330211"),
+    Firm("ENT-CN-PAINT-01", "新乡彩虹涂料有限公司", MAKER, "CN", "河南省新乡市获嘉县", "410724"),
+    Firm("ENT-CN-TOYPARTS-01", "新乡佳乐塑料配件有限公司", MAKER, "CN", XX, "410721"),
+    Firm("ENT-CN-TOY-01", "河南乐乐玩具有限公司", MAKER_EXPORTER, "CN", XX, "410711", "CERTIFIED"),
     Firm("ENT-DE-TOYBUY-01", "Spielwaren Rhein Import GmbH", ["IMPORTER", "DISTRIBUTOR"], "DE", "Nordrhein-Westfalen"),
     Firm("ENT-GB-TOYBUY-01", "Brightwater Toys Ltd", ["IMPORTER", "RETAILER"], "GB", "Manchester"),
     # --- auto parts
     Firm("ENT-DE-BRAKE-01", "Rheinland Reibbelag GmbH", MAKER_EXPORTER, "DE", "Nordrhein-Westfalen"),
-    Firm("ENT-JP-BRAKE-01", "Chubu Friction Materials Co., Ltd.", MAKER_EXPORTER, "JP", "Aichi"),
+    Firm("ENT-JP-BRAKE-01", "中部摩擦材料株式会社 (Chubu Friction Materials Co., Ltd.)", MAKER_EXPORTER, "JP", "Aichi"),
     Firm(
         "ENT-CN-BRAKE-01",
-        "Xinxiang Hengtong Brake Systems Co., Ltd.",
+        "新乡恒通制动系统有限公司",
         ["MANUFACTURER", "IMPORTER"],
         "CN",
         XX,
         "410702",
         "ADVANCED_CERTIFIED",
     ),
-    Firm("ENT-CN-CASTING-01", "Kaifeng Zhongyuan Precision Casting Co., Ltd.", MAKER, "CN", "Kaifeng, Henan", "410200"),
-    Firm("ENT-CN-CARMAKER-01", "Henan Zhongzhou Automobile Co., Ltd.", MAKER, "CN", "Zhengzhou, Henan", "410100"),
-    Firm("ENT-CN-CARMAKER-02", "Hubei Jianghan Commercial Vehicle Co., Ltd.", MAKER, "CN", "Wuhan, Hubei", "420100"),
-    Firm("ENT-CN-CARDEALER-01", "Xinxiang Zhongzhou Auto Sales & Service Co., Ltd.", ["RETAILER"], "CN", XX, "410702"),
+    Firm("ENT-CN-CASTING-01", "开封中原精密铸造有限公司", MAKER, "CN", "河南省开封市", "410200"),
+    Firm("ENT-CN-CARMAKER-01", "河南中州汽车有限公司", MAKER, "CN", "河南省郑州市", "410100"),
+    Firm("ENT-CN-CARMAKER-02", "湖北江汉商用车有限公司", MAKER, "CN", "湖北省武汉市", "420100"),
+    Firm("ENT-CN-CARDEALER-01", "新乡中州汽车销售服务有限公司", ["RETAILER"], "CN", XX, "410702"),
 )
 
 
@@ -304,22 +251,22 @@ def _enterprises(demo: Demo) -> None:
 # ================================================================= people and links
 
 PEOPLE = {
-    "P-ZHANG-WEI": "Zhang Wei",
-    "P-LI-NA": "Li Na",
-    "P-ZHOU-HUI": "Zhou Hui",
-    "P-ZHAO-LEI": "Zhao Lei",
-    "P-WANG-JIANGUO": "Wang Jianguo",
-    "P-WANG-FANG": "Wang Fang",
-    "P-CHEN-JIE": "Chen Jie",
-    "P-XU-MING": "Xu Ming",
-    "P-HE-TAO": "He Tao",
-    "P-GUO-QIANG": "Guo Qiang",
-    "P-LIU-YANG": "Liu Yang",
-    "P-MA-LI": "Ma Li",
-    "P-ZHAO-MIN": "Zhao Min",
-    "P-SUN-LEI": "Sun Lei",
-    "P-TIAN-YU": "Tian Yu",
-    "P-DENG-HAO": "Deng Hao",
+    "P-ZHANG-WEI": "张伟",
+    "P-LI-NA": "李娜",
+    "P-ZHOU-HUI": "周慧",
+    "P-ZHAO-LEI": "赵磊",
+    "P-WANG-JIANGUO": "王建国",
+    "P-WANG-FANG": "王芳",
+    "P-CHEN-JIE": "陈杰",
+    "P-XU-MING": "徐明",
+    "P-HE-TAO": "何涛",
+    "P-GUO-QIANG": "郭强",
+    "P-LIU-YANG": "刘洋",
+    "P-MA-LI": "马丽",
+    "P-ZHAO-MIN": "赵敏",
+    "P-SUN-LEI": "孙磊",
+    "P-TIAN-YU": "田宇",
+    "P-DENG-HAO": "邓浩",
 }
 
 SH, LR, OF = "SHAREHOLDER", "LEGAL_REPRESENTATIVE", "OFFICER"
@@ -393,24 +340,24 @@ P_ABS, P_PNT, P_SHL, P_BRK = "PRD-ABS-RESIN", "PRD-TOY-PAINT", "PRD-RIDEON-SHELL
 P_RID, P_BLK = gtin13("697520500001"), gtin13("697520500002")
 P_PAD, P_CAL, P_ASM, P_CAR = "PRD-BRAKE-PAD", "PRD-BRAKE-CALIPER", "PRD-BRAKE-ASSY", "PRD-SEDAN-ZZ5"
 PRODUCTS: tuple[tuple[str, str, str, str, str | None], ...] = (  # id, name, HS code, category, brand
-    (P_RAW, "Raw cow's milk (bulk)", "0401200000", "FOOD", None),
-    (P_WMP, "Whole milk powder, 26 % fat, 25 kg bags", "0402210000", "FOOD", None),
-    (P_LAC, "Lactose, edible grade, 25 kg bags", "1702110000", "FOOD", None),
-    (P_PMX, "Vitamin and mineral premix for infant formula", "2936900000", "FOOD", None),
-    (P_IFB, "Infant formula base powder (bulk)", "1901109000", "FOOD", None),
-    (P_IF1, "Muyang Stage 1 Infant Formula 900 g can", "1901101000", "FOOD", "Muyang"),
-    (P_IF2, "Muyang Stage 2 Follow-on Formula 900 g can", "1901101000", "FOOD", "Muyang"),
-    (P_BIS, "Maixiang Milk Biscuits 200 g", "1905310000", "FOOD", "Maixiang"),
-    (P_ABS, "ABS resin pellets, toy grade", "3903300000", "OTHER", None),
-    (P_PNT, "Water-based acrylic paint for toys", "3209100000", "OTHER", None),
-    (P_SHL, "Ride-on car body shell, painted", "9503009000", "CHILDREN_PRODUCT", None),
-    (P_BRK, "Moulded toy building bricks (loose)", "9503009000", "TOY", None),
-    (P_RID, "Lele Ride-on Car for ages 1-3", "9503001000", "CHILDREN_PRODUCT", "Lele"),
-    (P_BLK, "Lele Building Blocks 120 pcs", "9503008900", "TOY", "Lele"),
-    (P_PAD, "Disc brake pad set, passenger car", "8708301000", "AUTO_PART", None),
-    (P_CAL, "Brake caliper housing, cast iron", "8708309900", "AUTO_PART", None),
-    (P_ASM, "Disc brake assembly (caliper with pads)", "8708302900", "AUTO_PART", None),
-    (P_CAR, "Zhongzhou ZZ5 1.5 L sedan", "8703234190", "AUTO", "Zhongzhou"),
+    (P_RAW, "生牛乳（散装）", "0401200000", "FOOD", None),
+    (P_WMP, "全脂乳粉（脂肪26%，25千克袋装）", "0402210000", "FOOD", None),
+    (P_LAC, "食品级乳糖（25千克袋装）", "1702110000", "FOOD", None),
+    (P_PMX, "婴幼儿配方食品用维生素矿物质预混料", "2936900000", "FOOD", None),
+    (P_IFB, "婴儿配方乳粉基粉（散装）", "1901109000", "FOOD", None),
+    (P_IF1, "牧阳婴儿配方奶粉（0-6月龄，1段）900克罐装", "1901101000", "FOOD", "牧阳"),
+    (P_IF2, "牧阳较大婴儿配方奶粉（6-12月龄，2段）900克罐装", "1901101000", "FOOD", "牧阳"),
+    (P_BIS, "麦香牛奶饼干200克", "1905310000", "FOOD", "麦香"),
+    (P_ABS, "ABS树脂颗粒（玩具级）", "3903300000", "OTHER", None),
+    (P_PNT, "玩具用水性丙烯酸涂料", "3209100000", "OTHER", None),
+    (P_SHL, "儿童乘骑车车身外壳（已喷涂）", "9503009000", "CHILDREN_PRODUCT", None),
+    (P_BRK, "注塑玩具积木（散件）", "9503009000", "TOY", None),
+    (P_RID, "乐乐儿童乘骑玩具车（适用1-3岁）", "9503001000", "CHILDREN_PRODUCT", "乐乐"),
+    (P_BLK, "乐乐积木120粒", "9503008900", "TOY", "乐乐"),
+    (P_PAD, "乘用车盘式制动器摩擦片", "8708301000", "AUTO_PART", None),
+    (P_CAL, "铸铁制动钳壳体", "8708309900", "AUTO_PART", None),
+    (P_ASM, "盘式制动器总成（含制动钳及摩擦片）", "8708302900", "AUTO_PART", None),
+    (P_CAR, "中州ZZ5 1.5L轿车", "8703234190", "AUTO", "中州"),
 )
 
 
@@ -436,9 +383,9 @@ IMPORTS = (  # lot, exporter, kg, declared at: imports through Qingdao (CNTAO), 
     ("LOT-LAC-US-2026-0120", US_WHEY, 20000, "2026-02-18"),
 )
 DAIRY_PORT_CHECK: list[Item] = [
-    ("Melamine", 0.05, 1.0, "mg/kg"),
-    ("Aflatoxin M1", 0.08, 0.5, "ug/kg"),
-    ("Lead (Pb)", 0.02, 0.5, "mg/kg"),
+    ("三聚氰胺", 0.05, 1.0, "mg/kg"),
+    ("黄曲霉毒素M1", 0.08, 0.5, "ug/kg"),
+    ("铅（以Pb计）", 0.02, 0.5, "mg/kg"),
 ]
 IMPORTER_DELIVERIES = (  # lot, consignee, kg, date: to the formula maker, and one lot partly to a biscuit maker
     ("LOT-LAC-US-2026-0105", IFM, 20000, "2026-02-01"),
@@ -504,7 +451,10 @@ BASES: dict[str, tuple[float, str, dict[str, float]]] = {
         },
     ),
 }
-BASE_RELEASE: list[Item] = [("Cronobacter spp.", 0, 0, "MPN/100g"), ("Nitrite (as NaNO2)", 0.4, 2.0, "mg/kg")]
+BASE_RELEASE: list[Item] = [
+    ("克罗诺杆菌属（阪崎肠杆菌）", 0, 0, "MPN/100g"),
+    ("亚硝酸盐（以NaNO2计）", 0.4, 2.0, "mg/kg"),
+]
 # tier 3: canned formula (900 g cans): base powder dry-blended with lactose and premix. The lactose and premix
 # lots also reach the cans through the base (diamonds); LOT-IF2-2026-0308 also takes whole milk powder directly.
 CANS: dict[str, tuple[str, float, str, dict[str, float]]] = {  # lot -> (product, cans, made, inputs)
@@ -578,9 +528,9 @@ CANS: dict[str, tuple[str, float, str, dict[str, float]]] = {  # lot -> (product
     ),
 }
 FORMULA_OK: list[Item] = [
-    ("Cronobacter spp.", 0, 0, "MPN/100g"),
-    ("Melamine", 0.03, 1.0, "mg/kg"),
-    ("Lead (Pb)", 0.01, 0.15, "mg/kg"),
+    ("克罗诺杆菌属（阪崎肠杆菌）", 0, 0, "MPN/100g"),
+    ("三聚氰胺", 0.03, 1.0, "mg/kg"),
+    ("铅（以Pb计）", 0.01, 0.15, "mg/kg"),
 ]
 # distribution: formula maker -> distributors: lot -> [(distributor, cans, days after production)]
 ALLOCATIONS: dict[str, list[tuple[str, int, int]]] = {
@@ -601,7 +551,7 @@ CUSTOMERS = {
 }
 # the incident: market sampling finds Cronobacter in a Stage 1 lot; the retained sample of the imported
 # whole milk powder fails too; an unaffected lot sampled at the same time passes
-CRONO_FAIL: list[Item] = [("Cronobacter spp.", 3, 0, "MPN/100g"), ("Melamine", 0.03, 1.0, "mg/kg")]
+CRONO_FAIL: list[Item] = [("克罗诺杆菌属（阪崎肠杆菌）", 3, 0, "MPN/100g"), ("三聚氰胺", 0.03, 1.0, "mg/kg")]
 
 
 def _infant_formula(demo: Demo) -> None:
@@ -640,7 +590,7 @@ def _infant_formula(demo: Demo) -> None:
     demo.ship("LOT-PMX-2026-0115", PREMIX, IFM, 2000, "2026-01-20")
     demo.ship("LOT-PMX-2026-0201", PREMIX, IFM, 2000, "2026-02-05")
     for lot in ("LOT-PMX-2026-0115", "LOT-PMX-2026-0201"):
-        demo.report("LAB-MY-QC", lot, day(demo.lot(lot)["producedAt"], 6), [("Lead (Pb)", 0.1, 0.5, "mg/kg")])
+        demo.report("LAB-MY-QC", lot, day(demo.lot(lot)["producedAt"], 6), [("铅（以Pb计）", 0.1, 0.5, "mg/kg")])
 
     for lot, (kg, when, inputs) in BASES.items():
         demo.batch(lot, P_IFB, IFM, kg, "KGM", when, "CN", inputs)
@@ -679,8 +629,8 @@ def _infant_formula(demo: Demo) -> None:
 
     demo.report("LAB-HN-FOOD", "LOT-IF1-2026-0305", "2026-04-08", CRONO_FAIL)
     demo.report("LAB-HN-FOOD", "LOT-IF1-2026-0312", "2026-04-08", FORMULA_OK)
-    demo.report("LAB-HN-FOOD", "LOT-IFB-2026-0214-B", "2026-04-10", [("Cronobacter spp.", 2, 0, "MPN/100g")])
-    demo.report("LAB-HN-FOOD", "LOT-WMP-NZ-2026-0112", "2026-04-11", [("Cronobacter spp.", 4, 0, "MPN/100g")])
+    demo.report("LAB-HN-FOOD", "LOT-IFB-2026-0214-B", "2026-04-10", [("克罗诺杆菌属（阪崎肠杆菌）", 2, 0, "MPN/100g")])
+    demo.report("LAB-HN-FOOD", "LOT-WMP-NZ-2026-0112", "2026-04-11", [("克罗诺杆菌属（阪崎肠杆菌）", 4, 0, "MPN/100g")])
 
 
 # ================================================================= 2. toys
@@ -704,14 +654,14 @@ TOY_SALES = (  # lot, consignee, pieces, date (exports through Ningbo, CNNGB)
     ("LOT-BLOCKS-2026-0306", GB_BUY, 3000, "2026-03-16"),
 )
 TOY_OK: list[Item] = [
-    ("DEHP", 0.01, 0.1, "% (w/w)"),
-    ("DBP", 0.005, 0.1, "% (w/w)"),
-    ("Soluble lead (Pb)", 4.0, 90.0, "mg/kg"),
+    ("邻苯二甲酸二（2-乙基己基）酯（DEHP）", 0.01, 0.1, "% (w/w)"),
+    ("邻苯二甲酸二丁酯（DBP）", 0.005, 0.1, "% (w/w)"),
+    ("可迁移元素铅（Pb）", 4.0, 90.0, "mg/kg"),
 ]
 RIDEON_FAIL: list[Item] = [
-    ("DEHP", 0.86, 0.1, "% (w/w)"),
-    ("DBP", 0.02, 0.1, "% (w/w)"),
-    ("Soluble lead (Pb)", 6.0, 90.0, "mg/kg"),
+    ("邻苯二甲酸二（2-乙基己基）酯（DEHP）", 0.86, 0.1, "% (w/w)"),
+    ("邻苯二甲酸二丁酯（DBP）", 0.02, 0.1, "% (w/w)"),
+    ("可迁移元素铅（Pb）", 6.0, 90.0, "mg/kg"),
 ]
 
 
@@ -754,8 +704,18 @@ def _toys(demo: Demo) -> None:
     demo.report("LAB-ZZ-HUACE", "LOT-RIDEON-2026-0305", "2026-03-08", TOY_OK)  # lab later revoked
     demo.report("LAB-NB-TOY", "LOT-BLOCKS-2026-0306", "2026-03-09", TOY_OK)
     demo.report("LAB-NB-TOY", "LOT-RIDEON-2026-0305", "2026-03-20", RIDEON_FAIL)  # pre-export: the export stops
-    demo.report("LAB-NB-TOY", "LOT-PAINT-2026-0215", "2026-03-24", [("DEHP", 2.4, 0.1, "% (w/w)")])
-    demo.report("LAB-NB-TOY", "LOT-PAINT-2026-0120", "2026-03-25", [("DEHP", 0.02, 0.1, "% (w/w)")])
+    demo.report(
+        "LAB-NB-TOY",
+        "LOT-PAINT-2026-0215",
+        "2026-03-24",
+        [("邻苯二甲酸二（2-乙基己基）酯（DEHP）", 2.4, 0.1, "% (w/w)")],
+    )
+    demo.report(
+        "LAB-NB-TOY",
+        "LOT-PAINT-2026-0120",
+        "2026-03-25",
+        [("邻苯二甲酸二（2-乙基己基）酯（DEHP）", 0.02, 0.1, "% (w/w)")],
+    )
 
 
 # ================================================================= 3. auto parts
@@ -767,7 +727,7 @@ PAD_IMPORTS = (  # lot, exporter, declared at (through Shanghai, CNSHA)
     ("LOT-PAD-JP-2026-0120", JP_PAD, "2026-02-14"),
     ("LOT-PAD-DE-2026-0205", DE_PAD, "2026-03-02"),
 )
-PAD_CHECK: list[Item] = [("Asbestos content", 0, 0, "% (w/w)"), ("Copper content", 2.1, 5.0, "% (w/w)")]
+PAD_CHECK: list[Item] = [("石棉含量", 0, 0, "% (w/w)"), ("铜含量", 2.1, 5.0, "% (w/w)")]
 ASSEMBLIES: dict[str, tuple[float, str, dict[str, float]]] = {  # lot -> (pieces, made, inputs)
     "LOT-BRKASSY-2026-0220": (20000, "2026-02-20", {"LOT-PAD-DE-2026-0115": 20000, "LOT-CALIPER-2026-0201": 20000}),
     "LOT-BRKASSY-2026-0225": (10000, "2026-02-25", {"LOT-PAD-JP-2026-0120": 10000, "LOT-CALIPER-2026-0201": 10000}),
@@ -778,7 +738,7 @@ ASSEMBLIES: dict[str, tuple[float, str, dict[str, float]]] = {  # lot -> (pieces
     ),
     "LOT-BRKASSY-2026-0318": (10000, "2026-03-18", {"LOT-PAD-JP-2026-0120": 10000, "LOT-CALIPER-2026-0301": 10000}),
 }
-ASSEMBLY_CHECK: list[Item] = [("Asbestos content", 0, 0, "% (w/w)"), ("Cadmium content", 0.0005, 0.01, "% (w/w)")]
+ASSEMBLY_CHECK: list[Item] = [("石棉含量", 0, 0, "% (w/w)"), ("镉含量", 0.0005, 0.01, "% (w/w)")]
 ASSEMBLY_SALES = (  # lot, car maker, pieces, date
     ("LOT-BRKASSY-2026-0220", CAR1, 8000, "2026-02-24"),
     ("LOT-BRKASSY-2026-0220", CAR2, 4000, "2026-02-26"),
@@ -828,7 +788,7 @@ def _blacklist(demo: Demo) -> None:
             "BL-XX-2026-0001",
             DIST1,
             serious=True,
-            reason="Relabelled expired infant formula with new production dates and sold it to retailers",
+            reason="篡改过期婴儿配方奶粉的生产日期后重新贴标，并销售给零售商",
             listedAt="2026-04-15",
             agency="AG-XX-SAMR",
         )
@@ -837,7 +797,7 @@ def _blacklist(demo: Demo) -> None:
         blacklist(
             "BL-XX-2026-0002",
             PAINT,
-            reason="Supplied toy paint containing DEHP far above the limit under a false declaration of conformity",
+            reason="以虚假的符合性声明供应邻苯二甲酸酯（DEHP）严重超标的玩具涂料",
             listedAt="2026-04-02",
             agency="AG-XX-CUSTOMS",
             expiresAt="2029-04-01",

@@ -194,3 +194,47 @@ async def test_4_then_reviews_approval_credit_events_and_inspection_rate_are_as_
     ]["inspectionPlan"]
     assert (round(plan["rate"] * 100), round(plan["baseRate"] * 100)) == (int(rate), int(base))
     assert plan["reasons"], "the README says the rate is raised for the exposure"
+
+
+# --- README.zh-CN.md: the Chinese quick start asks the same four questions ----------------------------------------
+
+
+def zh_quick_start() -> str:
+    text = (ROOT / "README.zh-CN.md").read_text(encoding="utf-8")
+    assert "## 演示数据：四个问题" in text
+    return text
+
+
+async def test_the_chinese_quick_start_queries_run_and_its_answers_are_the_demos(demo):
+    text = zh_quick_start()
+    queries = re.findall(r"```graphql\n(.*?)```", text, re.S)
+    assert len(queries) == 5, "four questions and the review mutation"
+    trace, scope, firm, contagion, opened = [await ask(demo, q) for q in queries]
+
+    trace, scope = trace["traceBack"], scope["recallScope"]
+    assert int(found(r"上游 (\d+) 个批次", text)[1]) == len(trace["upstream"])
+    assert int(found(r"(\d+) 条流转记录", text)[1]) == len(trace["custody"])
+    first = trace["custody"][0]
+    assert found(r"第一条是 (\S+) 发往 `([\w-]+)`（(\w+)）的 (\d+) 罐", text).groups() == (
+        first["shippedAt"],
+        first["to"]["id"],
+        first["to"]["name"],
+        f"{first['quantity']:g}",
+    )
+    assert int(found(r"受影响批次 (\d+) 个", text)[1]) == len(scope["affectedBatches"])
+    assert int(found(r"收货企业 (\d+) 家", text)[1]) == len(scope["consignees"])
+
+    firm = firm["enterprise"]
+    assert found(r"答案：(\w+)，已列入黑名单（严重失信，`(\w+)`）", text).groups() == (
+        firm["name"],
+        firm["creditGrade"],
+    )
+    owners = {o["holderId"]: round(o["share"] * 100) for o in firm["owners"]}
+    assert owners == {"P-WANG-JIANGUO": 65, "ENT-CN-HOLDING-01": 35}
+    assert int(found(r"持股 (\d+) % 并任法定代表人", text)[1]) == owners["P-WANG-JIANGUO"]
+
+    exposures = {e["enterprise"]["id"]: e for e in contagion["contagion"]}
+    for name, id, score in re.findall(r"(\w+(?:有限公司|店)) `(ENT-[\w-]+)` (\d\.\d+)", text):
+        assert (exposures[id]["enterprise"]["name"], round(exposures[id]["score"], 4)) == (name, float(score))
+    stated = {full_id(m) for m in re.findall(r"`(ENT-[\w-]+)` \d\.\d+", text)}
+    assert {r["enterprise"]["id"] for r in opened["openDowngradeReviews"]["opened"]} == stated  # 打开两个复核
