@@ -20,7 +20,7 @@ import itertools
 import json
 import random
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, TextIO
 
@@ -87,40 +87,59 @@ class Plan:
         return cls(batches, enterprises, enterprises * 4 // 5, max(100, batches // 50))
 
 
-def generate(size: str, seed: int) -> Iterator[dict[str, Any]]:
-    """The records, in an order that imports in one pass (references before use is not required, but nice)."""
-    rng = random.Random(seed)
-    plan = Plan.of(size)
+Record = dict[str, Any]
 
-    yield from (
-        {"type": "agency", "id": f"AG-{k:02d}", "name": f"Agency {k}", "kind": kind}
-        for k, kind in enumerate(("CUSTOMS", "MARKET_REGULATION", "CUSTOMS", "HEALTH", "AGRICULTURE", "COMMERCE"))
-    )
 
-    # --- enterprises, by role; foreign producers supply raw materials that are imported
-    roles: dict[str, list[str]] = {r: [] for r in ("MAKER", "FOREIGN", "IMPORTER", "DIST", "RETAIL", "PLATFORM")}
-    role_shares = (("MAKER", 0.18), ("FOREIGN", 0.07), ("IMPORTER", 0.05), ("DIST", 0.15), ("RETAIL", 0.50))
-    record_roles = {
-        "MAKER": ["MANUFACTURER"],
-        "FOREIGN": ["MANUFACTURER", "EXPORTER"],
-        "IMPORTER": ["IMPORTER", "DISTRIBUTOR"],
-        "DIST": ["DISTRIBUTOR", "LOGISTICS"],
-        "RETAIL": ["RETAILER"],
-        "PLATFORM": ["ECOMMERCE_PLATFORM", "CROSS_BORDER_SELLER"],
-    }
-    enterprise_ids = []
-    for k in range(plan.enterprises):
+@dataclass
+class World:
+    """What the record families share: the plan, the one random source (drawn in family order, so the order of
+    FAMILIES is part of the output), and the ids each family makes for the ones after it."""
+
+    plan: Plan
+    rng: random.Random
+    roles: dict[str, list[str]] = field(default_factory=dict)  # generator role -> enterprise ids
+    enterprises: list[str] = field(default_factory=list)
+    persons: list[str] = field(default_factory=list)
+    domestic: list[str] = field(default_factory=list)  # Chinese enterprises, shuffled
+    products: list[str] = field(default_factory=list)
+    tiers: list[list[str]] = field(default_factory=list)  # batch ids by tier
+    produced: dict[str, tuple[str, int, str]] = field(default_factory=dict)  # batch -> (producer, day, unit)
+
+
+# the generator's roles of enterprises, by share (the rest are PLATFORM), and their record roles
+ROLE_SHARES = (("MAKER", 0.18), ("FOREIGN", 0.07), ("IMPORTER", 0.05), ("DIST", 0.15), ("RETAIL", 0.50))
+RECORD_ROLES = {
+    "MAKER": ["MANUFACTURER"],
+    "FOREIGN": ["MANUFACTURER", "EXPORTER"],
+    "IMPORTER": ["IMPORTER", "DISTRIBUTOR"],
+    "DIST": ["DISTRIBUTOR", "LOGISTICS"],
+    "RETAIL": ["RETAILER"],
+    "PLATFORM": ["ECOMMERCE_PLATFORM", "CROSS_BORDER_SELLER"],
+}
+AGENCY_KINDS = ("CUSTOMS", "MARKET_REGULATION", "CUSTOMS", "HEALTH", "AGRICULTURE", "COMMERCE")
+
+
+def agencies(world: World) -> Iterator[Record]:
+    for k, kind in enumerate(AGENCY_KINDS):
+        yield {"type": "agency", "id": f"AG-{k:02d}", "name": f"Agency {k}", "kind": kind}
+
+
+def enterprises(world: World) -> Iterator[Record]:
+    """Enterprises by role; foreign producers supply raw materials that are imported."""
+    rng = world.rng
+    world.roles = {role: [] for role in RECORD_ROLES}
+    for k in range(world.plan.enterprises):
         x, role = rng.random(), "PLATFORM"
-        for name, share in role_shares:
+        for name, share in ROLE_SHARES:
             if x < share:
                 role = name
                 break
             x -= share
         eid = f"E{k:07d}"
-        roles[role].append(eid)
-        enterprise_ids.append(eid)
+        world.roles[role].append(eid)
+        world.enterprises.append(eid)
         foreign = role == "FOREIGN"
-        record = {"type": "enterprise", "id": eid, "name": f"Enterprise {k}", "roles": record_roles[role]}
+        record = {"type": "enterprise", "id": eid, "name": f"Enterprise {k}", "roles": RECORD_ROLES[role]}
         record["country"] = rng.choice(FOREIGN) if foreign else "CN"
         if not foreign:
             record["region"] = rng.choice(REGIONS)
@@ -132,11 +151,14 @@ def generate(size: str, seed: int) -> Iterator[dict[str, Any]]:
                 record["creditGrade"] = "CERTIFIED"
         yield record
 
-    # --- people and ties: each enterprise a legal representative; a few people sit on many boards
-    persons = [f"P{k:07d}" for k in range(plan.persons)]
+
+def people_and_ties(world: World) -> Iterator[Record]:
+    """Each enterprise a legal representative; a few people sit on many boards."""
+    rng = world.rng
+    world.persons = persons = [f"P{k:07d}" for k in range(world.plan.persons)]
     yield from ({"type": "person", "id": p, "name": f"Person {p[1:]}"} for p in persons)
     board = Zipf(persons, s=0.8)
-    for eid in enterprise_ids:
+    for eid in world.enterprises:
         lr = board.pick(rng) if rng.random() < 0.25 else rng.choice(persons)
         yield {"type": "link", "kind": "LEGAL_REPRESENTATIVE", "from": lr, "to": eid}
         if rng.random() < 0.6:
@@ -145,8 +167,12 @@ def generate(size: str, seed: int) -> Iterator[dict[str, Any]]:
             officer = board.pick(rng)
             if officer != lr:
                 yield {"type": "link", "kind": "OFFICER", "from": officer, "to": eid}
-    # ownership groups: a holding controls 2-6 subsidiaries; minority stakes between firms
-    domestic = [e for r in ("MAKER", "IMPORTER", "DIST", "RETAIL", "PLATFORM") for e in roles[r]]
+
+
+def ownership_groups(world: World) -> Iterator[Record]:
+    """A holding controls 2-6 subsidiaries; minority stakes between firms."""
+    rng = world.rng
+    world.domestic = domestic = [e for r in ("MAKER", "IMPORTER", "DIST", "RETAIL", "PLATFORM") for e in world.roles[r]]
     rng.shuffle(domestic)
     holdings = domestic[: max(1, len(domestic) // 40)]
     rest = domestic[len(holdings) :]
@@ -163,24 +189,28 @@ def generate(size: str, seed: int) -> Iterator[dict[str, Any]]:
         a, b = rng.sample(domestic, 2)
         yield {"type": "link", "kind": "SHAREHOLDER", "from": a, "to": b, "share": round(rng.uniform(0.05, 0.45), 2)}
 
-    # --- products, each made by a few makers
+
+def products(world: World) -> Iterator[Record]:
+    """Products, each made by a few makers (see batches)."""
+    rng = world.rng
     categories = list(CATEGORIES)
     weights = [CATEGORIES[c][0] for c in categories]
-    products = []
-    for k in range(plan.products):
+    for k in range(world.plan.products):
         category = rng.choices(categories, weights)[0]
         hs = rng.choice(CATEGORIES[category][1]) + f"{rng.randrange(1_000_000):06d}"
         pid = f"PR{k:06d}"
-        products.append(pid)
+        world.products.append(pid)
         yield {"type": "product", "id": pid, "name": f"Product {k}", "hsCode": hs, "category": category}
 
-    # --- batches by tier
-    makers = Zipf(roles["MAKER"] or enterprise_ids, s=1.1)
+
+def batches(world: World) -> Iterator[Record]:
+    """Batches by tier: a lot takes inputs mostly from the tier below, popular lots (Zipf) most often."""
+    rng, roles, plan = world.rng, world.roles, world.plan
+    makers = Zipf(roles["MAKER"] or world.enterprises, s=1.1)
     foreign_makers = Zipf(roles["FOREIGN"] or roles["MAKER"], s=1.0)
-    product_pick = Zipf(products, s=0.9)
-    tiers: list[list[str]] = [[] for _ in TIER_SHARES]
+    product_pick = Zipf(world.products, s=0.9)
+    world.tiers = tiers = [[] for _ in TIER_SHARES]
     popular: list[Zipf | None] = [None] * len(TIER_SHARES)
-    produced: dict[str, tuple[str, int, str]] = {}  # batch -> (producer, day, unit)
     serial = itertools.count()
     for tier, share in enumerate(TIER_SHARES):
         for _ in range(max(1, round(plan.batches * share))):
@@ -189,7 +219,7 @@ def generate(size: str, seed: int) -> Iterator[dict[str, Any]]:
             producer = foreign_makers.pick(rng) if foreign else makers.pick(rng)
             day = min(DAYS - 1, tier * 40 + rng.randrange(DAYS - 8 * 40))
             unit = "KGM" if tier < 2 else "EA"
-            record: dict[str, Any] = {
+            record: Record = {
                 "type": "batch",
                 "id": bid,
                 "product": product_pick.pick(rng),
@@ -210,20 +240,23 @@ def generate(size: str, seed: int) -> Iterator[dict[str, Any]]:
                 if inputs:
                     record["inputs"] = [{"batch": b, "quantity": q} for b, q in sorted(inputs.items())]
             tiers[tier].append(bid)
-            produced[bid] = (producer, day, unit)
+            world.produced[bid] = (producer, day, unit)
             yield record
         shuffled = tiers[tier][:]
         rng.shuffle(shuffled)  # popularity is not tied to age
         popular[tier] = Zipf(shuffled, s=0.9)
 
-    # --- shipments: imports through ports, producers to distributors to retailers, some exports
+
+def shipments(world: World) -> Iterator[Record]:
+    """Imports through ports, producers to distributors to retailers, some exports."""
+    rng, roles = world.rng, world.roles
     importers = Zipf(roles["IMPORTER"] or roles["DIST"], s=1.0)
-    distributors = Zipf(roles["DIST"] or enterprise_ids, s=1.1)
-    retailers = Zipf(roles["RETAIL"] + roles["PLATFORM"] or enterprise_ids, s=1.0)
-    buyers = roles["FOREIGN"] or enterprise_ids
+    distributors = Zipf(roles["DIST"] or world.enterprises, s=1.1)
+    retailers = Zipf(roles["RETAIL"] + roles["PLATFORM"] or world.enterprises, s=1.0)
+    buyers = roles["FOREIGN"] or world.enterprises
     shipment_serial = itertools.count()
 
-    def shipment(bid: str, sender: str, to: str, day: int, quantity: int, direction: str) -> dict[str, Any]:
+    def shipment(bid: str, sender: str, to: str, day: int, quantity: int, direction: str) -> Record:
         record = {
             "type": "shipment",
             "id": f"S{next(shipment_serial):08d}",
@@ -238,9 +271,9 @@ def generate(size: str, seed: int) -> Iterator[dict[str, Any]]:
             record["port"] = rng.choice(PORTS)
         return record
 
-    for tier, ids in enumerate(tiers):
+    for tier, ids in enumerate(world.tiers):
         for bid in ids:
-            producer, day, _ = produced[bid]
+            producer, day, _ = world.produced[bid]
             if producer in roles["FOREIGN"]:
                 importer = importers.pick(rng)
                 yield shipment(bid, producer, importer, day + 3, rng.randrange(100, 5000), "IMPORT")
@@ -259,14 +292,17 @@ def generate(size: str, seed: int) -> Iterator[dict[str, Any]]:
             if tier >= 5 and rng.random() < 0.05:
                 yield shipment(bid, producer, rng.choice(buyers), day + 7, rng.randrange(50, 1000), "EXPORT")
 
-    # --- labs and test reports
-    labs = [f"LAB{k:03d}" for k in range(plan.labs)]
+
+def labs_and_reports(world: World) -> Iterator[Record]:
+    """Labs (a few suspended or revoked, some not recognised) and test reports on about 15 % of lots, 3 % failed."""
+    rng = world.rng
+    labs = [f"LAB{k:03d}" for k in range(world.plan.labs)]
     for k, lab in enumerate(labs):
         status = "SUSPENDED" if k % 11 == 5 else "REVOKED" if k % 13 == 7 else "ACTIVE"
         yield {"type": "lab", "id": lab, "name": f"Lab {k}", "recognized": k % 5 != 4, "status": status}
     lab_pick = Zipf(labs, s=0.7)
     report_serial = itertools.count()
-    for bid, (_, day, _) in produced.items():
+    for bid, (_, day, _) in world.produced.items():
         if rng.random() < 0.15:
             failed = rng.random() < 0.03
             yield {
@@ -281,7 +317,10 @@ def generate(size: str, seed: int) -> Iterator[dict[str, Any]]:
                 ],
             }
 
-    # --- blacklist: about 0.5 % of domestic enterprises
+
+def blacklist(world: World) -> Iterator[Record]:
+    """About 0.5 % of domestic enterprises, some serious, some already expired."""
+    rng, domestic = world.rng, world.domestic
     for k, eid in enumerate(rng.sample(domestic, max(1, len(domestic) // 200))):
         record = {
             "type": "blacklist",
@@ -289,12 +328,38 @@ def generate(size: str, seed: int) -> Iterator[dict[str, Any]]:
             "enterprise": eid,
             "reason": "serious quality-safety violation",
             "listedAt": (START + timedelta(days=rng.randrange(DAYS))).isoformat(),
-            "agency": f"AG-{rng.randrange(6):02d}",
+            "agency": f"AG-{rng.randrange(len(AGENCY_KINDS)):02d}",
             "serious": rng.random() < 0.3,
         }
         if rng.random() < 0.2:  # some have already expired
             record["expiresAt"] = (START + timedelta(days=DAYS + 30)).isoformat()
         yield record
+
+
+# In this order: each family uses the ids of the ones before it, and all draw from one random source.
+FAMILIES = (
+    agencies,
+    enterprises,
+    people_and_ties,
+    ownership_groups,
+    products,
+    batches,
+    shipments,
+    labs_and_reports,
+    blacklist,
+)
+
+
+def records(plan: Plan, seed: int) -> Iterator[Record]:
+    """The records of a plan, family by family (references before use is not required, but nice)."""
+    world = World(plan, random.Random(seed))
+    for family in FAMILIES:
+        yield from family(world)
+
+
+def generate(size: str, seed: int) -> Iterator[Record]:
+    """The records of a size (S, M, L)."""
+    return records(Plan.of(size), seed)
 
 
 def write(size: str, seed: int, out: TextIO) -> dict[str, int]:

@@ -26,6 +26,13 @@ from graph.ingest import ImportReport
 from graph.schema import apply_schema
 from graph.settings import Settings
 
+# The record builders are seed/builders.py (shared with the demo scenario); these four are also importable from
+# here, where the tests have always taken them.
+from seed.builders import batch as batch
+from seed.builders import enterprise as enterprise
+from seed.builders import product as product
+from seed.builders import shipment as shipment
+
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT_DIR = Path(os.environ.get("CONTRACT_DIR", ROOT.parent / "shared" / "contract"))
 
@@ -123,48 +130,6 @@ async def gql(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[s
     return response.json()
 
 
-# --- small record builders, so a test states only what it is about ------------------------------
-
-
-def enterprise(id: str, **extra: Any) -> dict[str, Any]:
-    return {"type": "enterprise", "id": id, "name": f"Enterprise {id}", **extra}
-
-
-def product(id: str = "P1", **extra: Any) -> dict[str, Any]:
-    return {"type": "product", "id": id, "name": f"Product {id}", "hsCode": "1901101000", "category": "FOOD", **extra}
-
-
-def batch(
-    id: str, inputs: list[tuple[str, float]] | None = None, product: str = "P1", producer: str = "M", **extra: Any
-) -> dict[str, Any]:
-    record = {
-        "type": "batch",
-        "id": id,
-        "product": product,
-        "producer": producer,
-        "quantity": 1000,
-        "unit": "KGM",
-        "producedAt": "2026-03-01",
-        **extra,
-    }
-    if inputs:
-        record["inputs"] = [{"batch": b, "quantity": q} for b, q in inputs]
-    return record
-
-
-def shipment(
-    id: str, batch: str, to: str, quantity: float = 10, from_: str = "M", shipped_at: str = "2026-03-05", **extra: Any
-) -> dict[str, Any]:
-    return {
-        "type": "shipment",
-        "id": id,
-        "batch": batch,
-        "from": from_,
-        "to": to,
-        "quantity": quantity,
-        "shippedAt": shipped_at,
-        **extra,
-    }
-
+# --- the maker M and product P1 that most tests' lots refer to (the builders' defaults) ----------------------------
 
 BASE = (enterprise("M", roles=["MANUFACTURER"], country="CN"), product("P1"))

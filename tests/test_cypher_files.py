@@ -18,7 +18,7 @@ STATEMENTS = [n for n in all_statement_names() if not n.startswith("schema/")]
 @pytest.fixture(scope="module")
 async def populated(graph):
     await graph.write("testing/wipe_all")
-    lines = (ROOT / "seed" / "demo.ndjson").read_text().splitlines()
+    lines = (ROOT / "seed" / "demo.ndjson").read_text(encoding="utf-8").splitlines()
     from graph.imports import import_lines
 
     assert (await import_lines(graph, lines)).ok

@@ -7,13 +7,8 @@ from typing import Any
 
 import pytest
 
+from seed.builders import link
 from tests.conftest import BASE, batch, enterprise, gql, load, shipment
-
-
-def _link(kind: str, from_: str, to: str, share: float | None = None) -> dict[str, Any]:
-    record = {"type": "link", "kind": kind, "from": from_, "to": to}
-    return record if share is None else {**record, "share": share}
-
 
 # SC-V CONTROL 0.8 (SC holds 0.6 of V); SB-V SHARED_PERSON 0.6 (p1 LR of SB, officer of V);
 # SA-W TRADE 0.3 (shipment SA -> W); W-V CONTROL 0.8 (W holds 0.7 of V). SC is blacklisted since 2020.
@@ -22,11 +17,11 @@ GRAPH = (
     batch("B1"),
     *(enterprise(e) for e in ("SA", "SB", "SC", "V", "W")),
     {"type": "person", "id": "p1", "name": "Li Wei"},
-    _link("SHAREHOLDER", "SC", "V", 0.6),
-    _link("LEGAL_REPRESENTATIVE", "p1", "SB"),
-    _link("OFFICER", "p1", "V"),
+    link("SHAREHOLDER", "SC", "V", 0.6),
+    link("LEGAL_REPRESENTATIVE", "p1", "SB"),
+    link("OFFICER", "p1", "V"),
     shipment("S1", "B1", "W", from_="SA"),
-    _link("SHAREHOLDER", "W", "V", 0.7),
+    link("SHAREHOLDER", "W", "V", 0.7),
     {"type": "blacklist", "id": "K1", "enterprise": "SC", "reason": "fraud", "listedAt": "2020-01-01"},
 )
 

@@ -21,6 +21,7 @@ from graph.contagion import Action, Exposure, adjacency, best_paths, contagion, 
 from graph.credit import lift_listing
 from graph.db import Graph
 from graph.errors import BadInput, NotFound
+from seed.builders import blacklist, link
 from tests.conftest import BASE, batch, enterprise, load, shipment
 
 DR, RI, INFO = Action.DOWNGRADE_REVIEW, Action.RAISED_INSPECTION, Action.INFORMATION
@@ -33,23 +34,19 @@ WEIGHT = {"CONTROL": 0.8, "SHARED_PERSON": 0.6, "SHAREHOLDING": 0.5, "TRADE": 0.
 
 
 def owns(holder: str, target: str, share: float) -> dict[str, Any]:
-    return {"type": "link", "kind": "SHAREHOLDER", "from": holder, "to": target, "share": share}
+    return link("SHAREHOLDER", holder, target, share)
 
 
 def lr(person: str, target: str) -> dict[str, Any]:
-    return {"type": "link", "kind": "LEGAL_REPRESENTATIVE", "from": person, "to": target}
+    return link("LEGAL_REPRESENTATIVE", person, target)
 
 
 def officer(person: str, target: str) -> dict[str, Any]:
-    return {"type": "link", "kind": "OFFICER", "from": person, "to": target}
+    return link("OFFICER", person, target)
 
 
 def trade(id: str, from_: str, to: str) -> dict[str, Any]:
     return shipment(id, "B1", to, from_=from_)
-
-
-def listing(id: str, target: str, listed_at: str = "2020-01-01", **extra: Any) -> dict[str, Any]:
-    return {"type": "blacklist", "id": id, "enterprise": target, "reason": "fraud", "listedAt": listed_at, **extra}
 
 
 def _named(records: tuple[dict[str, Any], ...]) -> tuple[list[str], list[str]]:
@@ -416,11 +413,11 @@ async def test_default_sources_are_the_enterprises_with_a_listing_in_force(db):
     # LIVE-EXPIRED CONTROL 0.8, LIVE-FUTURE SHAREHOLDING 0.5, LIVE-LIFTED TRADE 0.3, LIVE2-X MINOR_SHARE 0.2.
     await build(
         db,
-        listing("K-LIVE", "LIVE"),
-        listing("K-LIVE2", "LIVE2", expiresAt="2099-01-01"),
-        listing("K-EXPIRED", "EXPIRED", expiresAt="2021-01-01"),
-        listing("K-FUTURE", "FUTURE", listed_at="2099-01-01"),
-        listing("K-LIFTED", "LIFTED"),
+        blacklist("K-LIVE", "LIVE", listedAt="2020-01-01"),
+        blacklist("K-LIVE2", "LIVE2", listedAt="2020-01-01", expiresAt="2099-01-01"),
+        blacklist("K-EXPIRED", "EXPIRED", listedAt="2020-01-01", expiresAt="2021-01-01"),
+        blacklist("K-FUTURE", "FUTURE", listedAt="2099-01-01"),
+        blacklist("K-LIFTED", "LIFTED", listedAt="2020-01-01"),
         owns("LIVE", "EXPIRED", 0.6),
         owns("LIVE", "FUTURE", 0.3),
         trade("T1", "LIVE", "LIFTED"),
@@ -442,12 +439,14 @@ async def test_default_sources_are_the_enterprises_with_a_listing_in_force(db):
 
 
 async def test_no_listing_in_force_means_nothing_is_exposed(db):
-    await build(db, listing("K-EXPIRED", "EXPIRED", expiresAt="2021-01-01"), owns("EXPIRED", "A", 0.9))
+    await build(
+        db, blacklist("K-EXPIRED", "EXPIRED", listedAt="2020-01-01", expiresAt="2021-01-01"), owns("EXPIRED", "A", 0.9)
+    )
     assert await contagion(db) == []
 
 
 async def test_an_empty_source_list_answers_nothing_not_the_default_sources(db):
-    await build(db, listing("K-LIVE", "LIVE"), owns("LIVE", "A", 0.9))
+    await build(db, blacklist("K-LIVE", "LIVE", listedAt="2020-01-01"), owns("LIVE", "A", 0.9))
     assert [e.enterprise for e in await contagion(db)] == ["A"]
     assert await contagion(db, []) == []
 

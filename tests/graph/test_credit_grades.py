@@ -22,6 +22,7 @@ from graph.errors import BadInput, NotFound
 from graph.ingest import Counts
 from graph.lookup import enterprises
 from graph.records import CreditGrade as G
+from seed.builders import agency, blacklist
 from tests.conftest import enterprise, load
 
 AC, CE, RE, DI, SD = "ADVANCED_CERTIFIED", "CERTIFIED", "REGULAR", "DISHONEST", "SERIOUSLY_DISHONEST"
@@ -36,17 +37,6 @@ def ms(instant: str) -> int:
     """Epoch milliseconds of an ISO instant (a date alone is midnight UTC): the `now` a test passes."""
     parsed = datetime.fromisoformat(instant)
     return int((parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp() * 1000)
-
-
-def blacklist(id: str, enterprise_id: str, serious: bool | None = None, **extra: Any) -> dict[str, Any]:
-    record = {"type": "blacklist", "id": id, "enterprise": enterprise_id, "reason": "fraud", "listedAt": "2026-03-01"}
-    if serious is not None:
-        record["serious"] = serious
-    return record | extra
-
-
-def agency(id: str = "A1") -> dict[str, Any]:
-    return {"type": "agency", "id": id, "name": f"Agency {id}", "kind": "CUSTOMS"}
 
 
 async def node(db: Graph, id: str) -> dict[str, Any]:

@@ -18,50 +18,8 @@ from graph.ingest import Counts, Unreadable, file_lines, ndjson_lines
 from graph.ingest.parse import gc_paused
 from graph.lookup import NAV_MAKERS, related
 from graph.nodes import TestItemValue as Item  # aliased: pytest would try to collect a Test* name
+from seed.builders import agency, blacklist, lab, lab_report, link, person, risk_signal
 from tests.conftest import BASE, batch, enterprise, load, ndjson, product, shipment
-
-
-def person(id: str) -> dict[str, Any]:
-    return {"type": "person", "id": id, "name": f"Person {id}"}
-
-
-def link(kind: str, from_: str, to: str, share: float | None = None) -> dict[str, Any]:
-    record = {"type": "link", "kind": kind, "from": from_, "to": to}
-    return record if share is None else {**record, "share": share}
-
-
-def lab(id: str = "L1") -> dict[str, Any]:
-    return {"type": "lab", "id": id, "name": f"Lab {id}", "recognized": True}
-
-
-def agency(id: str = "A1") -> dict[str, Any]:
-    return {"type": "agency", "id": id, "name": f"Agency {id}", "kind": "CUSTOMS"}
-
-
-def lab_report(id: str, batch_id: str, result: str = "PASS", **extra: Any) -> dict[str, Any]:
-    record = {"type": "test_report", "id": id, "lab": "L1", "batch": batch_id, "result": result}
-    return record | {"testedAt": "2026-03-04"} | extra
-
-
-def blacklist(id: str, enterprise_id: str, serious: bool | None = None, **extra: Any) -> dict[str, Any]:
-    record = {"type": "blacklist", "id": id, "enterprise": enterprise_id, "reason": "fraud", "listedAt": "2026-03-01"}
-    if serious is not None:
-        record["serious"] = serious
-    return record | extra
-
-
-def risk_signal(id: str, subject: dict[str, str]) -> dict[str, Any]:
-    return {
-        "type": "risk_signal",
-        "id": id,
-        "source": "CONSUMER_COMPLAINT",
-        "hazard": "BIOLOGICAL",
-        "severity": 3,
-        "probability": 0.2,
-        "receivedAt": "2026-03-09",
-        "subject": subject,
-    }
-
 
 # One or more records of every type.
 ALL_TYPES = (

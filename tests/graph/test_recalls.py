@@ -25,6 +25,7 @@ from graph.risk.recalls import (
     progress_rows,
     record_return,
 )
+from seed.builders import risk_signal
 from tests.chain import CHAIN, CHAIN_HOLDINGS
 from tests.conftest import BASE, batch, enterprise, load, shipment
 
@@ -91,19 +92,6 @@ def line_tuples(recall) -> list[tuple[str, str, float, str, int]]:
 def line(recall, enterprise_id: str, batch_id: str):
     (found,) = [ln for ln in recall.lines if (ln.enterprise, ln.batch) == (enterprise_id, batch_id)]
     return found
-
-
-def signal(id: str, subject: dict[str, str], received_at: str = "2026-11-20") -> dict[str, Any]:
-    return {
-        "type": "risk_signal",
-        "id": id,
-        "source": "LAB_FAILURE",
-        "hazard": "BIOLOGICAL",
-        "severity": 3,
-        "probability": 0.2,
-        "receivedAt": received_at,
-        "subject": subject,
-    }
 
 
 # --- the snapshot ---------------------------------------------------------------------------------------------
@@ -511,7 +499,7 @@ async def test_a_recall_with_nothing_shipped_is_never_finish_overdue(g):
 
 
 async def test_a_recall_opened_under_a_warning_is_linked_to_it(g):
-    await load(g, signal("SIG1", {"batch": "SRC"}))
+    await load(g, risk_signal("SIG1", {"batch": "SRC"}, source="LAB_FAILURE", received_at="2026-11-20"))
     warning, _ = await warnings.issue(
         g, ["SIG1"], warnings.Targets(batch_ids=("SRC",)), [warnings.MeasureKind.RECALL], now=ms(OPENED) - HOUR
     )

@@ -17,21 +17,8 @@ from graph.db import Graph
 from graph.errors import BadInput, NotFound
 from graph.lookup import enterprises
 from graph.reviews import ReviewStatus
+from seed.builders import blacklist, link, person
 from tests.conftest import enterprise, load
-
-
-def person(id: str) -> dict[str, Any]:
-    return {"type": "person", "id": id, "name": f"Person {id}"}
-
-
-def link(kind: str, from_: str, to: str, share: float | None = None) -> dict[str, Any]:
-    record = {"type": "link", "kind": kind, "from": from_, "to": to}
-    return record if share is None else {**record, "share": share}
-
-
-def blacklist(id: str, enterprise_id: str, serious: bool | None = None) -> dict[str, Any]:
-    record = {"type": "blacklist", "id": id, "enterprise": enterprise_id, "reason": "fraud", "listedAt": "2026-03-01"}
-    return record if serious is None else {**record, "serious": serious}
 
 
 def network(a_grade: str | None = None) -> tuple[dict[str, Any], ...]:

@@ -16,6 +16,8 @@ from graph.imports import import_lines, report_signal
 from graph.risk.assessment import RiskLevel, WarningGrade, assess, grade_for, risk_level
 from graph.risk.signals import signals_by_id
 from graph.settings import Settings
+from seed.builders import lab, lab_report
+from seed.builders import risk_signal as signal
 from tests.conftest import BASE, batch, enterprise, load, ndjson, product, shipment
 
 S, H, M, L = RiskLevel.SERIOUS, RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW
@@ -101,28 +103,6 @@ def test_grade_rule_cell(level: RiskLevel, wide: bool, grade: WarningGrade) -> N
 
 
 # --- signals and the graph ----------------------------------------------------------------------------------
-
-
-def signal(
-    id: str,
-    subject: dict[str, str],
-    severity: int = 3,
-    probability: float = 0.2,
-    source: str = "CONSUMER_COMPLAINT",
-    hazard: str = "BIOLOGICAL",
-    **extra: Any,
-) -> dict[str, Any]:
-    return {
-        "type": "risk_signal",
-        "id": id,
-        "source": source,
-        "hazard": hazard,
-        "severity": severity,
-        "probability": probability,
-        "receivedAt": "2026-03-09",
-        "subject": subject,
-        **extra,
-    }
 
 
 def consignees(prefix: str, count: int) -> list[dict[str, Any]]:
@@ -368,14 +348,6 @@ async def signal_nodes(db: Graph) -> list[dict[str, Any]]:
     return [r["props"] for r in await db.read("testing/all_nodes") if "RiskSignal" in r["labels"]]
 
 
-def lab(id: str = "L1", recognized: bool = True, status: str = "ACTIVE", **extra: Any) -> dict[str, Any]:
-    return {"type": "lab", "id": id, "name": f"Lab {id}", "recognized": recognized, "status": status, **extra}
-
-
-def report(id: str, batch_id: str, result: str = "FAIL", lab_id: str = "L1", tested_at: str = "2026-03-04"):  # type: ignore[no-untyped-def]
-    return {"type": "test_report", "id": id, "lab": lab_id, "batch": batch_id, "result": result, "testedAt": tested_at}
-
-
 # The README's table (the defaults of Settings.lab_failure_risk), by hand, with the level the matrix gives and the
 # grade a narrow scope (no shipments) calls for: SERIOUS -> II, HIGH -> III, MEDIUM -> IV.
 LAB_FAILURE_TABLE = {
@@ -395,7 +367,7 @@ LAB_FAILURE_TABLE = {
 
 
 async def test_a_fail_report_raises_one_lab_failure_signal_on_its_batch(db: Graph) -> None:
-    await load(db, *BASE, batch("B1"), batch("B2"), lab(), report("T1", "B1"), report("T2", "B2", "PASS"))
+    await load(db, *BASE, batch("B1"), batch("B2"), lab(), lab_report("T1", "B1", "FAIL"), lab_report("T2", "B2"))
     found = await signal_nodes(db)
     assert len(found) == 1
     s = found[0]
@@ -416,7 +388,7 @@ async def test_lab_failure_values_follow_the_table_for_every_category(db: Graph)
     records: list[dict[str, Any]] = [*BASE, lab()]
     for category in LAB_FAILURE_TABLE:
         records += [product(f"P-{category}", category=category), batch(f"B-{category}", product=f"P-{category}")]
-        records.append(report(f"T-{category}", f"B-{category}"))
+        records.append(lab_report(f"T-{category}", f"B-{category}", "FAIL"))
     await load(db, *records)
     by_batch = {s["subjectId"]: s for s in await signal_nodes(db)}
     assert len(by_batch) == len(LAB_FAILURE_TABLE)
@@ -436,8 +408,8 @@ async def test_a_configured_table_sets_the_lab_failure_values(db: Graph, setting
         batch("B-TOY", product="P-TOY"),
         batch("B-FOOD"),
         lab(),
-        report("T-TOY", "B-TOY"),
-        report("T-FOOD", "B-FOOD"),
+        lab_report("T-TOY", "B-TOY", "FAIL"),
+        lab_report("T-FOOD", "B-FOOD", "FAIL"),
     )
     assert (await import_lines(custom, ndjson(*records))).ok
     by_batch = {s["subjectId"]: s for s in await signal_nodes(db)}
@@ -457,17 +429,24 @@ async def test_a_configured_table_sets_the_lab_failure_values(db: Graph, setting
 
 
 async def test_reimporting_a_fail_report_raises_nothing_new(db: Graph) -> None:
-    records = (*BASE, batch("B1"), lab(), report("T1", "B1"))
+    records = (*BASE, batch("B1"), lab(), lab_report("T1", "B1", "FAIL"))
     await load(db, *records)
     first = await signal_nodes(db)
     await load(db, *records)
-    await load(db, report("T1", "B1"))  # the report alone, again
+    await load(db, lab_report("T1", "B1", "FAIL"))  # the report alone, again
     assert await signal_nodes(db) == first
     assert len(await about(db, first[0]["id"])) == 1
 
 
 async def test_two_fail_reports_on_a_batch_raise_one_signal_each(db: Graph) -> None:
-    await load(db, *BASE, batch("B1"), lab(), report("T1", "B1"), report("T2", "B1", tested_at="2026-03-05"))
+    await load(
+        db,
+        *BASE,
+        batch("B1"),
+        lab(),
+        lab_report("T1", "B1", "FAIL"),
+        lab_report("T2", "B1", "FAIL", tested_at="2026-03-05"),
+    )
     found = sorted((s["reportId"], s["subjectId"]) for s in await signal_nodes(db))
     assert found == [("T1", "B1"), ("T2", "B1")]
 
@@ -482,7 +461,7 @@ async def test_two_fail_reports_on_a_batch_raise_one_signal_each(db: Graph) -> N
     ],
 )
 async def test_no_lab_failure_signal(db: Graph, the_lab: dict[str, Any], result: str) -> None:
-    await load(db, *BASE, batch("B1"), the_lab, report("T1", "B1", result))
+    await load(db, *BASE, batch("B1"), the_lab, lab_report("T1", "B1", result))
     assert await signal_nodes(db) == []
 
 
@@ -490,26 +469,26 @@ async def test_a_lab_that_is_not_recognised_in_the_same_import_raises_nothing(db
     # The lab is recognised in the graph, but the import that brings the FAIL report also withdraws recognition:
     # the report is judged against the lab as this import leaves it.
     await load(db, *BASE, batch("B1"), lab())
-    await load(db, lab(recognized=False), report("T1", "B1"))
+    await load(db, lab(recognized=False), lab_report("T1", "B1", "FAIL"))
     assert await signal_nodes(db) == []
 
 
 async def test_a_fail_report_issued_while_the_lab_was_suspended_raises_nothing(db: Graph) -> None:
     await load(db, *BASE, batch("B1"), lab(status="SUSPENDED", statusSince="2026-03-01"))
     await load(db, lab(status="ACTIVE", statusSince="2026-03-20"))
-    await load(db, report("T1", "B1", tested_at="2026-03-10"))  # tested during the suspension
+    await load(db, lab_report("T1", "B1", "FAIL", tested_at="2026-03-10"))  # tested during the suspension
     assert await signal_nodes(db) == []
 
 
 async def test_a_corrected_fail_report_leaves_its_signal_about_one_batch(db: Graph) -> None:
-    await load(db, *BASE, batch("B1"), batch("B2"), lab(), report("T1", "B1"))
-    await load(db, report("T1", "B2"))  # the lab corrects the batch it tested
+    await load(db, *BASE, batch("B1"), batch("B2"), lab(), lab_report("T1", "B1", "FAIL"))
+    await load(db, lab_report("T1", "B2", "FAIL"))  # the lab corrects the batch it tested
     (s,) = await signal_nodes(db)
     assert [other for _, other, _ in await about(db, s["id"])] == [s["subjectId"]]
 
 
 async def test_lab_failure_signals_are_found_by_id(db: Graph) -> None:
-    await load(db, *BASE, batch("B1"), lab(), report("T1", "B1"))
+    await load(db, *BASE, batch("B1"), lab(), lab_report("T1", "B1", "FAIL"))
     (s,) = await signal_nodes(db)
     found, missing = await signals_by_id(db, [s["id"], "NOPE"])
     assert missing is None

@@ -5,7 +5,6 @@ observation period, and the recommendation KEEP / ADJUST / LIFT with the reason.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import pytest
 
@@ -15,6 +14,7 @@ from graph.risk import warnings
 from graph.risk.evaluation import Recommendation, evaluate
 from graph.risk.recalls import RecallClass, open_recall, record_return
 from graph.risk.warnings import MeasureKind, Targets, WarningStatus
+from seed.builders import risk_signal
 from tests.conftest import BASE, batch, enterprise, load, product, shipment
 
 
@@ -27,19 +27,6 @@ DAY = 86_400_000
 ISSUED = ms("2026-10-01T00:00:00+00:00")  # the warning's effectiveFrom
 
 
-def signal(id: str, subject: dict[str, str], received_at: str) -> dict[str, Any]:
-    return {
-        "type": "risk_signal",
-        "id": id,
-        "source": "CONSUMER_COMPLAINT",
-        "hazard": "BIOLOGICAL",
-        "severity": 3,
-        "probability": 0.2,
-        "receivedAt": received_at,
-        "subject": subject,
-    }
-
-
 # TB and TB2 are lots of P1 made by M; OTHER is a toy lot of P2 made by M2. SIG0 on TB is the warning's own signal.
 GRAPH = (
     *BASE,
@@ -50,7 +37,7 @@ GRAPH = (
     batch("TB"),
     batch("TB2"),
     batch("OTHER", product="P2", producer="M2"),
-    signal("SIG0", {"batch": "TB"}, "2026-09-20T00:00:00Z"),
+    risk_signal("SIG0", {"batch": "TB"}, received_at="2026-09-20T00:00:00Z"),
 )
 
 
@@ -73,10 +60,10 @@ async def issue(graph: Graph, targets: Targets | None = None, signal_ids: tuple[
 async def test_new_signals_on_its_targets_since_it_took_effect_call_for_an_adjustment(g):
     await load(
         g,
-        signal("SIGB", {"batch": "TB"}, "2026-09-25T00:00:00Z"),  # before, not its own
-        signal("SIGA", {"batch": "TB"}, "2026-10-05T00:00:00Z"),  # after: new
-        signal("SIGO", {"batch": "OTHER"}, "2026-10-06T00:00:00Z"),  # after, but not on its targets
-        signal("SIGM", {"enterprise": "M"}, "2026-10-07T00:00:00Z"),  # M is not targeted (only TB is)
+        risk_signal("SIGB", {"batch": "TB"}, received_at="2026-09-25T00:00:00Z"),  # before, not its own
+        risk_signal("SIGA", {"batch": "TB"}, received_at="2026-10-05T00:00:00Z"),  # after: new
+        risk_signal("SIGO", {"batch": "OTHER"}, received_at="2026-10-06T00:00:00Z"),  # after, but not on its targets
+        risk_signal("SIGM", {"enterprise": "M"}, received_at="2026-10-07T00:00:00Z"),  # M is not targeted (only TB is)
     )
     warning = await issue(g)
     e = await evaluate(g, warning.id, now=ISSUED + 40 * DAY)
@@ -90,7 +77,7 @@ async def test_new_signals_on_its_targets_since_it_took_effect_call_for_an_adjus
 
 
 async def test_a_signal_received_exactly_when_it_took_effect_counts_as_after(g):
-    await load(g, signal("SIGA", {"batch": "TB"}, "2026-10-01T00:00:00Z"))  # == effectiveFrom
+    await load(g, risk_signal("SIGA", {"batch": "TB"}, received_at="2026-10-01T00:00:00Z"))  # == effectiveFrom
     warning = await issue(g)
     e = await evaluate(g, warning.id, now=ISSUED + DAY)
     assert (e.signals_before, e.signals_after) == (["SIG0"], ["SIGA"])
@@ -99,7 +86,7 @@ async def test_a_signal_received_exactly_when_it_took_effect_counts_as_after(g):
 
 async def test_its_own_signals_are_never_new_even_when_received_after_it_took_effect(g):
     # SIGX arrives at effectiveFrom and is one the warning was issued on.
-    await load(g, signal("SIGX", {"batch": "TB"}, "2026-10-01T00:00:00Z"))
+    await load(g, risk_signal("SIGX", {"batch": "TB"}, received_at="2026-10-01T00:00:00Z"))
     warning = await issue(g, signal_ids=("SIG0", "SIGX"))
     e = await evaluate(g, warning.id, now=ISSUED + 40 * DAY)
     assert e.signals_before == ["SIG0"]
@@ -110,11 +97,11 @@ async def test_its_own_signals_are_never_new_even_when_received_after_it_took_ef
 async def test_product_and_enterprise_targets_match_signals_on_them_and_on_their_batches(g):
     await load(
         g,
-        signal("SIGP", {"product": "P1"}, "2026-10-02T00:00:00Z"),
-        signal("SIGB2", {"batch": "TB2"}, "2026-10-03T00:00:00Z"),  # a lot of P1
-        signal("SIGE", {"enterprise": "M2"}, "2026-10-04T00:00:00Z"),
-        signal("SIGO", {"batch": "OTHER"}, "2026-10-05T00:00:00Z"),  # a lot M2 made
-        signal("SIGX", {"enterprise": "IMP"}, "2026-10-06T00:00:00Z"),  # not targeted
+        risk_signal("SIGP", {"product": "P1"}, received_at="2026-10-02T00:00:00Z"),
+        risk_signal("SIGB2", {"batch": "TB2"}, received_at="2026-10-03T00:00:00Z"),  # a lot of P1
+        risk_signal("SIGE", {"enterprise": "M2"}, received_at="2026-10-04T00:00:00Z"),
+        risk_signal("SIGO", {"batch": "OTHER"}, received_at="2026-10-05T00:00:00Z"),  # a lot M2 made
+        risk_signal("SIGX", {"enterprise": "IMP"}, received_at="2026-10-06T00:00:00Z"),  # not targeted
     )
     by_product = await issue(g, Targets(product_ids=("P1",)))
     assert (await evaluate(g, by_product.id, now=ISSUED + 40 * DAY)).signals_after == ["SIGP", "SIGB2"]
@@ -126,9 +113,10 @@ async def test_hs_code_and_origin_country_targets_match_signals_on_their_product
     await load(
         g,
         batch("NZ1", originCountry="NZ"),
-        signal("SIGT", {"product": "P2"}, "2026-10-02T00:00:00Z"),  # hsCode 9503000000
-        signal("SIGO", {"batch": "OTHER"}, "2026-10-03T00:00:00Z"),  # a lot of P2
-        signal("SIGN", {"batch": "NZ1"}, "2026-10-04T00:00:00Z"),  # a lot from NZ (of P1, hsCode 1901101000)
+        risk_signal("SIGT", {"product": "P2"}, received_at="2026-10-02T00:00:00Z"),  # hsCode 9503000000
+        risk_signal("SIGO", {"batch": "OTHER"}, received_at="2026-10-03T00:00:00Z"),  # a lot of P2
+        # a lot from NZ (of P1, hsCode 1901101000)
+        risk_signal("SIGN", {"batch": "NZ1"}, received_at="2026-10-04T00:00:00Z"),
     )
     by_hs = await issue(g, Targets(hs_code_prefixes=("9503",)))
     assert (await evaluate(g, by_hs.id, now=ISSUED + 40 * DAY)).signals_after == ["SIGT", "SIGO"]
@@ -137,7 +125,11 @@ async def test_hs_code_and_origin_country_targets_match_signals_on_their_product
 
 
 async def test_new_signals_outrank_a_lagging_recall(g):
-    await load(g, shipment("S1", "TB", "R1", quantity=100), signal("SIGA", {"batch": "TB"}, "2026-10-05T00:00:00Z"))
+    await load(
+        g,
+        shipment("S1", "TB", "R1", quantity=100),
+        risk_signal("SIGA", {"batch": "TB"}, received_at="2026-10-05T00:00:00Z"),
+    )
     warning = await issue(g)
     await open_recall(g, ["TB"], RecallClass.I, warning_id=warning.id, now=ISSUED + DAY)
     e = await evaluate(g, warning.id, now=ISSUED + 40 * DAY)
@@ -290,7 +282,7 @@ async def test_the_keep_reason_never_claims_the_full_observation_period(g):
 async def test_a_lifted_warning_is_shown_as_lifted_whatever_happened_since(g):
     await load(
         g,
-        signal("SIGA", {"batch": "TB"}, "2026-10-20T00:00:00Z"),
+        risk_signal("SIGA", {"batch": "TB"}, received_at="2026-10-20T00:00:00Z"),
         shipment("S1", "TB", "R1", quantity=5, from_="IMP", shipped_at="2026-10-20", direction="IMPORT", port="CNTAO"),
     )
     warning = await issue(g)

@@ -28,6 +28,7 @@ from graph.risk.warnings import (
     listing,
     set_measure,
 )
+from seed.builders import risk_signal
 from tests.conftest import batch, enterprise, load, product, shipment
 
 
@@ -49,23 +50,11 @@ PORT, INSPECT, RECALL, SEIZE = (
 )
 
 
-def signal(id: str, batch_id: str, severity: int, probability: float) -> dict[str, Any]:
-    return {
-        "type": "risk_signal",
-        "id": id,
-        "source": "OVERSEAS_NOTIFICATION",
-        "hazard": "BIOLOGICAL",
-        "severity": severity,
-        "probability": probability,
-        "receivedAt": "2026-03-30",
-        "subject": {"batch": batch_id},
-    }
-
-
 # Producers M and M2; importer IMP, exporter EXP, domestic consignee D.
 # B-NZ: milk powder (HS 1901101000) made by M in NZ; B-DE: toy (HS 9503000000) made by M2 in DE;
 # B-CN: cream (HS 0402210000) made by M2, no origin country.
 # Signals, with no consignees anywhere (narrow): SERIOUS -> II, HIGH -> III, MEDIUM -> IV, LOW -> IV.
+OVERSEAS: dict[str, str] = {"source": "OVERSEAS_NOTIFICATION", "received_at": "2026-03-30"}
 GRAPH = (
     enterprise("M", country="CN"),
     enterprise("M2"),
@@ -78,10 +67,10 @@ GRAPH = (
     batch("B-NZ", product="P-MILK", producer="M", originCountry="NZ"),
     batch("B-DE", product="P-TOY", producer="M2", originCountry="DE"),
     batch("B-CN", product="P-CREAM", producer="M2"),
-    signal("SIG-SERIOUS", "B-NZ", 4, 0.5),  # SERIOUS
-    signal("SIG-HIGH", "B-NZ", 1, 0.5),  # HIGH
-    signal("SIG-MEDIUM", "B-DE", 1, 0.1),  # MEDIUM
-    signal("SIG-LOW", "B-DE", 1, 0.001),  # LOW
+    risk_signal("SIG-SERIOUS", {"batch": "B-NZ"}, 4, 0.5, **OVERSEAS),  # SERIOUS
+    risk_signal("SIG-HIGH", {"batch": "B-NZ"}, 1, 0.5, **OVERSEAS),  # HIGH
+    risk_signal("SIG-MEDIUM", {"batch": "B-DE"}, 1, 0.1, **OVERSEAS),  # MEDIUM
+    risk_signal("SIG-LOW", {"batch": "B-DE"}, 1, 0.001, **OVERSEAS),  # LOW
 )
 
 

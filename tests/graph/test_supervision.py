@@ -18,18 +18,10 @@ from graph.lookup import labs, now_ms
 from graph.records import CreditGrade
 from graph.settings import Settings
 from graph.supervision import InspectionPlan, inspection_plans, recognition
+from seed.builders import blacklist, lab, lab_report, link
 from tests.conftest import BASE, batch, enterprise, load, shipment
 
 GRADES = ["ADVANCED_CERTIFIED", "CERTIFIED", "REGULAR", "DISHONEST", "SERIOUSLY_DISHONEST"]
-
-
-def link(kind: str, from_: str, to: str, share: float | None = None) -> dict[str, Any]:
-    record = {"type": "link", "kind": kind, "from": from_, "to": to}
-    return record if share is None else {**record, "share": share}
-
-
-def blacklist(id: str, enterprise_id: str) -> dict[str, Any]:
-    return {"type": "blacklist", "id": id, "enterprise": enterprise_id, "reason": "fraud", "listedAt": "2026-03-01"}
 
 
 def graded() -> tuple[dict[str, Any], ...]:
@@ -256,18 +248,13 @@ async def test_lifting_the_listing_ends_the_raised_rate(db):
 # --- lab recognition -----------------------------------------------------------------------------------------------
 
 
-def lab(status: str = "ACTIVE", since: str | None = None, recognized: bool = True, **extra: Any) -> dict[str, Any]:
-    record = {"type": "lab", "id": "L1", "name": "Lab L1", "recognized": recognized, "status": status, **extra}
-    return record if since is None else {**record, "statusSince": since}
-
-
-def report(id: str, tested_at: str) -> dict[str, Any]:
-    return {"type": "test_report", "id": id, "lab": "L1", "batch": "B1", "result": "PASS", "testedAt": tested_at}
-
-
 # Reports by test date, around a suspension on 2026-03-10 and a reinstatement on 2026-03-20.
 BEFORE, DURING, AFTER = "2026-03-04", "2026-03-12", "2026-03-25"
-REPORTS = (report("T-BEFORE", BEFORE), report("T-DURING", DURING), report("T-AFTER", AFTER))
+REPORTS = (
+    lab_report("T-BEFORE", tested_at=BEFORE),
+    lab_report("T-DURING", tested_at=DURING),
+    lab_report("T-AFTER", tested_at=AFTER),
+)
 
 
 async def recognised(db: Graph) -> dict[str, tuple[bool, bool]]:
@@ -307,7 +294,7 @@ async def test_an_unrecognised_labs_reports_do_not_count(db):
 
 @pytest.mark.parametrize("status", ["SUSPENDED", "REVOKED"])
 async def test_reports_issued_after_the_lab_was_suspended_are_flagged_earlier_ones_are_not(db, status):
-    await load(db, *BASE, batch("B1"), lab(status, since="2026-03-10"), *REPORTS)
+    await load(db, *BASE, batch("B1"), lab(status=status, statusSince="2026-03-10"), *REPORTS)
     # nothing counts while the lab is not ACTIVE; only reports tested on or after 2026-03-10 are flagged
     assert await recognised(db) == {
         "T-BEFORE": (False, False),
@@ -322,8 +309,8 @@ async def test_reports_issued_after_the_lab_was_suspended_are_flagged_earlier_on
 
 @pytest.mark.parametrize("status", ["SUSPENDED", "REVOKED"])
 async def test_after_reinstatement_earlier_unflagged_reports_count_again_and_flagged_ones_never(db, status):
-    await load(db, *BASE, batch("B1"), lab(status, since="2026-03-10"), *REPORTS)
-    await load(db, lab("ACTIVE", since="2026-03-20"))
+    await load(db, *BASE, batch("B1"), lab(status=status, statusSince="2026-03-10"), *REPORTS)
+    await load(db, lab(status="ACTIVE", statusSince="2026-03-20"))
     # BEFORE: the lab had no recorded status yet and is ACTIVE now -> counts again
     # DURING: the lab was suspended/revoked on 2026-03-12 -> flagged, never counts
     # AFTER: the lab was ACTIVE again on 2026-03-25 -> counts
@@ -336,9 +323,9 @@ async def test_after_reinstatement_earlier_unflagged_reports_count_again_and_fla
 
 
 async def test_reinstatement_without_a_date_takes_effect_at_import_time(db):
-    await load(db, *BASE, batch("B1"), lab("SUSPENDED", since="2026-03-10"), *REPORTS)
+    await load(db, *BASE, batch("B1"), lab(status="SUSPENDED", statusSince="2026-03-10"), *REPORTS)
     start = now_ms()
-    await load(db, lab("ACTIVE"))
+    await load(db, lab(status="ACTIVE"))
     end = now_ms()
     (node,) = await labs(db, ["L1"])
     assert node.history[0] == ("SUSPENDED", 1773100800000)  # 2026-03-10T00:00:00Z
@@ -353,9 +340,9 @@ async def test_reinstatement_without_a_date_takes_effect_at_import_time(db):
 
 
 async def test_a_lab_active_at_first_then_suspended_flags_only_reports_from_the_suspension(db):
-    await load(db, *BASE, batch("B1"), lab("ACTIVE", since="2026-01-01"), *REPORTS)
-    await load(db, lab("SUSPENDED", since="2026-03-10"))
-    await load(db, lab("ACTIVE", since="2026-03-20"))
+    await load(db, *BASE, batch("B1"), lab(status="ACTIVE", statusSince="2026-01-01"), *REPORTS)
+    await load(db, lab(status="SUSPENDED", statusSince="2026-03-10"))
+    await load(db, lab(status="ACTIVE", statusSince="2026-03-20"))
     assert await history(db) == ["ACTIVE", "SUSPENDED", "ACTIVE"]
     assert await recognised(db) == {
         "T-BEFORE": (True, False),
@@ -365,17 +352,17 @@ async def test_a_lab_active_at_first_then_suspended_flags_only_reports_from_the_
 
 
 async def test_the_status_history_grows_only_when_the_status_changes(db):
-    await load(db, lab("ACTIVE", since="2026-01-01"))
+    await load(db, lab(status="ACTIVE", statusSince="2026-01-01"))
     assert await history(db) == ["ACTIVE"]
-    await load(db, lab("ACTIVE", since="2026-01-01"))  # identical re-import
-    await load(db, lab("ACTIVE", since="2026-01-01", name="Lab L1 (renamed)"))  # other fields change
-    await load(db, lab("ACTIVE", since="2026-01-01", accreditation="CNAS L0001"))
+    await load(db, lab(status="ACTIVE", statusSince="2026-01-01"))  # identical re-import
+    await load(db, lab(status="ACTIVE", statusSince="2026-01-01", name="Lab L1 (renamed)"))  # other fields change
+    await load(db, lab(status="ACTIVE", statusSince="2026-01-01", accreditation="CNAS L0001"))
     assert await history(db) == ["ACTIVE"]
-    await load(db, lab("SUSPENDED", since="2026-03-10"))
-    await load(db, lab("SUSPENDED", since="2026-03-10", name="Lab L1 (suspended)"))
+    await load(db, lab(status="SUSPENDED", statusSince="2026-03-10"))
+    await load(db, lab(status="SUSPENDED", statusSince="2026-03-10", name="Lab L1 (suspended)"))
     assert await history(db) == ["ACTIVE", "SUSPENDED"]
-    await load(db, lab("REVOKED", since="2026-04-01"))
-    await load(db, lab("REVOKED"))  # statusSince left out: the date it took effect stays
+    await load(db, lab(status="REVOKED", statusSince="2026-04-01"))
+    await load(db, lab(status="REVOKED"))  # statusSince left out: the date it took effect stays
     (node,) = await labs(db, ["L1"])
     assert node.history == (
         ("ACTIVE", 1767225600000),  # 2026-01-01T00:00:00Z
