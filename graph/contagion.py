@@ -14,14 +14,15 @@ best is a hop-bounded max-product path: a Bellman-Ford over at most maxHops roun
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
+from operator import attrgetter
 
 from graph.clock import now_ms
 from graph.db import Graph
 from graph.errors import BadInput, NotFound, check_range
-from graph.tie_search import KIND_OF_WEIGHT, Edge, TieGraph
+from graph.read_model import column, in_order, read_model
+from graph.tie_search import Edge, TieGraph
 
 TIE_WEIGHTS: dict[str, float] = {
     "CONTROL": 0.8,
@@ -30,7 +31,7 @@ TIE_WEIGHTS: dict[str, float] = {
     "TRADE": 0.3,
     "MINOR_SHARE": 0.2,
 }
-KIND_OF_WEIGHT.update({weight: kind for kind, weight in TIE_WEIGHTS.items()})  # weights are distinct per kind
+KIND_OF_WEIGHT = {weight: kind for kind, weight in TIE_WEIGHTS.items()}  # weights are distinct per kind
 MAX_HOPS = 6
 # Scores are products and complements of decimal weights; rounding them to 9 places makes a score that is
 # 0.6 in exact arithmetic compare as 0.6 against the action thresholds (0.1 * 6 is not 0.6 in binary).
@@ -52,20 +53,23 @@ def action_for(score: float) -> Action:
     return Action.INFORMATION
 
 
-@dataclass(frozen=True)
+@read_model
 class Hop:
-    from_: str
-    to: str
+    """One tie of a path, oriented from the source towards the exposed enterprise. Read from the evidence a
+    downgrade review keeps as JSON, whose keys are `from` and `to`."""
+
     kind: str
     weight: float
     via: str | None
+    from_id: str = column("from")
+    to_id: str = column("to")
 
 
-@dataclass(frozen=True)
+@read_model
 class ContagionPath:
-    source: str
     score: float
     hops: tuple[Hop, ...]
+    source_id: str = column("source")
 
 
 class Exposure:
@@ -97,29 +101,12 @@ class Exposure:
     __hash__ = None  # type: ignore[assignment]
 
 
-Adjacency = TieGraph
-
-
-def adjacency(rows: Iterable[tuple[str, str, str, float, str | None]]) -> Adjacency:
-    """The ties of (a, b, kind, weight, via) rows, undirected; a tie seen from both ends counts once."""
-    return TieGraph(rows)
-
-
 def _hops(found: list[tuple[str, str, Edge]]) -> tuple[Hop, ...]:
-    return tuple(Hop(a, b, edge.kind, edge.weight, edge.via) for a, b, edge in found)
+    return tuple(Hop(kind=edge.kind, weight=edge.weight, via=edge.via, from_id=a, to_id=b) for a, b, edge in found)
 
 
-def best_paths(adj: Adjacency, source: str, max_hops: int) -> dict[str, ContagionPath]:
-    """best(source, v) and one path achieving it, for every v != source reachable in max_hops edges."""
-    search = adj.search(source, max_hops)
-    return {
-        adj.ids[i]: ContagionPath(source, round(float(search.best[i]), PRECISION), _hops(search.path(int(i))))
-        for i in search.reached()
-    }
-
-
-def exposures(adj: Adjacency, sources: Sequence[str], max_hops: int, min_score: float) -> list[Exposure]:
-    """The contract's contagion over an adjacency that holds every tie the paths may use."""
+def exposures(adj: TieGraph, sources: Sequence[str], max_hops: int, min_score: float) -> list[Exposure]:
+    """The contract's contagion over the ties (`adj`) that hold every tie the paths may use."""
     source_set = set(sources)
     excluded = {adj.index[s] for s in source_set if s in adj.index}
     searches = [adj.search(s, max_hops) for s in sorted(source_set)]
@@ -140,11 +127,11 @@ def exposures(adj: Adjacency, sources: Sequence[str], max_hops: int, min_score: 
 
             def evidence(i: int = i) -> tuple[ContagionPath, ...]:
                 paths = [
-                    ContagionPath(search.source, values[i], _hops(search.path(i)))
+                    ContagionPath(score=values[i], hops=_hops(search.path(i)), source_id=search.source)
                     for search, values in zip(searches, bests, strict=True)
                     if values.get(i, 0) > 0
                 ]
-                return tuple(sorted(paths, key=lambda p: (-p.score, p.source)))
+                return tuple(sorted(paths, key=lambda p: (-p.score, p.source_id)))
 
             result.append(Exposure(adj.ids[i], score, action_for(score), evidence))
     result.sort(key=lambda e: (-e.score, e.enterprise))
@@ -165,9 +152,9 @@ async def contagion(
         sources = await default_sources(graph)
     else:
         sources = list(dict.fromkeys(source_ids))
-        found = {r["enterprise"]["id"] for r in await graph.read("lookup/enterprises", ids=sources, now=now_ms())}
+        known = {r["enterprise"]["id"] for r in await graph.read("lookup/enterprises", ids=sources, now=now_ms())}
         for s in sources:
-            if s not in found:
+            if s not in known:
                 raise NotFound("enterprise", s, "sourceIds")
     if not sources:
         return []
@@ -178,7 +165,9 @@ async def contagion(
         raise BadInput(
             "maxHops", f"the association neighbourhood exceeds {limit} ties; use fewer sources or fewer hops"
         )
-    adj = TieGraph.from_columns(columns["a"], columns["b"], columns["weight"], columns["via"])
+    kinds = [KIND_OF_WEIGHT[w] for w in columns["weight"]]
+    vias = [v or None for v in columns["via"]]  # collect() drops nulls: the statement sends "" for no via
+    adj = TieGraph(columns["a"], columns["b"], kinds, columns["weight"], vias)
     found = exposures(adj, sources, max_hops, min_score)
     if min_score <= 0:
         found += await _unreached(graph, [*sources, *(e.enterprise for e in found)])
@@ -197,8 +186,7 @@ async def _unreached(graph: Graph, reached: list[str]) -> list[Exposure]:
 
 async def exposures_of(graph: Graph, ids: Sequence[str]) -> list[Exposure | None]:
     """Each enterprise's exposure to the blacklisted enterprises (default hops, any score); one run for all."""
-    found = {e.enterprise: e for e in await contagion(graph, None, min_score=ANY_EXPOSURE)}
-    return [found.get(i) for i in ids]
+    return in_order(await contagion(graph, None, min_score=ANY_EXPOSURE), ids, key=attrgetter("enterprise"))
 
 
 async def refresh_ties(graph: Graph, enterprise_ids: Iterable[str]) -> int:

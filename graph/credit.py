@@ -20,11 +20,13 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from graph.clock import iso, now_ms
 from graph.db import Graph, Tx
 from graph.errors import BadInput, NotFound, required
+from graph.read_model import from_row, read_by_id, read_grouped, read_model, reader
 from graph.records import CreditGrade
 
 GRADES: tuple[CreditGrade, ...] = tuple(CreditGrade)  # best first
@@ -59,35 +61,22 @@ def one_step_down(grade: CreditGrade) -> CreditGrade | None:
     return GRADES[i + 1] if i + 1 < len(GRADES) else None
 
 
-@dataclass(frozen=True)
+@read_model
 class Listing:
+    """A blacklist entry against an enterprise."""
+
     id: str
     reason: str
-    serious: bool
     listed_at: str
+    expires_at: str | None
+    serious: bool = False  # serious dishonesty: the grade drops to SERIOUSLY_DISHONEST
+    agency_id: str | None
+    lifted_by: str | None
+    lift_reason: str | None
     listed_at_ms: int
-    expires_at: str | None = None
-    expires_at_ms: int | None = None
-    lifted_at_ms: int | None = None
-    lifted_by: str | None = None
-    lift_reason: str | None = None
-    agency: str | None = None
-
-    @classmethod
-    def of(cls, m: dict[str, Any]) -> Listing:
-        return cls(
-            id=m["id"],
-            reason=m["reason"],
-            serious=bool(m.get("serious")),
-            listed_at=m["listedAt"],
-            listed_at_ms=m["listedAtMs"],
-            expires_at=m.get("expiresAt"),
-            expires_at_ms=m.get("expiresAtMs"),
-            lifted_at_ms=m.get("liftedAtMs"),
-            lifted_by=m.get("liftedBy"),
-            lift_reason=m.get("liftReason"),
-            agency=m.get("agency"),
-        )
+    expires_at_ms: int | None
+    lifted_at_ms: int | None
+    enterprise_id: str | None = None  # None in a credit state: the enterprise whose state it is
 
     @property
     def grade(self) -> CreditGrade:
@@ -119,7 +108,7 @@ class Listing:
             "id": self.id,
             "reason": self.reason,
             "serious": self.serious,
-            "agency": self.agency,
+            "agency": self.agency_id,
             "listedAt": self.listed_at,
             "expiresAt": self.expires_at,
             "liftedAt": iso(self.lifted_at_ms) if self.lifted_at_ms is not None else None,
@@ -127,28 +116,18 @@ class Listing:
         }
 
 
-@dataclass(frozen=True)
+@read_model
 class CreditState:
+    """An enterprise's credit state as credit/lock_states reads it: grades default to the declared grade, and
+    listings come by id."""
+
     id: str
     grade: CreditGrade
     standing: CreditGrade
     declared: CreditGrade
     declared_seen: CreditGrade
     listings: tuple[Listing, ...]
-    checked_at_ms: int | None = None  # when the grade was last evaluated
-
-    @classmethod
-    def of(cls, r: Any) -> CreditState:
-        declared = CreditGrade(r["declared"] or CreditGrade.REGULAR)
-        return cls(
-            id=r["id"],
-            grade=CreditGrade(r["grade"] or declared),
-            standing=CreditGrade(r["standing"] or declared),
-            declared=declared,
-            declared_seen=CreditGrade(r["declaredSeen"] or declared),
-            listings=tuple(sorted((Listing.of(m) for m in r["listings"]), key=lambda listing: listing.id)),
-            checked_at_ms=r["checkedAtMs"],
-        )
+    checked_at_ms: int | None  # when the grade was last evaluated
 
     def in_force(self, now: int) -> list[Listing]:
         return [listing for listing in self.listings if listing.in_force(now)]
@@ -228,7 +207,7 @@ def evaluate(state: CreditState, now: int, cause: Cause, standing: CreditGrade |
             return change(
                 EventKind.BLACKLIST,
                 reason,
-                binding[0].agency or "blacklist",
+                binding[0].agency_id or "blacklist",
                 {"rule": LISTING_RULE, "listings": [listing.evidence() for listing in binding]},
             )
     else:
@@ -265,7 +244,7 @@ async def _lock(tx: Tx, ids: Sequence[str], now: int | None) -> tuple[list[Credi
     `now` when the caller gives one, else the clock read once the locks are held (so no transaction that
     committed before them evaluated later), and never before an evaluation already stored (clocks of other
     processes)."""
-    states = [CreditState.of(r) for r in await tx.run("credit/lock_states", ids=sorted(set(ids)))]
+    states = [from_row(CreditState, r) for r in await tx.run("credit/lock_states", ids=sorted(set(ids)))]
     if now is None:
         now = max([now_ms(), *(s.checked_at_ms for s in states if s.checked_at_ms is not None)])
     return states, now
@@ -329,7 +308,7 @@ async def evaluate_grades(
     ordered = sorted(set(ids))
     for start in range(0, len(ordered), 1000):  # bounded transactions for large imports
         chunk = ordered[start : start + 1000]
-        changes += await graph.transaction(lambda tx, chunk=chunk: evaluate_in(tx, chunk, now, cause))
+        changes += await graph.transaction(partial(evaluate_in, ids=chunk, now=now, cause=cause))
     return changes
 
 
@@ -390,9 +369,14 @@ async def lift_listing(graph: Graph, entry_id: str, reason: str, by: str, now: i
     return await graph.transaction(lambda tx: lift_in(tx, entry_id, reason, by, now))
 
 
-async def listings_of(graph: Graph, ids: Sequence[str], limit: int) -> list[list[dict[str, Any]]]:
+read_listing = reader(Listing, "entry")
+
+
+async def listings_of(graph: Graph, ids: Sequence[str], limit: int) -> list[list[Listing]]:
     """Blacklist entries against each enterprise, newest first (a DataLoader backend)."""
-    grouped: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
-    for r in await graph.read("credit/listings", ids=list(set(ids)), limit=limit):
-        grouped[r["parent"]].append(r["entry"])
-    return [grouped[i] for i in ids]
+    return await read_grouped(graph, "credit/listings", ids, read_listing, limit=limit)
+
+
+async def listing(graph: Graph, entry_id: str) -> Listing | None:
+    """A blacklist entry by id; None when unknown."""
+    return (await read_by_id(graph, "credit/listings_by_id", [entry_id], read_listing))[0]

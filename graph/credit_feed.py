@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 from typing import Any
 
@@ -22,9 +21,10 @@ from graph.clock import from_ms
 from graph.credit import GradeChange
 from graph.db import Graph
 from graph.errors import BadInput, check_range
+from graph.read_model import MAX_PAGE, read_grouped, read_model, reader
+from graph.records import CreditGrade
 
 CURSOR_PREFIX = "credit-event:"
-MAX_PAGE = 1000
 MAX_SEQ = 2**63 - 1  # a Neo4j integer
 
 
@@ -44,40 +44,31 @@ def decode_cursor(cursor: str, argument: str = "after") -> int:
     raise BadInput(argument, f"malformed cursor {cursor!r}: pass the endCursor of a previous page, or omit it")
 
 
-@dataclass(frozen=True)
+@read_model
 class CreditEventRecord:
-    seq: int
-    enterprise: str
-    from_grade: str
-    to_grade: str
-    kind: str
+    seq: int  # strictly increasing, without gaps, in commit order
+    from_grade: CreditGrade
+    to_grade: CreditGrade
     reason: str
-    decided_by: str
-    evidence: dict[str, Any]
-    at: datetime
+    at: datetime  # when the change was committed
+    kind: str  # an EventKind
+    decided_by: str  # the regulator, agency or process that decided the change
+    evidence: dict[str, Any] = field(default_factory=dict)  # JSON text on the node
+    enterprise_id: str
 
-    @classmethod
-    def of(cls, m: dict[str, Any]) -> CreditEventRecord:
-        return cls(
-            seq=m["seq"],
-            enterprise=m["enterpriseId"],
-            from_grade=m["fromGrade"],
-            to_grade=m["toGrade"],
-            kind=m["kind"],
-            reason=m["reason"],
-            decided_by=m["decidedBy"],
-            evidence=json.loads(m.get("evidence") or "{}"),
-            at=from_ms(m["atMs"]),
-        )
+    @property
+    def cursor(self) -> str:
+        """Resume the feed after this event."""
+        return encode_cursor(self.seq)
 
     @classmethod
     def of_change(cls, c: GradeChange) -> CreditEventRecord:
         assert c.seq is not None and c.at_ms is not None, "only changes appended to the feed are events"
         return cls(
             seq=c.seq,
-            enterprise=c.enterprise,
-            from_grade=c.from_grade.value,
-            to_grade=c.to_grade.value,
+            enterprise_id=c.enterprise,
+            from_grade=c.from_grade,
+            to_grade=c.to_grade,
             kind=c.kind.value,
             reason=c.reason,
             decided_by=c.decided_by,
@@ -89,10 +80,10 @@ class CreditEventRecord:
         """The NDJSON line of the bulk feed (GET /credit/events): the GraphQL CreditEvent, flattened."""
         return {
             "seq": self.seq,
-            "cursor": encode_cursor(self.seq),
-            "enterprise": self.enterprise,
-            "fromGrade": self.from_grade,
-            "toGrade": self.to_grade,
+            "cursor": self.cursor,
+            "enterprise": self.enterprise_id,
+            "fromGrade": self.from_grade.value,
+            "toGrade": self.to_grade.value,
             "kind": self.kind,
             "reason": self.reason,
             "decidedBy": self.decided_by,
@@ -101,9 +92,12 @@ class CreditEventRecord:
         }
 
 
-@dataclass(frozen=True)
+read_event = reader(CreditEventRecord, "event")
+
+
+@read_model
 class CreditEventPage:
-    events: list[CreditEventRecord]
+    events: tuple[CreditEventRecord, ...]
     end_cursor: str | None  # where the next page starts; the given cursor when this page is empty
     has_next_page: bool
 
@@ -112,14 +106,11 @@ async def page(graph: Graph, after: str | None = None, first: int = 100) -> Cred
     check_range("first", first, 1, MAX_PAGE)
     after_seq = decode_cursor(after) if after is not None else 0
     rows = await graph.read("credit/events_after", after=after_seq, limit=first + 1)
-    events = [CreditEventRecord.of(r["event"]) for r in rows[:first]]
+    events = tuple(read_event(r) for r in rows[:first])
     end = encode_cursor(events[-1].seq) if events else after
-    return CreditEventPage(events, end, len(rows) > first)
+    return CreditEventPage(events=events, end_cursor=end, has_next_page=len(rows) > first)
 
 
 async def history(graph: Graph, ids: Sequence[str], limit: int) -> list[list[CreditEventRecord]]:
     """Each enterprise's credit events, newest first (a DataLoader backend)."""
-    grouped: dict[str, list[CreditEventRecord]] = {i: [] for i in ids}
-    for r in await graph.read("credit/enterprise_events", ids=list(set(ids)), limit=limit):
-        grouped[r["parent"]].append(CreditEventRecord.of(r["event"]))
-    return [grouped[i] for i in ids]
+    return await read_grouped(graph, "credit/enterprise_events", ids, read_event, limit=limit)

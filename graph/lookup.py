@@ -2,65 +2,66 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from graph.clock import now_ms
 from graph.db import Graph
-from graph.nodes import BatchNode, EnterpriseNode, LabNode, ProductNode, ShipmentNode, TestReportNode
+from graph.nodes import (
+    BatchNode,
+    EnterpriseNode,
+    LabNode,
+    Owner,
+    PersonRole,
+    ProductNode,
+    ShipmentNode,
+    Stake,
+    TestReportNode,
+    Tie,
+    Use,
+)
+from graph.read_model import read_by_id, read_grouped, reader
 
 T = TypeVar("T")
 
 
-async def _by_id(
-    graph: Graph, name: str, key: str, ids: Sequence[str], make: Callable[[dict], T], **params: Any
-) -> list[T | None]:
-    """One query for all ids; the answer lines up with `ids`, None where an id is unknown."""
-    found = {r[key]["id"]: make(r[key]) for r in await graph.read(name, ids=list(set(ids)), **params)}
-    return [found.get(i) for i in ids]
-
-
 async def batches(graph: Graph, ids: Sequence[str]) -> list[BatchNode | None]:
-    return await _by_id(graph, "lookup/batches", "batch", ids, BatchNode.of)
+    return await read_by_id(graph, "lookup/batches", ids, reader(BatchNode, "batch"))
 
 
 async def enterprises(graph: Graph, ids: Sequence[str]) -> list[EnterpriseNode | None]:
-    return await _by_id(graph, "lookup/enterprises", "enterprise", ids, EnterpriseNode.of, now=now_ms())
+    return await read_by_id(graph, "lookup/enterprises", ids, reader(EnterpriseNode, "enterprise"), now=now_ms())
 
 
 async def products(graph: Graph, ids: Sequence[str]) -> list[ProductNode | None]:
-    return await _by_id(graph, "lookup/products", "product", ids, ProductNode.of)
+    return await read_by_id(graph, "lookup/products", ids, reader(ProductNode, "product"))
 
 
 async def labs(graph: Graph, ids: Sequence[str]) -> list[LabNode | None]:
-    return await _by_id(graph, "lookup/labs", "lab", ids, LabNode.of)
+    return await read_by_id(graph, "lookup/labs", ids, reader(LabNode, "lab"))
 
 
 async def shipments(graph: Graph, ids: Sequence[str]) -> list[ShipmentNode | None]:
-    return await _by_id(graph, "lookup/shipments", "shipment", ids, ShipmentNode.of)
+    return await read_by_id(graph, "lookup/shipments", ids, reader(ShipmentNode, "shipment"))
 
 
 async def related(graph: Graph, name: str, ids: Sequence[str], limit: int, make: Callable[[Any], T]) -> list[list[T]]:
     """Children of each parent from a nav/ statement (rows of `parent` + columns), in the statement's order."""
-    grouped: dict[str, list[T]] = defaultdict(list)
-    for record in await graph.read(f"nav/{name}", ids=list(set(ids)), limit=limit):
-        grouped[record["parent"]].append(make(record))
-    return [grouped.get(i, []) for i in ids]
+    return await read_grouped(graph, f"nav/{name}", ids, make, limit=limit)
 
 
 NAV_MAKERS: dict[str, Callable[[Any], Any]] = {
-    "batch_inputs": lambda r: (r["batch"], r["quantity"]),
-    "batch_outputs": lambda r: (r["batch"], r["quantity"]),
-    "batch_shipments": lambda r: ShipmentNode.of(r["shipment"]),
-    "batch_test_reports": lambda r: TestReportNode.of(r["report"]),
+    "batch_inputs": reader(Use),
+    "batch_outputs": reader(Use),
+    "batch_shipments": reader(ShipmentNode, "shipment"),
+    "batch_test_reports": reader(TestReportNode, "report"),
     "enterprise_batches": lambda r: r["batch"],
-    "enterprise_shipments_out": lambda r: ShipmentNode.of(r["shipment"]),
-    "enterprise_shipments_in": lambda r: ShipmentNode.of(r["shipment"]),
-    "enterprise_people": lambda r: (r["person"], r["name"], r["role"], r["share"]),
-    "enterprise_owners": lambda r: (r["holder"], r["name"], r["kind"], r["share"]),
-    "enterprise_holdings": lambda r: (r["enterprise"], r["share"]),
+    "enterprise_shipments_out": reader(ShipmentNode, "shipment"),
+    "enterprise_shipments_in": reader(ShipmentNode, "shipment"),
+    "enterprise_people": reader(PersonRole),
+    "enterprise_owners": reader(Owner),
+    "enterprise_holdings": reader(Stake),
     "product_batches": lambda r: r["batch"],
-    "lab_reports": lambda r: TestReportNode.of(r["report"]),
-    "enterprise_ties": lambda r: (r["enterprise"], r["kind"], r["weight"], r["via"]),
+    "lab_reports": reader(TestReportNode, "report"),
+    "enterprise_ties": reader(Tie),
 }

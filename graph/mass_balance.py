@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.db import Graph
+from graph.read_model import read_model
 
 RELATIVE_TOLERANCE = 1e-9  # quantities are floats: of 0.3 received, 0.1 + 0.2 shipped on is all, not more
 
@@ -80,21 +81,29 @@ def flows(
     return dict(by_party)
 
 
-@dataclass(frozen=True)
+@read_model
 class MassBalanceIssue:
-    enterprise: str
-    batch: str
     produced: float  # the lot's quantity if the enterprise produced it, else 0
     received: float  # shipments of the lot to the enterprise
     shipped: float  # shipments of the lot from the enterprise
     used: float  # INPUT_TO quantities of the lot into lots the enterprise produced
     unit: str  # the lot's unit
+    enterprise_id: str
+    batch_id: str
 
 
 def issues(batch: str, unit: str, by_party: dict[str, PartyFlows]) -> list[MassBalanceIssue]:
     """The parties of one lot whose shipped + used exceeds produced + received, by enterprise id."""
     return [
-        MassBalanceIssue(party, batch, f.produced, f.total_received, f.total_shipped, f.total_used, unit)
+        MassBalanceIssue(
+            produced=f.produced,
+            received=f.total_received,
+            shipped=f.total_shipped,
+            used=f.total_used,
+            unit=unit,
+            enterprise_id=party,
+            batch_id=batch,
+        )
         for party, f in sorted(by_party.items())
         if f.unbalanced
     ]

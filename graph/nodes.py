@@ -1,128 +1,75 @@
-"""What the read side returns: plain, typed values built from the maps the Cypher statements return.
+"""What the read side returns for the core nodes: read models (graph/read_model.py) of the maps the lookup, nav
+and trace statements project.
 
-References to other nodes are ids (product, producer, from, to, lab): the API resolves them in one
+References to other nodes are ids (product_id, producer_id, from_id, to_id, lab_id): the API resolves them in one
 batched query per request (DataLoaders), so a list of N batches never costs N queries.
 """
 
-from __future__ import annotations
-
-import json
-from dataclasses import dataclass
 from typing import Any
 
+from graph.read_model import ROW, column, read_model
+from graph.records import CreditGrade
 
-@dataclass(frozen=True)
+
+@read_model
 class BatchNode:
     id: str
-    product: str
-    producer: str
     quantity: float
     unit: str
-    producedAt: str
-    originCountry: str | None = None
-
-    @classmethod
-    def of(cls, m: dict[str, Any]) -> BatchNode:
-        return cls(
-            id=m["id"],
-            product=m["product"],
-            producer=m["producer"],
-            quantity=m["quantity"],
-            unit=m["unit"],
-            producedAt=m["producedAt"],
-            originCountry=m.get("originCountry"),
-        )
+    produced_at: str
+    origin_country: str | None
+    product_id: str
+    producer_id: str
 
 
-@dataclass(frozen=True)
+@read_model
 class EnterpriseNode:
     id: str
     name: str
     roles: list[str]
     country: str | None
+    credit_grade: CreditGrade = CreditGrade.REGULAR
+    blacklisted: bool = False  # a listing is in force now
     region: str | None
     uscc: str | None
-    creditGrade: str
-    blacklisted: bool
-    standingGrade: str = "REGULAR"
-    declaredGrade: str = "REGULAR"
-
-    @classmethod
-    def of(cls, m: dict[str, Any]) -> EnterpriseNode:
-        return cls(
-            id=m["id"],
-            name=m["name"],
-            roles=list(m.get("roles") or []),
-            country=m.get("country"),
-            region=m.get("region"),
-            uscc=m.get("uscc"),
-            creditGrade=m.get("creditGrade") or "REGULAR",
-            blacklisted=bool(m.get("blacklisted")),
-            standingGrade=m.get("standingGrade") or m.get("creditGrade") or "REGULAR",
-            declaredGrade=m.get("declaredGrade") or "REGULAR",
-        )
+    standing_grade: CreditGrade = CreditGrade.REGULAR  # the grade beneath any listing
+    declared_grade: CreditGrade = CreditGrade.REGULAR  # the grade the enterprise's record declares
 
 
-@dataclass(frozen=True)
+@read_model
 class ProductNode:
     id: str
     name: str
-    hsCode: str
+    hs_code: str
     category: str
     brand: str | None = None
 
-    @classmethod
-    def of(cls, m: dict[str, Any]) -> ProductNode:
-        return cls(id=m["id"], name=m["name"], hsCode=m["hsCode"], category=m["category"], brand=m.get("brand"))
 
-
-@dataclass(frozen=True)
+@read_model
 class ShipmentNode:
     id: str
-    batch: str
-    from_: str
-    to: str
     quantity: float
-    shippedAt: str
-    direction: str
+    shipped_at: str
+    direction: str = "DOMESTIC"
     port: str | None
     declaration: str | None
-
-    @classmethod
-    def of(cls, m: dict[str, Any]) -> ShipmentNode:
-        return cls(
-            id=m["id"],
-            batch=m["batch"],
-            from_=m["from"],
-            to=m["to"],
-            quantity=m["quantity"],
-            shippedAt=m["shippedAt"],
-            direction=m.get("direction") or "DOMESTIC",
-            port=m.get("port"),
-            declaration=m.get("declaration"),
-        )
+    batch_id: str
+    from_id: str
+    to_id: str
 
 
-@dataclass(frozen=True)
+def _history(m: Any) -> tuple[tuple[str, int], ...]:
+    return tuple(zip(m.get("statusHistory") or [], m.get("statusSinceMs") or [], strict=False))
+
+
+@read_model
 class LabNode:
     id: str
     name: str
     accreditation: str | None
-    recognized: bool
-    status: str
-    history: tuple[tuple[str, int], ...] = ()  # (status, since epoch ms), oldest first
-
-    @classmethod
-    def of(cls, m: dict[str, Any]) -> LabNode:
-        history = tuple(zip(m.get("statusHistory") or [], m.get("statusSinceMs") or [], strict=False))
-        return cls(
-            id=m["id"],
-            name=m["name"],
-            accreditation=m.get("accreditation"),
-            recognized=bool(m.get("recognized")),
-            status=m.get("status") or "ACTIVE",
-            history=history,
-        )
+    recognized: bool = False
+    status: str = "ACTIVE"
+    history: tuple[tuple[str, int], ...] = column(ROW, read=_history)  # (status, since epoch ms), oldest first
 
     def status_at(self, ms: int) -> str | None:
         """The status the lab had at `ms`, or None before its history starts."""
@@ -133,37 +80,70 @@ class LabNode:
         return current
 
 
-@dataclass(frozen=True)
+def _text(value: Any) -> str:
+    return str(value)  # a measured value or limit may arrive as a JSON number
+
+
+@read_model
 class TestItemValue:
     name: str
-    value: str | None
-    limit: str | None
+    value: str | None = column(read=_text)
+    limit: str | None = column(read=_text)
     unit: str | None
-    passed: bool | None
+    passed: bool | None = column("pass")
 
 
-@dataclass(frozen=True)
+@read_model
 class TestReportNode:
     id: str
-    lab: str
-    batch: str
     result: str
-    testedAt: str
-    items: list[TestItemValue]
-
-    @classmethod
-    def of(cls, m: dict[str, Any]) -> TestReportNode:
-        def text(v: Any) -> str | None:
-            return None if v is None else str(v)
-
-        items = [
-            TestItemValue(i["name"], text(i.get("value")), text(i.get("limit")), i.get("unit"), i.get("pass"))
-            for i in json.loads(m.get("items") or "[]")
-        ]
-        return cls(id=m["id"], lab=m["lab"], batch=m["batch"], result=m["result"], testedAt=m["testedAt"], items=items)
+    tested_at: str
+    items: tuple[TestItemValue, ...]  # JSON text on the node
+    lab_id: str
+    batch_id: str
 
 
-@dataclass(frozen=True)
+@read_model
 class TracedBatch:
     batch: BatchNode
     depth: int
+
+
+@read_model
+class Use:
+    """An INPUT_TO edge seen from one end: the lot at the other end and the quantity of the input used."""
+
+    batch_id: str
+    quantity: float | None
+
+
+@read_model
+class PersonRole:
+    person_id: str
+    name: str
+    role: str  # LEGAL_REPRESENTATIVE_OF, OFFICER_OF or SHAREHOLDER_OF
+    share: float | None
+
+
+@read_model
+class Owner:
+    holder_id: str
+    name: str
+    kind: str  # PERSON or ENTERPRISE
+    share: float
+
+
+@read_model
+class Stake:
+    enterprise_id: str
+    share: float
+
+
+@read_model
+class Tie:
+    """The strongest tie between an enterprise and another (contagion)."""
+
+    kind: str
+    weight: float
+    via: str | None  # the shared person, for SHARED_PERSON
+    other_id: str

@@ -12,21 +12,22 @@ from graph.db import Graph
 from graph.errors import BadInput, NotFound, check_range
 from graph.mass_balance import flows, on_hand
 from graph.nodes import BatchNode, TracedBatch
+from graph.read_model import from_row, read_model
 from graph.trace import MAX_DEPTH, BatchEdge
 
 MAX_SOURCES = 1000
 
 
-@dataclass(frozen=True)
+@read_model
 class Holding:
     batch: BatchNode
     quantity: float  # sum of the quantities of the shipments of this batch to this consignee
     forwarded: float  # sum of the shipments of this batch from this consignee
     used: float  # INPUT_TO quantities of this batch into lots this consignee produced
+    shipments: int  # how many shipments make up the quantity
+    first_shipped_at: str
+    last_shipped_at: str
     depth: int
-    shipments: int
-    first_shipped: str
-    last_shipped: str
 
     @property
     def unit(self) -> str:
@@ -64,7 +65,7 @@ async def recall_scope(graph: Graph, batch_ids: list[str], max_depth: int, limit
         raise BadInput(
             "maxDepth", f"the recall scope holds more than {limit} batches; lower maxDepth or split the sources"
         )
-    affected = [TracedBatch(BatchNode.of(r["batch"]), r["depth"]) for r in records]
+    affected = [from_row(TracedBatch, r) for r in records]
     at_source = {t.batch.id: t.batch for t in affected if t.depth == 0}
     missing = [i for i in wanted if i not in at_source]
     if missing:
@@ -80,7 +81,7 @@ async def recall_scope(graph: Graph, batch_ids: list[str], max_depth: int, limit
             per_consignee[s["consignee"]].append(s)
         by_party = flows(
             b.quantity,
-            b.producer,
+            b.producer_id,
             ((s["consignor"], s["consignee"], s["quantity"]) for s in r["shipments"]),
             ((u["producer"], u["quantity"]) for u in r["uses"]),
         )
@@ -95,8 +96,8 @@ async def recall_scope(graph: Graph, batch_ids: list[str], max_depth: int, limit
                     used=party.total_used,
                     depth=traced.depth,
                     shipments=len(shipped),
-                    first_shipped=shipped[0]["shippedAt"],
-                    last_shipped=shipped[-1]["shippedAt"],
+                    first_shipped_at=shipped[0]["shippedAt"],
+                    last_shipped_at=shipped[-1]["shippedAt"],
                 )
             )
         edges.extend(
@@ -131,9 +132,10 @@ async def recall_rows(graph: Graph, batch_ids: list[str], max_depth: int) -> lis
     """One row per consignee and batch: the FSMA-204-style electronic sortable spreadsheet."""
     scope = await recall_scope(graph, batch_ids, max_depth)
     enterprise_ids = sorted(
-        {c.enterprise_id for c in scope.consignees} | {h.batch.producer for c in scope.consignees for h in c.holdings}
+        {c.enterprise_id for c in scope.consignees}
+        | {h.batch.producer_id for c in scope.consignees for h in c.holdings}
     )
-    product_ids = sorted({h.batch.product for c in scope.consignees for h in c.holdings})
+    product_ids = sorted({h.batch.product_id for c in scope.consignees for h in c.holdings})
     names = {e.id: e.name for e in await lookup.enterprises(graph, enterprise_ids) if e}
     products = {p.id: p.name for p in await lookup.products(graph, product_ids) if p}
     return [
@@ -141,18 +143,18 @@ async def recall_rows(graph: Graph, batch_ids: list[str], max_depth: int) -> lis
             "consignee_id": c.enterprise_id,
             "consignee_name": names.get(c.enterprise_id, ""),
             "batch_id": h.batch.id,
-            "product_id": h.batch.product,
-            "product_name": products.get(h.batch.product, ""),
-            "producer_id": h.batch.producer,
-            "producer_name": names.get(h.batch.producer, ""),
+            "product_id": h.batch.product_id,
+            "product_name": products.get(h.batch.product_id, ""),
+            "producer_id": h.batch.producer_id,
+            "producer_name": names.get(h.batch.producer_id, ""),
             "quantity": h.quantity,
             "forwarded": h.forwarded,
             "used": h.used,
             "on_hand": h.on_hand,
             "unit": h.unit,
             "shipments": h.shipments,
-            "first_shipped_at": h.first_shipped,
-            "last_shipped_at": h.last_shipped,
+            "first_shipped_at": h.first_shipped_at,
+            "last_shipped_at": h.last_shipped_at,
             "depth": h.depth,
         }
         for c in scope.consignees

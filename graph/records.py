@@ -41,14 +41,15 @@ from graph.values import (
 )
 
 
-def _check_country(value: str) -> str:
-    # pycountry looks codes up case-insensitively; the codes themselves are upper case ("CN", not "cn").
+def check_country(value: str) -> str:
+    """An ISO 3166-1 alpha-2 code, or ValueError. pycountry looks codes up case-insensitively; the codes themselves
+    are upper case ("CN", not "cn")."""
     if not re.fullmatch(r"[A-Z]{2}", value) or pycountry.countries.get(alpha_2=value) is None:
         raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
     return value
 
 
-Country = Annotated[str, AfterValidator(_check_country)]
+Country = Annotated[str, AfterValidator(check_country)]
 
 
 def _check_uscc(value: str) -> str:

@@ -15,10 +15,11 @@ from enum import StrEnum
 from typing import Any
 
 from graph import contagion as cg
-from graph.clock import dated_id, from_ms, now_ms
+from graph.clock import dated_id, now_ms
 from graph.credit import Cause, CreditState, EventKind, GradeChange, decide_in, one_step_down
 from graph.db import Graph, Tx
 from graph.errors import BadInput, NotFound, check_range, required
+from graph.read_model import MAX_PAGE, read_by_id, read_grouped, read_model, reader
 from graph.records import CreditGrade
 
 DOWNGRADE_RULE = "an approved downgrade review lowers the credit grade by one step"
@@ -31,58 +32,34 @@ class ReviewStatus(StrEnum):
 
 
 def _path_json(p: cg.ContagionPath) -> dict[str, Any]:
+    """A path as the review's evidence keeps it (read back by `from_row`: see Hop and ContagionPath)."""
     return {
-        "source": p.source,
+        "source": p.source_id,
         "score": p.score,
-        "hops": [{"from": h.from_, "to": h.to, "kind": h.kind, "weight": h.weight, "via": h.via} for h in p.hops],
+        "hops": [{"from": h.from_id, "to": h.to_id, "kind": h.kind, "weight": h.weight, "via": h.via} for h in p.hops],
     }
 
 
-def _path_of(m: dict[str, Any]) -> cg.ContagionPath:
-    hops = tuple(cg.Hop(h["from"], h["to"], h["kind"], h["weight"], h.get("via")) for h in m["hops"])
-    return cg.ContagionPath(m["source"], m["score"], hops)
-
-
-@dataclass(frozen=True)
+@read_model
 class Review:
     id: str
-    enterprise: str
     status: ReviewStatus
-    score: float
+    score: float  # the contagion score when the review was opened
     action: str
-    evidence: tuple[cg.ContagionPath, ...]
+    evidence: tuple[cg.ContagionPath, ...]  # a snapshot at opening, JSON text on the node
     sources: list[str]
     max_hops: int
-    grade_at_opening: str
+    grade_at_opening: CreditGrade
     opened_at: datetime
     opened_by: str
     decided_at: datetime | None
     decided_by: str | None
     decision_reason: str | None
-    credit_event_seq: int | None
+    credit_event_seq: int | None  # the credit event an approval wrote
+    enterprise_id: str
 
-    @classmethod
-    def of(cls, m: dict[str, Any]) -> Review:
-        def at(ms: int | None) -> datetime | None:
-            return None if ms is None else from_ms(ms)
 
-        return cls(
-            id=m["id"],
-            enterprise=m["enterprise"],
-            status=ReviewStatus(m["status"]),
-            score=m["score"],
-            action=m["action"],
-            evidence=tuple(_path_of(p) for p in json.loads(m["evidence"])),
-            sources=list(m.get("sources") or []),
-            max_hops=m["maxHops"],
-            grade_at_opening=m["gradeAtOpening"],
-            opened_at=at(m["openedAtMs"]),  # type: ignore[arg-type]
-            opened_by=m["openedBy"],
-            decided_at=at(m.get("decidedAtMs")),
-            decided_by=m.get("decidedBy"),
-            decision_reason=m.get("decisionReason"),
-            credit_event_seq=m.get("creditEventSeq"),
-        )
+read_review = reader(Review, "review")
 
 
 @dataclass(frozen=True)
@@ -107,14 +84,14 @@ async def open_reviews(
             "score": e.score,
             "action": e.action.value,
             "evidence": json.dumps([_path_json(p) for p in e.evidence], ensure_ascii=False),
-            "sources": sorted({p.source for p in e.evidence}),
+            "sources": sorted({p.source_id for p in e.evidence}),
             "maxHops": max_hops,
         }
         for e in due
     ]
     result = await graph.write("reviews/open", rows=rows, now=at, by=by)
-    opened = [Review.of(r["review"]) for r in result if r["opened"]]
-    already = [Review.of(r["review"]) for r in result if not r["opened"]]
+    opened = [read_review(r) for r in result if r["opened"]]
+    already = [read_review(r) for r in result if not r["opened"]]
     return Opened(opened, already)
 
 
@@ -129,7 +106,7 @@ async def _decide(
         rows = await tx.run("reviews/lock", id=review_id)
         if not rows:
             raise NotFound("downgrade review", review_id, "id")
-        review = Review.of(rows[0]["review"])
+        review = read_review(rows[0])
         if review.status != ReviewStatus.OPEN:
             raise BadInput("id", f"downgrade review {review_id!r} is already {review.status.value}")
         change, at = None, now if now is not None else now_ms()
@@ -148,13 +125,13 @@ async def _decide(
                 "paths": [_path_json(p) for p in review.evidence],
             }
             cause = Cause(EventKind.DOWNGRADE_REVIEW, f"downgrade review {review.id} approved: {reason}", by, evidence)
-            decided = await decide_in(tx, review.enterprise, cause, one_step, now)
+            decided = await decide_in(tx, review.enterprise_id, cause, one_step, now)
             change, at = decided.change, decided.at_ms
         seq = change.seq if change else None
         decided_row = await tx.run(
             "reviews/decide", id=review_id, status=status.value, now=at, by=by, reason=reason, seq=seq
         )
-        return Review.of(decided_row[0]["review"]), change
+        return read_review(decided_row[0]), change
 
     return await graph.transaction(work)
 
@@ -168,21 +145,17 @@ async def reject(graph: Graph, review_id: str, by: str, reason: str, now: int | 
 
 
 async def by_ids(graph: Graph, ids: Sequence[str]) -> list[Review | None]:
-    found = {r["review"]["id"]: Review.of(r["review"]) for r in await graph.read("reviews/by_id", ids=list(ids))}
-    return [found.get(i) for i in ids]
+    return await read_by_id(graph, "reviews/by_id", ids, read_review)
 
 
 async def listing(graph: Graph, status: ReviewStatus | None, first: int) -> list[Review]:
-    check_range("first", first, 1, 1000)
+    check_range("first", first, 1, MAX_PAGE)
     rows = await graph.read("reviews/list", status=status.value if status else None, limit=first)
-    return [Review.of(r["review"]) for r in rows]
+    return [read_review(r) for r in rows]
 
 
 async def of_enterprises(
     graph: Graph, ids: Sequence[str], limit: int, status: ReviewStatus | None = None
 ) -> list[list[Review]]:
-    grouped: dict[str, list[Review]] = {i: [] for i in ids}
     value = status.value if status else None
-    for r in await graph.read("reviews/of_enterprises", ids=list(set(ids)), limit=limit, status=value):
-        grouped[r["parent"]].append(Review.of(r["review"]))
-    return [grouped[i] for i in ids]
+    return await read_grouped(graph, "reviews/of_enterprises", ids, read_review, limit=limit, status=value)

@@ -17,38 +17,41 @@ from graph import contagion as cg
 from graph.db import Graph
 from graph.lookup import enterprises
 from graph.nodes import LabNode
+from graph.read_model import read_model
 from graph.records import CreditGrade, parse_instant
 
 
-@dataclass(frozen=True)
+@read_model
 class InspectionReason:
     kind: str  # CREDIT_GRADE or CONTAGION
     detail: str
     rate: float
 
 
-@dataclass(frozen=True)
+@read_model
 class InspectionPlan:
-    enterprise: str
     grade: CreditGrade
-    rate: float
-    base_rate: float
+    rate: float  # the highest rate any reason calls for (0..1)
+    base_rate: float  # the REGULAR grade's rate
     reasons: tuple[InspectionReason, ...]
-    exposure: cg.Exposure | None
+    exposure: cg.Exposure | None  # the contagion exposure, when there is one
+    enterprise_id: str
 
 
 def _grade_reason(grade: CreditGrade, rate: float, base: float) -> InspectionReason:
     relative = "the base rate" if grade == CreditGrade.REGULAR else f"{rate / base:.0%} of the base rate"
-    return InspectionReason("CREDIT_GRADE", f"credit grade {grade.value}: {rate:.1%} ({relative})", rate)
+    return InspectionReason(
+        kind="CREDIT_GRADE", detail=f"credit grade {grade.value}: {rate:.1%} ({relative})", rate=rate
+    )
 
 
 def _contagion_reason(exposure: cg.Exposure, raised: float) -> InspectionReason:
-    sources = ", ".join(p.source for p in exposure.evidence)
+    sources = ", ".join(p.source_id for p in exposure.evidence)
     return InspectionReason(
-        "CONTAGION",
-        f"tied to blacklisted {sources} (contagion score {exposure.score}, {exposure.action.value}): "
+        kind="CONTAGION",
+        detail=f"tied to blacklisted {sources} (contagion score {exposure.score}, {exposure.action.value}): "
         f"inspection raised to at least {raised:.1%}",
-        raised,
+        rate=raised,
     )
 
 
@@ -64,13 +67,17 @@ async def inspection_plans(graph: Graph, ids: Sequence[str]) -> list[InspectionP
         if node is None:
             plans.append(None)
             continue
-        grade = CreditGrade(node.creditGrade)
+        grade = node.credit_grade
         reasons = [_grade_reason(grade, rates[grade], base)]
         exposure = exposed.get(node.id)
         if exposure and exposure.action in (cg.Action.RAISED_INSPECTION, cg.Action.DOWNGRADE_REVIEW):
             reasons.append(_contagion_reason(exposure, raised))
         rate = max(r.rate for r in reasons)
-        plans.append(InspectionPlan(node.id, grade, rate, base, tuple(reasons), exposure))
+        plans.append(
+            InspectionPlan(
+                grade=grade, rate=rate, base_rate=base, reasons=tuple(reasons), exposure=exposure, enterprise_id=node.id
+            )
+        )
     return plans
 
 

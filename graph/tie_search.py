@@ -9,12 +9,9 @@ that visits neighbours in id order.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-
-KIND_OF_WEIGHT: dict[float, str] = {}  # filled by graph.contagion from its TIE_WEIGHTS
 
 
 @dataclass(frozen=True)
@@ -24,32 +21,12 @@ class Edge:
     via: str | None
 
 
-@dataclass(frozen=True)
-class Neighbour:
-    other: str
-    weight: float
-    kind: str
-    via: str | None
-
-
 class TieGraph:
     """Undirected ties as arrays: directed edges sorted by (target, source) index, node indexes in id order."""
 
-    def __init__(self, rows: Iterable[tuple[str, str, str, float, str | None]]):
-        """From (a, b, kind, weight, via) rows; a tie seen from both ends counts once."""
-        rows = list(rows)
-        a, b, kinds, weights, vias = (list(c) for c in zip(*rows, strict=True)) if rows else ([], [], [], [], [])
-        self._build(a, b, weights, kinds, vias)
-
-    @classmethod
-    def from_columns(cls, a: list[str], b: list[str], weights: list[float], vias: list[str | None]) -> TieGraph:
-        """From parallel columns (contagion/neighbourhood.cypher), the kind following from the weight and an
-        empty via standing for none."""
-        graph = cls.__new__(cls)
-        graph._build(a, b, weights, [KIND_OF_WEIGHT[w] for w in weights], [v or None for v in vias])
-        return graph
-
-    def _build(self, a: list[str], b: list[str], weights: list[float], kinds: list[str], vias: list) -> None:
+    def __init__(self, a: list[str], b: list[str], kinds: list[str], weights: list[float], vias: list[str | None]):
+        """From parallel columns, the tie between a[i] and b[i] of kinds[i], weights[i] and vias[i]; a tie seen from
+        both ends counts once."""
         self.ids: list[str] = sorted(set(a) | set(b))  # a few thousand enterprises; the ties are many more
         self.index = {node: i for i, node in enumerate(self.ids)}
         first = np.fromiter(map(self.index.__getitem__, a), dtype=np.int64, count=len(a))
@@ -76,17 +53,6 @@ class TieGraph:
     def edge(self, position: int) -> Edge:
         kind, weight, via = self._ties[self.pair_of[position]]
         return Edge(kind, weight, via)
-
-    def __getitem__(self, node: str) -> list[Neighbour]:
-        """Ties of a node, by neighbour id."""
-        i = self.index.get(node)
-        if i is None:
-            return []
-        found = []
-        for p in np.flatnonzero(self.dst == i):
-            edge = self.edge(p)
-            found.append(Neighbour(self.ids[self.src[p]], edge.weight, edge.kind, edge.via))
-        return found
 
     def search(self, source: str, max_hops: int) -> Search:
         n = len(self.ids)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from graph.db import Graph
 from graph.errors import BadInput, NotFound, check_range
 from graph.nodes import BatchNode, ShipmentNode, TracedBatch
+from graph.read_model import from_row
 
 MAX_DEPTH = 50  # the contract's bound; cypher/trace/trace_back.cypher has it as its literal bound
 MAX_EDGES = 100_000  # a trace holds at most 10 000 lots; a dense one has more edges than lots
@@ -45,8 +46,8 @@ async def trace_back(graph: Graph, batch_id: str, max_depth: int, limit: int = 1
         raise BadInput(
             "maxDepth", f"the trace of {batch_id!r} holds more than {limit} batches or shipments; lower maxDepth"
         )
-    upstream = [TracedBatch(BatchNode.of(u["batch"]), u["depth"]) for u in r["upstream"]]
-    return Trace(BatchNode.of(r["root"]), upstream, [ShipmentNode.of(s) for s in r["custody"]])
+    upstream = [from_row(TracedBatch, u) for u in r["upstream"]]
+    return Trace(from_row(BatchNode, r["root"]), upstream, [from_row(ShipmentNode, s) for s in r["custody"]])
 
 
 async def trace_edges(graph: Graph, trace: Trace, limit: int = MAX_EDGES) -> list[BatchEdge]:
@@ -68,4 +69,4 @@ async def shipments_of(graph: Graph, batch_ids: Sequence[str], limit: int = MAX_
     too_many = next((i for i in batch_ids if len(found.get(i, [])) > limit), None)
     if too_many is not None:
         raise BadInput("shipments", f"batch {too_many!r} has more than {limit} shipments, more than one answer lists")
-    return [[ShipmentNode.of(s) for s in found.get(i, [])] for i in batch_ids]
+    return [[from_row(ShipmentNode, s) for s in found.get(i, [])] for i in batch_ids]

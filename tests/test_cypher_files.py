@@ -43,8 +43,8 @@ async def populated(graph):
     warning, _ = await warnings.issue(graph, ["SIG1"], warnings.Targets(batch_ids=("LOT-IF1-2026-0305",)), [])
     await warnings.lift(graph, warning.id, "over")
     recall = await recalls.open_recall(graph, ["LOT-WMP-NZ-2026-0112"], recalls.RecallClass.I, warning.id)
-    await recalls.record_return(graph, recall.id, recall.lines[0].enterprise, recall.lines[0].batch, 1)
-    await recalls.mark_notified(graph, recall.id, recall.lines[0].enterprise)
+    await recalls.record_return(graph, recall.id, recall.lines[0].enterprise_id, recall.lines[0].batch_id, 1)
+    await recalls.mark_notified(graph, recall.id, recall.lines[0].enterprise_id)
     return graph
 
 

@@ -12,6 +12,7 @@ from strawberry.fastapi import BaseContext
 from strawberry.types import Info as StrawberryInfo
 
 from graph import lookup
+from graph.actor import actor as actor_named
 from graph.db import Graph
 
 
@@ -54,7 +55,7 @@ class Context(BaseContext):
         self.graph = graph
         self.loaders = Loaders(graph)
         # Who acts, for the history of risk decisions: set by the deployment's authenticating proxy.
-        self.actor = (actor or "").strip() or "anonymous"
+        self.actor = actor_named(actor)
 
 
 Info = StrawberryInfo[Context, None]

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, Self
 
 import strawberry
 from strawberry import Private
 
 from api.gql.context import Info
-from api.gql.types import Batch, Enterprise, Lab, Product, Shipment, TracedBatch, traced
-from graph import imports, ingest, lookup
+from api.gql.types import Batch, Enterprise, Lab, Product, Shipment, TracedBatch
+from api.gql.view import View, found_all, shown
+from graph import imports, ingest, lookup, recall
 from graph import trace as trace_
 from graph.errors import BadInput
 from graph.nodes import BatchNode
-from graph.recall import Consignee as ConsigneeNode
-from graph.recall import recall_scope
 
 
 @strawberry.type(description="An INPUT_TO edge: input was used to make output.")
@@ -47,18 +47,23 @@ class Trace:
 
 
 @strawberry.type
-class Holding:
+class Holding(View, recall.Holding):
     batch: Batch
     quantity: float = strawberry.field(description="Sum of the shipments of this batch to this consignee.")
-    unit: str
     forwarded: float = strawberry.field(description="Sum of the shipments of this batch from this consignee.")
     used: float = strawberry.field(description="INPUT_TO quantities of this batch into lots this consignee produced.")
-    on_hand: float = strawberry.field(
-        description="max(0, quantity - forwarded - used): what it still holds, what a recall must recover."
-    )
     shipments: int = strawberry.field(description="How many shipments make up the quantity.")
-    first_shipped_at: str
-    last_shipped_at: str
+    depth: Private[int]
+
+    unit_ = shown(recall.Holding.unit)
+    on_hand_ = shown(
+        recall.Holding.on_hand,
+        "max(0, quantity - forwarded - used): what it still holds, what a recall must recover.",
+    )
+
+    @classmethod
+    def of(cls, value: recall.Holding, **more: Any) -> Self:
+        return super().of(value, batch=Batch.of(value.batch), **more)
 
 
 @strawberry.type
@@ -118,26 +123,10 @@ class ImportReport:
         )
 
 
-async def _consignees(info: Info, found: list[ConsigneeNode]) -> list[Consignee]:
-    enterprises = await info.context.loaders.enterprise.load_many([c.enterprise_id for c in found])
+async def _consignees(info: Info, found: list[recall.Consignee]) -> list[Consignee]:
+    enterprises = await found_all(info.context.loaders.enterprise, [c.enterprise_id for c in found], "enterprise")
     return [
-        Consignee(
-            enterprise=Enterprise.of(e),
-            holdings=[
-                Holding(
-                    batch=Batch.of(h.batch),
-                    quantity=h.quantity,
-                    unit=h.unit,
-                    forwarded=h.forwarded,
-                    used=h.used,
-                    on_hand=h.on_hand,
-                    shipments=h.shipments,
-                    first_shipped_at=h.first_shipped,
-                    last_shipped_at=h.last_shipped,
-                )
-                for h in c.holdings
-            ],
-        )
+        Consignee(enterprise=Enterprise.of(e), holdings=[Holding.of(h) for h in c.holdings])
         for c, e in zip(found, enterprises, strict=True)
     ]
 
@@ -176,7 +165,10 @@ class CoreQuery:
     async def trace_back(self, info: Info, batch_id: strawberry.ID, max_depth: int = 10) -> Trace:
         t = await trace_.trace_back(info.context.graph, batch_id, max_depth)
         return Trace(
-            root=Batch.of(t.root), upstream=traced(t.upstream), custody=[Shipment.of(s) for s in t.custody], found=t
+            root=Batch.of(t.root),
+            upstream=[TracedBatch.of(u) for u in t.upstream],
+            custody=[Shipment.of(s) for s in t.custody],
+            found=t,
         )
 
     @strawberry.field(
@@ -184,10 +176,10 @@ class CoreQuery:
         "every consignee of an affected batch with its holdings."
     )
     async def recall_scope(self, info: Info, batch_ids: list[strawberry.ID], max_depth: int = 10) -> RecallScope:
-        scope = await recall_scope(info.context.graph, list(batch_ids), max_depth)
+        scope = await recall.recall_scope(info.context.graph, list(batch_ids), max_depth)
         return RecallScope(
             sources=[Batch.of(b) for b in scope.sources],
-            affected_batches=traced(scope.affected),
+            affected_batches=[TracedBatch.of(a) for a in scope.affected],
             consignees=await _consignees(info, scope.consignees),
             edges=edges_between(scope.edges, (t.batch for t in scope.affected)),
         )

@@ -17,13 +17,13 @@ from api.gql.credit_types import (
     Exposure,
     InspectionPlan,
     OpenedReviews,
-    ReviewStatus,
 )
-from api.gql.types import CreditGrade, Enterprise
+from api.gql.enums import CreditGrade, ReviewStatus
+from api.gql.types import Enterprise
+from api.gql.view import found, found_all, unset
 from graph import clock, contagion, credit, credit_feed, reviews, supervision
 from graph.credit_feed import CreditEventRecord
 from graph.errors import NotFound
-from graph.records import CreditGrade as GradeValue
 
 By = Annotated[str, strawberry.argument(description="Who decides: the regulator's id or name, kept with the decision.")]
 Reason = Annotated[str, strawberry.argument(description="Why; kept with the decision and in the credit event.")]
@@ -31,7 +31,7 @@ Reason = Annotated[str, strawberry.argument(description="Why; kept with the deci
 
 async def _decision(info: Info, enterprise_id: str, change: credit.GradeChange | None) -> CreditDecision:
     info.context.loaders.forget_enterprise(enterprise_id)
-    enterprise = await info.context.loaders.enterprise.load(enterprise_id)
+    enterprise = await found(info.context.loaders.enterprise, enterprise_id, "enterprise")
     event = CreditEvent.of(CreditEventRecord.of_change(change)) if change else None
     return CreditDecision(enterprise=Enterprise.of(enterprise), event=event)
 
@@ -50,10 +50,11 @@ class CreditQuery:
         max_hops: int = 3,
         min_score: float = 0.05,
     ) -> list[Exposure]:
-        sources = None if source_ids in (None, strawberry.UNSET) else [str(s) for s in source_ids]
-        found = await contagion.contagion(info.context.graph, sources, max_hops, min_score)
-        nodes = await info.context.loaders.enterprise.load_many([e.enterprise for e in found])
-        return [Exposure.of(e, Enterprise.of(n)) for e, n in zip(found, nodes, strict=True)]
+        ids = unset(source_ids)
+        sources = None if ids is None else [str(s) for s in ids]
+        exposures = await contagion.contagion(info.context.graph, sources, max_hops, min_score)
+        nodes = await found_all(info.context.loaders.enterprise, [e.enterprise for e in exposures], "enterprise")
+        return [Exposure.of(e, Enterprise.of(n)) for e, n in zip(exposures, nodes, strict=True)]
 
     @strawberry.field(
         description="Every change of a credit grade in commit order; page with after: endCursor (first 1..1000). "
@@ -62,26 +63,23 @@ class CreditQuery:
     async def credit_events(
         self, info: Info, after: str | None = strawberry.UNSET, first: int = 100
     ) -> CreditEventPage:
-        return CreditEventPage.of(
-            await credit_feed.page(info.context.graph, None if after is strawberry.UNSET else after, first)
-        )
+        return CreditEventPage.of(await credit_feed.page(info.context.graph, unset(after), first))
 
     @strawberry.field(description="Downgrade reviews, newest first; status filters them.")
     async def downgrade_reviews(
         self, info: Info, status: ReviewStatus | None = None, first: int = 100
     ) -> list[DowngradeReview]:
-        found = await reviews.listing(info.context.graph, status, first)
-        return [DowngradeReview.of(r) for r in found]
+        return [DowngradeReview.of(r) for r in await reviews.listing(info.context.graph, status, first)]
 
     @strawberry.field(description="A downgrade review by id; null when unknown.")
     async def downgrade_review(self, info: Info, id: strawberry.ID) -> DowngradeReview | None:
-        found = (await reviews.by_ids(info.context.graph, [id]))[0]
-        return DowngradeReview.of(found) if found else None
+        review = (await reviews.by_ids(info.context.graph, [id]))[0]
+        return DowngradeReview.of(review) if review else None
 
     @strawberry.field(description="A blacklist entry by id; null when unknown.")
     async def blacklist_entry(self, info: Info, id: strawberry.ID) -> BlacklistEntry | None:
-        rows = await info.context.graph.read("credit/listings_by_id", ids=[id])
-        return BlacklistEntry.of(rows[0]["entry"], clock.now_ms()) if rows else None
+        listing = await credit.listing(info.context.graph, id)
+        return BlacklistEntry.of(listing, now_ms=clock.now_ms()) if listing else None
 
     @strawberry.field(description="An enterprise's inspection rate under differentiated supervision, and why.")
     async def inspection_plan(self, info: Info, enterprise_id: strawberry.ID) -> InspectionPlan:
@@ -101,11 +99,11 @@ class CreditMutation:
         self,
         info: Info,
         enterprise_id: strawberry.ID,
-        grade: CreditGrade,  # type: ignore[valid-type]
+        grade: CreditGrade,
         reason: Reason,
         by: By,
     ) -> CreditDecision:
-        change = await credit.set_grade(info.context.graph, enterprise_id, GradeValue(grade.value), reason, by)
+        change = await credit.set_grade(info.context.graph, enterprise_id, grade, reason, by)
         return await _decision(info, enterprise_id, change)
 
     @strawberry.mutation(
@@ -114,8 +112,10 @@ class CreditMutation:
     )
     async def lift_blacklist_entry(self, info: Info, id: strawberry.ID, reason: Reason, by: By) -> CreditDecision:
         change = await credit.lift_listing(info.context.graph, id, reason, by)
-        rows = await info.context.graph.read("credit/listings_by_id", ids=[id])
-        return await _decision(info, rows[0]["entry"]["enterprise"], change)
+        listing = await credit.listing(info.context.graph, id)
+        if listing is None or listing.enterprise_id is None:
+            raise LookupError(f"blacklist entry {id!r} is against no enterprise")
+        return await _decision(info, listing.enterprise_id, change)
 
     @strawberry.mutation(
         description="Open a downgrade review for every exposure whose action is DOWNGRADE_REVIEW (contagion from "
@@ -137,7 +137,7 @@ class CreditMutation:
     )
     async def approve_downgrade_review(self, info: Info, id: strawberry.ID, reason: Reason, by: By) -> DowngradeReview:
         review = await reviews.approve(info.context.graph, id, by, reason)
-        info.context.loaders.forget_enterprise(review.enterprise)
+        info.context.loaders.forget_enterprise(review.enterprise_id)
         return DowngradeReview.of(review)
 
     @strawberry.mutation(description="Reject an open downgrade review, with the reason.")

@@ -1,122 +1,98 @@
 """GraphQL types of the credit network. Names and fields of contract/core.graphql are kept exactly
-(CreditEvent, CreditEventPage, ContagionAction, ContagionHop, ContagionPath, Exposure); the rest extends it."""
+(CreditEvent, CreditEventPage, ContagionAction, ContagionHop, ContagionPath, Exposure); the rest extends it.
+EnterpriseCreditFields are the credit network's fields of the core Enterprise."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING, Any, Self
 
 import strawberry
 from strawberry import Private
 from strawberry.scalars import JSON
 
 from api.gql.context import Info
-from api.gql.types import CreditGrade, Enterprise
+from api.gql.enums import ContagionAction, ReviewStatus
+from api.gql.view import CoreEnterprise, First, View, check_first, enterprise_of, found, nav_field
 from graph import contagion as cg
+from graph import credit, credit_feed, nodes, supervision
 from graph import reviews as rv
-from graph import supervision
-from graph.clock import from_ms
-from graph.credit import Listing
-from graph.credit_feed import CreditEventPage as EventPageValue
-from graph.credit_feed import CreditEventRecord, encode_cursor
+from graph.clock import from_ms, now_ms
 
-ContagionAction = strawberry.enum(
-    cg.Action,
-    name="ContagionAction",
-    description="score >= 0.6 DOWNGRADE_REVIEW; score >= 0.3 RAISED_INSPECTION; else INFORMATION.",
-)
-ReviewStatus = strawberry.enum(rv.ReviewStatus, name="ReviewStatus")
-
-
-async def enterprise_of(info: Info, enterprise_id: str) -> Enterprise:
-    return Enterprise.of(await info.context.loaders.enterprise.load(enterprise_id))
+if TYPE_CHECKING:
+    from api.gql.types import Enterprise
 
 
 @strawberry.type(description="A change of an enterprise's credit grade, in the order it was committed.")
-class CreditEvent:
+class CreditEvent(View, credit_feed.CreditEventRecord):
     seq: int = strawberry.field(description="Strictly increasing, without gaps, in commit order.")
-    from_grade: CreditGrade  # type: ignore[valid-type]
-    to_grade: CreditGrade  # type: ignore[valid-type]
-    reason: str
     at: datetime = strawberry.field(description="When the change was committed.")
     kind: str = strawberry.field(
         description="BLACKLIST, CREDIT_REPAIR, DOWNGRADE_REVIEW, MANUAL, DECLARED (the record's declared grade "
         "changed) or CORRECTION (corrected records)."
     )
     decided_by: str = strawberry.field(description="The regulator, agency or process that decided the change.")
-    evidence: JSON = strawberry.field(description="The records, paths and rule behind the change.")
-    cursor: str = strawberry.field(description="Resume the feed after this event with `after: cursor`.")
+    evidence: dict[str, Any] = strawberry.field(
+        graphql_type=JSON, description="The records, paths and rule behind the change."
+    )
     enterprise_id: Private[str]
 
-    @classmethod
-    def of(cls, e: CreditEventRecord) -> CreditEvent:
-        return cls(
-            seq=e.seq,
-            from_grade=CreditGrade[e.from_grade],
-            to_grade=CreditGrade[e.to_grade],
-            reason=e.reason,
-            at=e.at,
-            kind=e.kind,
-            decided_by=e.decided_by,
-            evidence=e.evidence,
-            cursor=encode_cursor(e.seq),
-            enterprise_id=e.enterprise,
-        )
+    @strawberry.field(description="Resume the feed after this event with `after: cursor`.")
+    def cursor(self) -> str:
+        return credit_feed.encode_cursor(self.seq)
 
     @strawberry.field
-    async def enterprise(self, info: Info) -> Enterprise:
+    async def enterprise(self, info: Info) -> CoreEnterprise:
         return await enterprise_of(info, self.enterprise_id)
 
 
 @strawberry.type
-class CreditEventPage:
-    events: list[CreditEvent]
+class CreditEventPage(View, credit_feed.CreditEventPage):
+    events: tuple[CreditEvent, ...]
     end_cursor: str | None = strawberry.field(
         description="Pass as `after` for the next page; on an empty page, the cursor that was given."
     )
-    has_next_page: bool
 
     @classmethod
-    def of(cls, p: EventPageValue) -> CreditEventPage:
-        return cls(events=[CreditEvent.of(e) for e in p.events], end_cursor=p.end_cursor, has_next_page=p.has_next_page)
+    def of(cls, value: credit_feed.CreditEventPage, **more: Any) -> Self:
+        return super().of(value, events=tuple(CreditEvent.of(e) for e in value.events), **more)
 
 
 @strawberry.type(description="One tie on a contagion path, oriented from the source towards the exposed enterprise.")
-class ContagionHop:
+class ContagionHop(View, cg.Hop):
     kind: str = strawberry.field(description="CONTROL, SHARED_PERSON, SHAREHOLDING, TRADE or MINOR_SHARE")
-    weight: float
     via: str | None = strawberry.field(description="The shared person's id, for SHARED_PERSON.")
     from_id: Private[str]
     to_id: Private[str]
 
     @strawberry.field(name="from")
-    async def from_(self, info: Info) -> Enterprise:
+    async def from_(self, info: Info) -> CoreEnterprise:
         return await enterprise_of(info, self.from_id)
 
     @strawberry.field
-    async def to(self, info: Info) -> Enterprise:
+    async def to(self, info: Info) -> CoreEnterprise:
         return await enterprise_of(info, self.to_id)
 
 
 @strawberry.type(description="The best path from one source: its score is the product of its tie weights.")
-class ContagionPath:
-    score: float
-    hops: list[ContagionHop]
+class ContagionPath(View, cg.ContagionPath):
+    hops: tuple[ContagionHop, ...]
     source_id: Private[str]
 
     @classmethod
-    def of(cls, p: cg.ContagionPath) -> ContagionPath:
-        hops = [ContagionHop(kind=h.kind, weight=h.weight, via=h.via, from_id=h.from_, to_id=h.to) for h in p.hops]
-        return cls(score=p.score, hops=hops, source_id=p.source)
+    def of(cls, value: cg.ContagionPath, **more: Any) -> Self:
+        return super().of(value, hops=tuple(ContagionHop.of(h) for h in value.hops), **more)
 
     @strawberry.field
-    async def source(self, info: Info) -> Enterprise:
+    async def source(self, info: Info) -> CoreEnterprise:
         return await enterprise_of(info, self.source_id)
 
 
 @strawberry.type(description="An enterprise's exposure to the sources, with one evidence path per source.")
 class Exposure:
     score: float
-    action: ContagionAction  # type: ignore[valid-type]
+    action: ContagionAction
     value: Private[cg.Exposure]
     preloaded: Private[Enterprise | None] = None
 
@@ -129,7 +105,7 @@ class Exposure:
         return [ContagionPath.of(p) for p in self.value.evidence]
 
     @strawberry.field
-    def enterprise(self, info: Info) -> Enterprise:
+    def enterprise(self, info: Info) -> CoreEnterprise:
         # A list of thousands of exposures preloads its enterprises in one batch: a plain value per item is far
         # cheaper for graphql-core than an awaitable. Otherwise the loader's awaitable, which graphql-core awaits.
         if self.preloaded is not None:
@@ -138,94 +114,55 @@ class Exposure:
 
 
 @strawberry.type(description="An association between two enterprises: the strongest tie between them.")
-class Tie:
+class Tie(View, nodes.Tie):
     kind: str = strawberry.field(description="CONTROL, SHARED_PERSON, SHAREHOLDING, TRADE or MINOR_SHARE")
-    weight: float
     via: str | None = strawberry.field(description="The shared person's id, for SHARED_PERSON.")
     other_id: Private[str]
 
     @strawberry.field(description="The enterprise at the other end.")
-    async def enterprise(self, info: Info) -> Enterprise:
+    async def enterprise(self, info: Info) -> CoreEnterprise:
         return await enterprise_of(info, self.other_id)
 
 
 @strawberry.type(description="A blacklist listing: in force from listedAt until it expires or is lifted.")
-class BlacklistEntry:
+class BlacklistEntry(View, credit.Listing):
     id: strawberry.ID
-    reason: str
-    listed_at: str
-    expires_at: str | None
     serious: bool = strawberry.field(description="Serious dishonesty: the grade drops to SERIOUSLY_DISHONEST.")
-    in_force: bool
-    agency_id: str | None
-    lifted_at: datetime | None
-    lifted_by: str | None
-    lift_reason: str | None
-    enterprise_id: Private[str]
+    listed_at_ms: Private[int]
+    expires_at_ms: Private[int | None]
+    lifted_at_ms: Private[int | None]
+    enterprise_id: Private[str | None]
+    now_ms: Private[int]  # the instant `inForce` answers for: when the request read the listing
 
-    @classmethod
-    def of(cls, m: dict, now_ms: int) -> BlacklistEntry:
-        listing = Listing.of(m)
-        lifted = listing.lifted_at_ms
-        return cls(
-            id=strawberry.ID(listing.id),
-            reason=listing.reason,
-            listed_at=listing.listed_at,
-            expires_at=listing.expires_at,
-            serious=listing.serious,
-            in_force=listing.in_force(now_ms),
-            agency_id=listing.agency,
-            lifted_at=None if lifted is None else from_ms(lifted),
-            lifted_by=listing.lifted_by,
-            lift_reason=listing.lift_reason,
-            enterprise_id=m["enterprise"],
-        )
+    @strawberry.field(name="inForce")
+    def in_force_now(self) -> bool:
+        return self.in_force(self.now_ms)
 
     @strawberry.field
-    async def enterprise(self, info: Info) -> Enterprise:
+    def lifted_at(self) -> datetime | None:
+        return None if self.lifted_at_ms is None else from_ms(self.lifted_at_ms)
+
+    @strawberry.field
+    async def enterprise(self, info: Info) -> CoreEnterprise:
+        if self.enterprise_id is None:
+            raise LookupError(f"blacklist entry {self.id!r} is against no enterprise")
         return await enterprise_of(info, self.enterprise_id)
 
 
 @strawberry.type(description="A downgrade review opened from a contagion exposure, and its decision.")
-class DowngradeReview:
+class DowngradeReview(View, rv.Review):
     id: strawberry.ID
-    status: ReviewStatus  # type: ignore[valid-type]
     score: float = strawberry.field(description="The contagion score when the review was opened.")
-    action: str
-    evidence: list[ContagionPath] = strawberry.field(description="Snapshot of the evidence at opening.")
-    sources: list[str]
-    max_hops: int
-    grade_at_opening: CreditGrade  # type: ignore[valid-type]
-    opened_at: datetime
-    opened_by: str
-    decided_at: datetime | None
-    decided_by: str | None
-    decision_reason: str | None
+    evidence: tuple[ContagionPath, ...] = strawberry.field(description="Snapshot of the evidence at opening.")
     credit_event_seq: int | None = strawberry.field(description="The credit event an approval wrote.")
     enterprise_id: Private[str]
 
     @classmethod
-    def of(cls, r: rv.Review) -> DowngradeReview:
-        return cls(
-            id=strawberry.ID(r.id),
-            status=r.status,
-            score=r.score,
-            action=r.action,
-            evidence=[ContagionPath.of(p) for p in r.evidence],
-            sources=r.sources,
-            max_hops=r.max_hops,
-            grade_at_opening=CreditGrade[r.grade_at_opening],
-            opened_at=r.opened_at,
-            opened_by=r.opened_by,
-            decided_at=r.decided_at,
-            decided_by=r.decided_by,
-            decision_reason=r.decision_reason,
-            credit_event_seq=r.credit_event_seq,
-            enterprise_id=r.enterprise,
-        )
+    def of(cls, value: rv.Review, **more: Any) -> Self:
+        return super().of(value, evidence=tuple(ContagionPath.of(p) for p in value.evidence), **more)
 
     @strawberry.field
-    async def enterprise(self, info: Info) -> Enterprise:
+    async def enterprise(self, info: Info) -> CoreEnterprise:
         return await enterprise_of(info, self.enterprise_id)
 
 
@@ -236,34 +173,28 @@ class OpenedReviews:
 
 
 @strawberry.type(description="One factor of an inspection plan and the rate it calls for.")
-class InspectionReason:
+class InspectionReason(View, supervision.InspectionReason):
     kind: str = strawberry.field(description="CREDIT_GRADE or CONTAGION")
-    detail: str
-    rate: float
 
 
 @strawberry.type(description="Differentiated supervision: the share of declarations to inspect, and why.")
-class InspectionPlan:
-    grade: CreditGrade  # type: ignore[valid-type]
+class InspectionPlan(View, supervision.InspectionPlan):
     rate: float = strawberry.field(description="The highest rate any reason calls for (0..1).")
     base_rate: float = strawberry.field(description="The REGULAR grade's rate.")
-    reasons: list[InspectionReason]
-    exposure: Exposure | None = strawberry.field(description="The contagion exposure, when there is one.")
+    reasons: tuple[InspectionReason, ...]
+    exposure: Private[cg.Exposure | None]
     enterprise_id: Private[str]
 
     @classmethod
-    def of(cls, p: supervision.InspectionPlan) -> InspectionPlan:
-        return cls(
-            grade=CreditGrade[p.grade.value],
-            rate=p.rate,
-            base_rate=p.base_rate,
-            reasons=[InspectionReason(kind=r.kind, detail=r.detail, rate=r.rate) for r in p.reasons],
-            exposure=Exposure.of(p.exposure) if p.exposure else None,
-            enterprise_id=p.enterprise,
-        )
+    def of(cls, value: supervision.InspectionPlan, **more: Any) -> Self:
+        return super().of(value, reasons=tuple(InspectionReason.of(r) for r in value.reasons), **more)
+
+    @strawberry.field(name="exposure", description="The contagion exposure, when there is one.")
+    def exposure_of(self) -> Exposure | None:
+        return Exposure.of(self.exposure) if self.exposure else None
 
     @strawberry.field
-    async def enterprise(self, info: Info) -> Enterprise:
+    async def enterprise(self, info: Info) -> CoreEnterprise:
         return await enterprise_of(info, self.enterprise_id)
 
 
@@ -271,5 +202,58 @@ class InspectionPlan:
     description="The outcome of a credit decision: the enterprise now, and the event if its grade changed."
 )
 class CreditDecision:
-    enterprise: Enterprise
+    enterprise: CoreEnterprise
     event: CreditEvent | None = strawberry.field(description="Null when the effective grade did not change.")
+
+
+@strawberry.type
+class EnterpriseCreditFields:
+    """The credit network's fields of the core Enterprise (api/gql/types.py), which extends this mixin."""
+
+    if TYPE_CHECKING:
+        id: strawberry.ID
+
+    @strawberry.field(description="Changes of this enterprise's credit grade, newest first.")
+    async def credit_history(self, info: Info, first: First = 20) -> list[CreditEvent]:
+        check_first(first)
+        loader = info.context.loaders.keyed(
+            f"credit_history:{first}", partial(credit_feed.history, info.context.graph, limit=first)
+        )
+        return [CreditEvent.of(e) for e in await loader.load(self.id)]
+
+    @strawberry.field(description="Blacklist listings against this enterprise, newest first (lifted ones too).")
+    async def blacklist_entries(self, info: Info, first: First = 100) -> list[BlacklistEntry]:
+        check_first(first)
+        loader = info.context.loaders.keyed(
+            f"listings:{first}", partial(credit.listings_of, info.context.graph, limit=first)
+        )
+        now = now_ms()
+        return [BlacklistEntry.of(listing, now_ms=now) for listing in await loader.load(self.id)]
+
+    @strawberry.field(description="Downgrade reviews of this enterprise, newest first; status filters them.")
+    async def downgrade_reviews(
+        self, info: Info, status: ReviewStatus | None = None, first: First = 20
+    ) -> list[DowngradeReview]:
+        check_first(first)
+        loader = info.context.loaders.keyed(
+            f"reviews:{status}:{first}",
+            partial(rv.of_enterprises, info.context.graph, limit=first, status=status),
+        )
+        return [DowngradeReview.of(r) for r in await loader.load(self.id)]
+
+    ties = nav_field("enterprise_ties", "Its direct associations (contagion ties), strongest first.", of=Tie)
+
+    @strawberry.field(
+        description="Its exposure to the blacklisted enterprises within 3 ties (null when none reaches it)."
+    )
+    async def exposure(self, info: Info) -> Exposure | None:
+        loader = info.context.loaders.keyed("exposure", partial(cg.exposures_of, info.context.graph))
+        exposure = await loader.load(self.id)
+        return Exposure.of(exposure) if exposure else None
+
+    @strawberry.field(description="Differentiated supervision: its inspection rate and the reasons for it.")
+    async def inspection_plan(self, info: Info) -> InspectionPlan:
+        loader = info.context.loaders.keyed(
+            "inspection_plan", partial(supervision.inspection_plans, info.context.graph)
+        )
+        return InspectionPlan.of(await found(loader, self.id, "enterprise"))

@@ -6,30 +6,22 @@ from __future__ import annotations
 import strawberry
 
 from api.gql.context import Info
+from api.gql.enums import MeasureKind, MeasureStatus, RecallClass, WarningGrade, WarningStatus
 from api.gql.risk_types import (
     Assessment,
     DeclarationHit,
-    MeasureKind,
-    MeasureStatus,
     PortControlHit,
     Recall,
-    RecallClass,
     RiskSignal,
     RiskSignalInput,
     Warning,
     WarningEvaluation,
-    WarningGrade,
-    WarningStatus,
     WarningTargets,
 )
+from api.gql.view import unset
 from graph import imports
 from graph.clock import now_ms
 from graph.risk import assessment, evaluation, port_control, recalls, signals, warnings
-
-
-def _unset(value):  # type: ignore[no-untyped-def]
-    """The contract declares some optional arguments without a default: strawberry passes UNSET for them."""
-    return None if value is strawberry.UNSET else value
 
 
 @strawberry.type
@@ -43,8 +35,8 @@ class RiskQuery:
 
     @strawberry.field(description="A warning by id; null when unknown.")
     async def warning(self, info: Info, id: strawberry.ID) -> Warning | None:
-        found = (await warnings.by_ids(info.context.graph, [id]))[0]
-        return Warning.of(found) if found else None
+        warning = (await warnings.by_ids(info.context.graph, [id]))[0]
+        return Warning(value=warning) if warning else None
 
     @strawberry.field(
         description="IMPORT and EXPORT shipments of batches the warning targets, shipped on or after effectiveFrom "
@@ -62,17 +54,17 @@ class RiskQuery:
 
     @strawberry.field(description="A recall by id; null when unknown.")
     async def recall(self, info: Info, id: strawberry.ID) -> Recall | None:
-        found = (await recalls.by_ids(info.context.graph, [id]))[0]
-        return Recall.of(found, now_ms()) if found else None
+        recall = (await recalls.by_ids(info.context.graph, [id]))[0]
+        return Recall(value=recall, now_ms=now_ms()) if recall else None
 
     @strawberry.field(description="A risk signal by id; null when unknown.")
     async def signal(self, info: Info, id: strawberry.ID) -> RiskSignal | None:
-        found = (await signals.signals_by_id(info.context.graph, [id]))[0]
-        return RiskSignal.of(found) if found else None
+        signal = (await signals.signals_by_id(info.context.graph, [id]))[0]
+        return RiskSignal.of(signal) if signal else None
 
     @strawberry.field(description="Warnings, newest first; status filters them.")
-    async def warnings(self, info: Info, status: WarningStatus | None = None, first: int = 100) -> list[Warning]:  # type: ignore[valid-type]
-        return [Warning.of(w) for w in await warnings.listing(info.context.graph, status, first)]
+    async def warnings(self, info: Info, status: WarningStatus | None = None, first: int = 100) -> list[Warning]:
+        return [Warning(value=w) for w in await warnings.listing(info.context.graph, status, first)]
 
     @strawberry.field(
         description="Is the warning working? Signals on its targets before and after it took effect, its "
@@ -82,12 +74,12 @@ class RiskQuery:
         e = await evaluation.evaluate(info.context.graph, id)
         now = now_ms()
         return WarningEvaluation(
-            warning=Warning.of(e.warning),
+            warning=Warning(value=e.warning),
             signals_before=e.signals_before,
             signals_after=e.signals_after,
             port_control_hits=e.hits,
             recent_port_control_hits=e.recent_hits,
-            recalls=[Recall.of(r, now) for r in e.recalls],
+            recalls=[Recall(value=r, now_ms=now) for r in e.recalls],
             recommendation=e.recommendation,
             reason=e.reason,
         )
@@ -108,28 +100,28 @@ class RiskMutation:
         info: Info,
         signal_ids: list[strawberry.ID],
         targets: WarningTargets,
-        measures: list[MeasureKind],  # type: ignore[valid-type]
-        grade: WarningGrade | None = strawberry.UNSET,  # type: ignore[valid-type]
+        measures: list[MeasureKind],
+        grade: WarningGrade | None = strawberry.UNSET,
         reason: str | None = strawberry.UNSET,
     ) -> Warning:
         warning, _ = await warnings.issue(
             info.context.graph,
             [str(s) for s in signal_ids],
             targets.value(),
-            [warnings.MeasureKind(m) for m in measures],
-            _unset(grade),
-            _unset(reason),
+            measures,
+            unset(grade),
+            unset(reason),
             by=info.context.actor,
         )
-        return Warning.of(warning)
+        return Warning(value=warning)
 
     @strawberry.mutation(description="Change an ACTIVE warning's grade, with the reason.")
-    async def adjust_warning(self, info: Info, id: strawberry.ID, grade: WarningGrade, reason: str) -> Warning:  # type: ignore[valid-type]
-        return Warning.of(await warnings.adjust(info.context.graph, id, grade, reason, by=info.context.actor))
+    async def adjust_warning(self, info: Info, id: strawberry.ID, grade: WarningGrade, reason: str) -> Warning:
+        return Warning(value=await warnings.adjust(info.context.graph, id, grade, reason, by=info.context.actor))
 
     @strawberry.mutation(description="Lift an ACTIVE warning, with the reason.")
     async def lift_warning(self, info: Info, id: strawberry.ID, reason: str) -> Warning:
-        return Warning.of(await warnings.lift(info.context.graph, id, reason, by=info.context.actor))
+        return Warning(value=await warnings.lift(info.context.graph, id, reason, by=info.context.actor))
 
     @strawberry.mutation(
         description="Add a measure to a warning, or move one on (PLANNED, IN_PROGRESS, DONE, CANCELLED)."
@@ -138,12 +130,12 @@ class RiskMutation:
         self,
         info: Info,
         warning_id: strawberry.ID,
-        kind: MeasureKind,  # type: ignore[valid-type]
-        status: MeasureStatus,  # type: ignore[valid-type]
+        kind: MeasureKind,
+        status: MeasureStatus,
         note: str | None = None,
     ) -> Warning:
         w = await warnings.set_measure(info.context.graph, warning_id, kind, status, note, by=info.context.actor)
-        return Warning.of(w)
+        return Warning(value=w)
 
     @strawberry.mutation(
         description="Open a recall with a snapshot of the recall scope of the batches (maxDepth 10): affected "
@@ -154,13 +146,13 @@ class RiskMutation:
         self,
         info: Info,
         batch_ids: list[strawberry.ID],
-        recall_class: RecallClass,  # type: ignore[valid-type]
+        recall_class: RecallClass,
         warning_id: strawberry.ID | None = strawberry.UNSET,
     ) -> Recall:
         recall = await recalls.open_recall(
-            info.context.graph, [str(b) for b in batch_ids], recall_class, _unset(warning_id), by=info.context.actor
+            info.context.graph, [str(b) for b in batch_ids], recall_class, unset(warning_id), by=info.context.actor
         )
-        return Recall.of(recall, now_ms())
+        return Recall(value=recall, now_ms=now_ms())
 
     @strawberry.mutation(
         description="Add quantity to what a consignee returned of a batch and mark it notified; more than "
@@ -175,8 +167,9 @@ class RiskMutation:
         quantity: float,
     ) -> Recall:
         recall = await recalls.record_return(info.context.graph, recall_id, enterprise_id, batch_id, quantity)
-        return Recall.of(recall, now_ms())
+        return Recall(value=recall, now_ms=now_ms())
 
     @strawberry.mutation(description="Mark a consignee notified of a recall (all its batches).")
     async def mark_recall_notified(self, info: Info, recall_id: strawberry.ID, enterprise_id: strawberry.ID) -> Recall:
-        return Recall.of(await recalls.mark_notified(info.context.graph, recall_id, enterprise_id), now_ms())
+        recall = await recalls.mark_notified(info.context.graph, recall_id, enterprise_id)
+        return Recall(value=recall, now_ms=now_ms())

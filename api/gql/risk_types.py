@@ -1,65 +1,55 @@
 """GraphQL types of risk early warning and rapid response. Names and fields of contract/risk.graphql are kept
-exactly; the rest extends it."""
+exactly; the rest extends it. ShipmentRiskFields are risk's fields of the core Shipment."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from strawberry import Private
 
 from api.gql.context import Info
-from api.gql.types import Batch, Enterprise, MassBalanceIssue, Shipment, TracedBatch, load_mass_balance_issues
-from graph import records
+from api.gql.enums import (
+    Hazard,
+    MeasureKind,
+    RecallClass,
+    Recommendation,
+    SignalSource,
+    WarningGrade,
+    WarningStatus,
+)
+from api.gql.view import (
+    CoreBatch,
+    CoreEnterprise,
+    CoreMassBalanceIssue,
+    CoreShipment,
+    CoreTracedBatch,
+    View,
+    batch_of,
+    enterprise_of,
+    mass_balance_issues_of,
+    shipment_of,
+    shown,
+    traced_of,
+)
 from graph.clock import from_ms
 from graph.risk import assessment as ra
-from graph.risk import evaluation as ev
 from graph.risk import port_control as pc
 from graph.risk import recalls as rc
 from graph.risk import signals as rs
 from graph.risk import warnings as rw
 
-SignalSource = strawberry.enum(records.SignalSource, name="SignalSource")
-Hazard = strawberry.enum(records.Hazard, name="Hazard")
-RiskLevel = strawberry.enum(ra.RiskLevel, name="RiskLevel")
-WarningGrade = strawberry.enum(
-    ra.WarningGrade, name="WarningGrade", description="I red, II orange, III yellow, IV blue"
-)
-WarningStatus = strawberry.enum(rw.WarningStatus, name="WarningStatus")
-MeasureKind = strawberry.enum(rw.MeasureKind, name="MeasureKind")
-MeasureStatus = strawberry.enum(rw.MeasureStatus, name="MeasureStatus")
-RecallClass = strawberry.enum(rc.RecallClass, name="RecallClass")
-ConsigneeStatus = strawberry.enum(rc.ConsigneeStatus, name="ConsigneeStatus")
-Recommendation = strawberry.enum(ev.Recommendation, name="Recommendation")
-
 
 @strawberry.type(description="A risk signal: a complaint, a lab failure, an injury, a notification, ...")
-class RiskSignal:
+class RiskSignal(View, rs.Signal):
     id: strawberry.ID
-    source: SignalSource  # type: ignore[valid-type]
-    hazard: Hazard  # type: ignore[valid-type]
     severity: int = strawberry.field(description="1..4, the EU risk matrix's injury severity.")
     probability: float = strawberry.field(description="Probability of harm, (0, 1].")
-    received_at: str
+    received_at_ms: Private[int]
     subject_kind: str = strawberry.field(description="batch, product or enterprise")
-    subject_id: str
-    description: str | None
     report_id: str | None = strawberry.field(description="The FAIL test report behind a LAB_FAILURE signal.")
-
-    @classmethod
-    def of(cls, s: rs.Signal) -> RiskSignal:
-        return cls(
-            id=strawberry.ID(s.id),
-            source=s.source,
-            hazard=s.hazard,
-            severity=s.severity,
-            probability=s.probability,
-            received_at=s.received_at,
-            subject_kind=s.subject_kind,
-            subject_id=s.subject_id,
-            description=s.description,
-            report_id=s.report_id,
-        )
 
     @strawberry.field(description="Its assessment now (the same as assessSignal).")
     async def assessment(self, info: Info) -> Assessment:
@@ -67,24 +57,15 @@ class RiskSignal:
 
 
 @strawberry.type(description="A signal assessed: risk level, spread, and the warning grade they call for.")
-class Assessment:
-    signal_id: strawberry.ID
-    risk_level: RiskLevel  # type: ignore[valid-type]
-    affected_batch_count: int
-    consignee_count: int
-    grade: WarningGrade  # type: ignore[valid-type]
+class Assessment(View, ra.Assessment):
+    signal: Private[rs.Signal]
+    affected_batches: int = strawberry.field(name="affectedBatchCount")
+    consignees: int = strawberry.field(name="consigneeCount")
     rationale: str = strawberry.field(description="The inputs and the rule, in words a regulator can sign.")
 
-    @classmethod
-    def of(cls, a: ra.Assessment) -> Assessment:
-        return cls(
-            signal_id=strawberry.ID(a.signal.id),
-            risk_level=a.risk_level,
-            affected_batch_count=a.affected_batches,
-            consignee_count=a.consignees,
-            grade=a.grade,
-            rationale=a.rationale,
-        )
+    @strawberry.field
+    def signal_id(self) -> strawberry.ID:
+        return strawberry.ID(self.signal.id)
 
 
 @strawberry.input(description="What a warning covers; a batch matches when any target matches it.")
@@ -102,168 +83,157 @@ class WarningTargets:
     )
 
     def value(self) -> rw.Targets:
-        def ids(v: list | None) -> tuple[str, ...]:
+        def ids(v: list[Any] | None) -> tuple[str, ...]:
             return tuple(str(x) for x in v) if v else ()
 
         return rw.Targets(
-            ids(self.batch_ids),
-            ids(self.product_ids),
-            ids(self.enterprise_ids),
-            ids(self.hs_code_prefixes),
-            ids(self.origin_countries),
+            batch_ids=ids(self.batch_ids),
+            product_ids=ids(self.product_ids),
+            enterprise_ids=ids(self.enterprise_ids),
+            hs_code_prefixes=ids(self.hs_code_prefixes),
+            origin_countries=ids(self.origin_countries),
         )
 
 
 @strawberry.type(description="A warning's targets, as issued.")
-class TargetsView:
-    batch_ids: list[str]
-    product_ids: list[str]
-    enterprise_ids: list[str]
-    hs_code_prefixes: list[str]
-    origin_countries: list[str]
+class TargetsView(View, rw.Targets):
+    pass
 
 
 @strawberry.type(description="A measure taken under a warning, and how far it has got.")
-class WarningMeasure:
-    kind: MeasureKind  # type: ignore[valid-type]
-    status: MeasureStatus  # type: ignore[valid-type]
-    updated_at: datetime
-    by: str
-    note: str | None
+class WarningMeasure(View, rw.Measure):
+    updated_at_ms: Private[int]
+
+    @strawberry.field
+    def updated_at(self) -> datetime:
+        return from_ms(self.updated_at_ms)
 
 
 @strawberry.type(description="One step of a warning's life: who, when, why.")
-class WarningEvent:
-    at: datetime
+class WarningEvent(View, rw.WarningEvent):
+    at_ms: Private[int]
     action: str = strawberry.field(description="ISSUED, ADJUSTED, LIFTED or MEASURE")
-    by: str
-    reason: str | None
-    from_grade: str | None
-    to_grade: str | None
-    detail: str | None
+
+    @strawberry.field
+    def at(self) -> datetime:
+        return from_ms(self.at_ms)
 
 
 @strawberry.type(description="A risk warning, graded I (red) to IV (blue).")
 class Warning:
-    id: strawberry.ID
-    grade: WarningGrade  # type: ignore[valid-type]
-    colour: str = strawberry.field(description="red, orange, yellow, blue")
-    status: WarningStatus  # type: ignore[valid-type]
-    effective_from: datetime
-    lifted_at: datetime | None
-    measures: list[MeasureKind]  # type: ignore[valid-type]
-    history: list[str] = strawberry.field(description="issued, adjusted (from, to, reason), lifted (reason), in order")
-    assessed_grade: WarningGrade  # type: ignore[valid-type]
-    targets: TargetsView
-    measure_statuses: list[WarningMeasure]
-    events: list[WarningEvent]
-    signal_ids: list[str]
+    value: Private[rw.Warning]
 
-    @classmethod
-    def of(cls, w: rw.Warning) -> Warning:
-        t = w.targets
-        return cls(
-            id=strawberry.ID(w.id),
-            grade=w.grade,
-            colour=w.colour,
-            status=w.status,
-            effective_from=from_ms(w.effective_from_ms),
-            lifted_at=from_ms(w.lifted_at_ms) if w.lifted_at_ms is not None else None,
-            measures=[m.kind for m in w.measures],
-            history=w.history,
-            assessed_grade=w.assessed_grade,
-            targets=TargetsView(
-                batch_ids=list(t.batch_ids),
-                product_ids=list(t.product_ids),
-                enterprise_ids=list(t.enterprise_ids),
-                hs_code_prefixes=list(t.hs_code_prefixes),
-                origin_countries=list(t.origin_countries),
-            ),
-            measure_statuses=[
-                WarningMeasure(kind=m.kind, status=m.status, updated_at=from_ms(m.updated_at_ms), by=m.by, note=m.note)
-                for m in w.measures
-            ],
-            events=[
-                WarningEvent(
-                    at=from_ms(e.at_ms),
-                    action=e.action,
-                    by=e.by,
-                    reason=e.reason,
-                    from_grade=e.from_grade,
-                    to_grade=e.to_grade,
-                    detail=e.detail,
-                )
-                for e in w.events
-            ],
-            signal_ids=list(w.signal_ids),
-        )
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.value.id)
+
+    @strawberry.field
+    def grade(self) -> WarningGrade:
+        return self.value.grade
+
+    @strawberry.field(description="red, orange, yellow, blue")
+    def colour(self) -> str:
+        return self.value.colour
+
+    @strawberry.field
+    def status(self) -> WarningStatus:
+        return self.value.status
+
+    @strawberry.field
+    def effective_from(self) -> datetime:
+        return from_ms(self.value.effective_from_ms)
+
+    @strawberry.field
+    def lifted_at(self) -> datetime | None:
+        return None if self.value.lifted_at_ms is None else from_ms(self.value.lifted_at_ms)
+
+    @strawberry.field
+    def measures(self) -> list[MeasureKind]:
+        return [m.kind for m in self.value.measures]
+
+    @strawberry.field(description="issued, adjusted (from, to, reason), lifted (reason), in order")
+    def history(self) -> list[str]:
+        return self.value.history
+
+    @strawberry.field
+    def assessed_grade(self) -> WarningGrade:
+        return self.value.assessed_grade
+
+    @strawberry.field
+    def targets(self) -> TargetsView:
+        return TargetsView.of(self.value.targets)
+
+    @strawberry.field
+    def measure_statuses(self) -> list[WarningMeasure]:
+        return [WarningMeasure.of(m) for m in self.value.measures]
+
+    @strawberry.field
+    def events(self) -> list[WarningEvent]:
+        return [WarningEvent.of(e) for e in self.value.events]
+
+    @strawberry.field
+    def signal_ids(self) -> list[str]:
+        return list(self.value.signal_ids)
 
     @strawberry.field(description="The signals it was issued on.")
     async def signals(self, info: Info) -> list[RiskSignal]:
-        return [RiskSignal.of(s) for s in await rs.signals_by_id(info.context.graph, self.signal_ids) if s]
+        found = await rs.signals_by_id(info.context.graph, self.value.signal_ids)
+        return [RiskSignal.of(s) for s in found if s]
 
     @strawberry.field(description="Its port-control hits, by shippedAt then shipment id.")
     async def port_control_hits(self, info: Info) -> list[PortControlHit]:
-        return [PortControlHit.of(h) for h in await pc.warning_hits(info.context.graph, self.id)]
+        return [PortControlHit.of(h) for h in await pc.warning_hits(info.context.graph, self.value.id)]
 
 
 @strawberry.type(description="An IMPORT or EXPORT shipment a warning in force matches, and on what.")
 class PortControlHit:
     warning: Warning
-    shipment: Shipment
+    shipment: CoreShipment
     matched_on: list[str] = strawberry.field(description="The matching targets, as `<target field>:<value>`.")
-    measures: list[MeasureKind]  # type: ignore[valid-type]
+    measures: list[MeasureKind]
 
     @classmethod
     def of(cls, h: pc.Hit) -> PortControlHit:
-        assert h.shipment is not None
-        return cls(
-            warning=Warning.of(h.warning),
-            shipment=Shipment.of(h.shipment),
-            matched_on=h.matched_on,
-            measures=h.measures,
-        )
+        assert h.shipment is not None, "a shipment's hit has its shipment"
+        shipment = shipment_of(h.shipment)
+        return cls(warning=Warning(value=h.warning), shipment=shipment, matched_on=h.matched_on, measures=h.measures)
 
 
 @strawberry.type(description="An ACTIVE warning a declaration would hit; nothing is stored.")
 class DeclarationHit:
     warning: Warning
     matched_on: list[str]
-    measures: list[MeasureKind]  # type: ignore[valid-type]
+    measures: list[MeasureKind]
 
     @classmethod
     def of(cls, h: pc.Hit) -> DeclarationHit:
-        return cls(warning=Warning.of(h.warning), matched_on=h.matched_on, measures=h.measures)
+        return cls(warning=Warning(value=h.warning), matched_on=h.matched_on, measures=h.measures)
 
 
 @strawberry.type(
     description="A consignee's holding of one batch under a recall; shipped, forwarded and used are from the scope "
     "snapshot taken when the recall opened. Every quantity is in the unit of the line."
 )
-class RecallConsignee:
+class RecallConsignee(View, rc.RecallLine):
     shipped: float = strawberry.field(description="Received: the sum of the shipments of the batch to it.")
     forwarded: float = strawberry.field(description="The sum of the shipments of the batch from it.")
     used: float = strawberry.field(description="The INPUT_TO quantities of the batch into lots it produced.")
-    on_hand: float = strawberry.field(
-        description="max(0, shipped - forwarded - used): what the recall must recover from it."
-    )
-    returned: float
-    outstanding: float = strawberry.field(description="max(0, onHand - returned): what it still holds.")
-    notified: bool
     unit: str = strawberry.field(description="The batch's unit.")
-    status: ConsigneeStatus = strawberry.field(  # type: ignore[valid-type]
-        description="RETURNED once it returned all it had on hand."
-    )
+    depth: Private[int]
     enterprise_id: Private[str]
     batch_id: Private[str]
 
-    @strawberry.field
-    async def enterprise(self, info: Info) -> Enterprise:
-        return Enterprise.of(await info.context.loaders.enterprise.load(self.enterprise_id))
+    on_hand_ = shown(rc.RecallLine.on_hand, "max(0, shipped - forwarded - used): what the recall must recover from it.")
+    outstanding_ = shown(rc.RecallLine.outstanding, "max(0, onHand - returned): what it still holds.")
+    status_ = shown(rc.RecallLine.status, "RETURNED once it returned all it had on hand.")
 
     @strawberry.field
-    async def batch(self, info: Info) -> Batch:
-        return Batch.of(await info.context.loaders.batch.load(self.batch_id))
+    async def enterprise(self, info: Info) -> CoreEnterprise:
+        return await enterprise_of(info, self.enterprise_id)
+
+    @strawberry.field
+    async def batch(self, info: Info) -> CoreBatch:
+        return await batch_of(info, self.batch_id)
 
 
 @strawberry.type(description="The effectiveness check a recall class calls for (levels of 21 CFR 7.42).")
@@ -276,116 +246,99 @@ class EffectivenessCheck:
 @strawberry.type(
     description="A recall's lines of one unit, summed: e(u) = min(1, returned / onHand), 1 when onHand is 0."
 )
-class UnitEffectiveness:
-    unit: str
-    on_hand: float
-    returned: float
-    effectiveness: float
+class UnitEffectiveness(View, rc.UnitTotals):
     shipped: float = strawberry.field(description="Received by the consignees, in this unit.")
-    forwarded: float
-    used: float
     outstanding: float = strawberry.field(description="The lines' max(0, onHand - returned), summed.")
 
-    @classmethod
-    def of(cls, u: rc.UnitTotals) -> UnitEffectiveness:
-        return cls(
-            unit=u.unit,
-            on_hand=u.on_hand,
-            returned=u.returned,
-            effectiveness=u.effectiveness,
-            shipped=u.shipped,
-            forwarded=u.forwarded,
-            used=u.used,
-            outstanding=u.outstanding,
-        )
+    effectiveness_ = shown(rc.UnitTotals.effectiveness)
 
 
 @strawberry.type(
     description="Where a recall stands, for the coordinator's report (also GET /recalls/{id}.csv); quantities "
     "are per unit, in Recall.effectivenessByUnit."
 )
-class RecallProgress:
-    consignees: int
-    notified: int
+class RecallProgress(View, rc.RecallProgress):
     fully_returned: int = strawberry.field(
         description="Consignees that returned all they had on hand (lines with nothing on hand ask for nothing)."
     )
-    effectiveness: float
     start_overdue: bool = strawberry.field(description="startBy has passed and no consignee is notified.")
     finish_overdue: bool = strawberry.field(description="finishBy has passed and goods are still out.")
 
 
 @strawberry.type(description="A recall: its scope snapshot, deadlines, returns and effectiveness.")
 class Recall:
-    id: strawberry.ID
-    recall_class: RecallClass  # type: ignore[valid-type]
-    start_by: datetime = strawberry.field(description="Opened + 24 h (I), 48 h (II), 72 h (III).")
-    finish_by: datetime = strawberry.field(description="Opened + 10 (I), 20 (II), 30 (III) working days (Mon-Fri).")
-    consignees: list[RecallConsignee] = strawberry.field(description="By enterprise id, then batch id.")
-    effectiveness: float = strawberry.field(
+    value: Private[rc.Recall]
+    now_ms: Private[int]  # the instant progress answers for
+
+    @strawberry.field
+    def id(self) -> strawberry.ID:
+        return strawberry.ID(self.value.id)
+
+    @strawberry.field
+    def recall_class(self) -> RecallClass:
+        return self.value.recall_class
+
+    @strawberry.field(description="Opened + 24 h (I), 48 h (II), 72 h (III).")
+    def start_by(self) -> datetime:
+        return from_ms(self.value.start_by_ms)
+
+    @strawberry.field(description="Opened + 10 (I), 20 (II), 30 (III) working days (Mon-Fri).")
+    def finish_by(self) -> datetime:
+        return from_ms(self.value.finish_by_ms)
+
+    @strawberry.field(description="By enterprise id, then batch id.")
+    def consignees(self) -> list[RecallConsignee]:
+        return [RecallConsignee.of(line) for line in self.value.lines]
+
+    @strawberry.field(
         description="The smallest per-unit e(u) = min(1, sum(returned) / sum(onHand)) over units with something on "
         "hand; 1 when nothing is on hand anywhere. Units are never added together."
     )
-    effectiveness_by_unit: list[UnitEffectiveness] = strawberry.field(description="By unit.")
-    opened_at: datetime
-    opened_by: str
-    warning_id: str | None
-    source_ids: list[str]
-    effectiveness_check: EffectivenessCheck
-    progress: RecallProgress
-    affected: Private[list[tuple[str, int]]]
+    def effectiveness(self) -> float:
+        return self.value.effectiveness
 
-    @classmethod
-    def of(cls, r: rc.Recall, now_ms: int) -> Recall:
-        level, share, count = r.check()
-        return cls(
-            id=strawberry.ID(r.id),
-            recall_class=r.recall_class,
-            start_by=from_ms(r.start_by_ms),
-            finish_by=from_ms(r.finish_by_ms),
-            consignees=[
-                RecallConsignee(
-                    shipped=ln.shipped,
-                    forwarded=ln.forwarded,
-                    used=ln.used,
-                    on_hand=ln.on_hand,
-                    returned=ln.returned,
-                    outstanding=ln.outstanding,
-                    notified=ln.notified,
-                    unit=ln.unit,
-                    status=ln.status,
-                    enterprise_id=ln.enterprise,
-                    batch_id=ln.batch,
-                )
-                for ln in r.lines
-            ],
-            effectiveness=r.effectiveness,
-            effectiveness_by_unit=[UnitEffectiveness.of(u) for u in r.by_unit()],
-            opened_at=from_ms(r.opened_at_ms),
-            opened_by=r.opened_by,
-            warning_id=r.warning_id,
-            source_ids=r.sources,
-            effectiveness_check=EffectivenessCheck(level=level, consignee_share=share, consignees_to_check=count),
-            progress=RecallProgress(**_snake(r.progress(now_ms))),
-            affected=r.affected,
-        )
+    @strawberry.field(description="By unit.")
+    def effectiveness_by_unit(self) -> list[UnitEffectiveness]:
+        return [UnitEffectiveness.of(u) for u in self.value.by_unit()]
+
+    @strawberry.field
+    def opened_at(self) -> datetime:
+        return from_ms(self.value.opened_at_ms)
+
+    @strawberry.field
+    def opened_by(self) -> str:
+        return self.value.opened_by
+
+    @strawberry.field
+    def warning_id(self) -> str | None:
+        return self.value.warning_id
+
+    @strawberry.field
+    def source_ids(self) -> list[str]:
+        return self.value.sources
+
+    @strawberry.field
+    def effectiveness_check(self) -> EffectivenessCheck:
+        level, share, count = self.value.check()
+        return EffectivenessCheck(level=level, consignee_share=share, consignees_to_check=count)
+
+    @strawberry.field
+    def progress(self) -> RecallProgress:
+        return RecallProgress.of(self.value.progress(self.now_ms))
 
     @strawberry.field(description="The affected batches of the snapshot, by depth then id.")
-    async def affected_batches(self, info: Info) -> list[TracedBatch]:
-        found = await info.context.loaders.batch.load_many([b for b, _ in self.affected])
-        return [TracedBatch(batch=Batch.of(b), depth=d) for b, (_, d) in zip(found, self.affected, strict=True) if b]
+    async def affected_batches(self, info: Info) -> list[CoreTracedBatch]:
+        affected = self.value.affected
+        found = await info.context.loaders.batch.load_many([b for b, _ in affected])
+        return [traced_of(b, d) for b, (_, d) in zip(found, affected, strict=True) if b]
 
     @strawberry.field(
         description="The mass-balance issues of its affected batches as the records stand now (a party that "
         "shipped and used more of a batch than it produced and received), by enterprise id, then batch id."
     )
-    async def mass_balance_issues(self, info: Info) -> list[MassBalanceIssue]:
-        found = await load_mass_balance_issues(info, [b for b, _ in self.affected])
+    async def mass_balance_issues(self, info: Info) -> list[CoreMassBalanceIssue]:
+        found = await mass_balance_issues_of(info, [b for b, _ in self.value.affected])
         return sorted(found, key=lambda i: (i.enterprise_id, i.batch_id))
-
-
-def _snake(m: dict) -> dict:
-    return {"".join("_" + c.lower() if c.isupper() else c for c in k): v for k, v in m.items()}
 
 
 @strawberry.type(description="Is a warning working? Keep, adjust or lift it, and why.")
@@ -396,15 +349,15 @@ class WarningEvaluation:
     port_control_hits: int
     recent_port_control_hits: int
     recalls: list[Recall]
-    recommendation: Recommendation  # type: ignore[valid-type]
+    recommendation: Recommendation
     reason: str
 
 
 @strawberry.input(description="A risk signal, as the risk_signal record of contract/RECORDS.md.")
 class RiskSignalInput:
     id: strawberry.ID
-    source: SignalSource  # type: ignore[valid-type]
-    hazard: Hazard  # type: ignore[valid-type]
+    source: SignalSource
+    hazard: Hazard
     severity: int
     probability: float
     received_at: str
@@ -413,7 +366,8 @@ class RiskSignalInput:
     subject_enterprise: strawberry.ID | None = None
     description: str | None = None
 
-    def record(self) -> dict:
+    def record(self) -> dict[str, Any]:
+        """The risk_signal record it stands for (imported like any record, so validated like one)."""
         subject = {
             k: str(v)
             for k, v in (
@@ -423,10 +377,10 @@ class RiskSignalInput:
             )
             if v is not None
         }
-        record = {
+        record: dict[str, Any] = {
             "id": str(self.id),
-            "source": self.source.value if hasattr(self.source, "value") else self.source,
-            "hazard": self.hazard.value if hasattr(self.hazard, "value") else self.hazard,
+            "source": self.source.value,
+            "hazard": self.hazard.value,
             "severity": self.severity,
             "probability": self.probability,
             "receivedAt": self.received_at,
@@ -435,3 +389,16 @@ class RiskSignalInput:
         if self.description is not None:
             record["description"] = self.description
         return record
+
+
+@strawberry.type
+class ShipmentRiskFields:
+    """Risk's fields of the core Shipment (api/gql/types.py), which extends this mixin."""
+
+    if TYPE_CHECKING:
+        id: strawberry.ID
+
+    @strawberry.field(description="Warnings that were in force when it was shipped and whose targets match it.")
+    async def port_control_hits(self, info: Info) -> list[PortControlHit]:
+        loader = info.context.loaders.keyed("shipment_hits", partial(pc.shipment_hits, info.context.graph))
+        return [PortControlHit.of(h) for h in await loader.load(self.id)]

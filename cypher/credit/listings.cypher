@@ -4,7 +4,7 @@ MATCH (e:Enterprise {id: id})
 CALL (e) {
   MATCH (entry:BlacklistEntry)-[:AGAINST]->(e)
   OPTIONAL MATCH (entry)-[:BY]->(agency:Agency)
-  RETURN entry {.*, enterprise: e.id, agency: agency.id, agencyName: agency.name} AS listing
+  RETURN entry {.*, enterpriseId: e.id, agencyId: agency.id, agencyName: agency.name} AS listing
   ORDER BY entry.listedAtMs DESC, entry.id
   LIMIT $limit
 }

@@ -3,4 +3,4 @@ UNWIND $ids AS id
 MATCH (entry:BlacklistEntry {id: id})
 OPTIONAL MATCH (entry)-[:AGAINST]->(e:Enterprise)
 OPTIONAL MATCH (entry)-[:BY]->(agency:Agency)
-RETURN entry {.*, enterprise: e.id, agency: agency.id, agencyName: agency.name} AS entry
+RETURN entry {.*, enterpriseId: e.id, agencyId: agency.id, agencyName: agency.name} AS entry

@@ -3,6 +3,6 @@ UNWIND $ids AS id
 MATCH (b:Batch {id: id})
 CALL (b) {
   MATCH (i:Batch)-[r:INPUT_TO]->(b)
-  RETURN i.id AS batch, r.quantity AS quantity ORDER BY batch LIMIT $limit
+  RETURN i.id AS batchId, r.quantity AS quantity ORDER BY batchId LIMIT $limit
 }
-RETURN id AS parent, batch, quantity
+RETURN id AS parent, batchId, quantity

@@ -3,6 +3,6 @@ UNWIND $ids AS id
 MATCH (b:Batch {id: id})
 CALL (b) {
   MATCH (b)-[r:INPUT_TO]->(o:Batch)
-  RETURN o.id AS batch, r.quantity AS quantity ORDER BY batch LIMIT $limit
+  RETURN o.id AS batchId, r.quantity AS quantity ORDER BY batchId LIMIT $limit
 }
-RETURN id AS parent, batch, quantity
+RETURN id AS parent, batchId, quantity

@@ -5,4 +5,4 @@ CALL (b) {
   MATCH (r:TestReport)-[:TESTED]->(b)
   RETURN r ORDER BY r.testedAt, r.id LIMIT $limit
 }
-RETURN id AS parent, r {.id, .result, .testedAt, .items, lab: [(l)-[:ISSUED]->(r) | l.id][0], batch: id} AS report
+RETURN id AS parent, r {.id, .result, .testedAt, .items, labId: [(l)-[:ISSUED]->(r) | l.id][0], batchId: id} AS report

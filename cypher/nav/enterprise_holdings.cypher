@@ -3,6 +3,6 @@ UNWIND $ids AS id
 MATCH (e:Enterprise {id: id})
 CALL (e) {
   MATCH (e)-[r:SHAREHOLDER_OF]->(o:Enterprise)
-  RETURN o.id AS enterprise, r.share AS share ORDER BY share DESC, enterprise LIMIT $limit
+  RETURN o.id AS enterpriseId, r.share AS share ORDER BY share DESC, enterpriseId LIMIT $limit
 }
-RETURN id AS parent, enterprise, share
+RETURN id AS parent, enterpriseId, share

@@ -3,8 +3,8 @@ UNWIND $ids AS id
 MATCH (e:Enterprise {id: id})
 CALL (e) {
   MATCH (h)-[r:SHAREHOLDER_OF]->(e)
-  RETURN h.id AS holder, h.name AS name, CASE WHEN h:Person THEN 'PERSON' ELSE 'ENTERPRISE' END AS kind,
+  RETURN h.id AS holderId, h.name AS name, CASE WHEN h:Person THEN 'PERSON' ELSE 'ENTERPRISE' END AS kind,
          r.share AS share
-  ORDER BY share DESC, holder LIMIT $limit
+  ORDER BY share DESC, holderId LIMIT $limit
 }
-RETURN id AS parent, holder, name, kind, share
+RETURN id AS parent, holderId, name, kind, share

@@ -5,4 +5,4 @@ CALL (e) {
   MATCH (s:Shipment)-[:FROM]->(e)
   RETURN s ORDER BY s.shippedAtMs, s.id LIMIT $limit
 }
-RETURN id AS parent, s {.id, .quantity, .shippedAt, .shippedAtMs, .direction, .port, .declaration, batch: [(s)-[:CARRIES]->(x) | x.id][0], from: [(s)-[:FROM]->(x) | x.id][0], to: [(s)-[:TO]->(x) | x.id][0]} AS shipment
+RETURN id AS parent, s {.id, .quantity, .shippedAt, .shippedAtMs, .direction, .port, .declaration, batchId: [(s)-[:CARRIES]->(x) | x.id][0], fromId: [(s)-[:FROM]->(x) | x.id][0], toId: [(s)-[:TO]->(x) | x.id][0]} AS shipment

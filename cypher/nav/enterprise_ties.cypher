@@ -7,4 +7,4 @@ CALL (e) {
   ORDER BY t.weight DESC, other.id
   LIMIT $limit
 }
-RETURN id AS parent, other.id AS enterprise, t.kind AS kind, t.weight AS weight, t.via AS via
+RETURN id AS parent, t.kind AS kind, t.weight AS weight, t.via AS via, other.id AS otherId

@@ -5,4 +5,4 @@ CALL (l) {
   MATCH (l)-[:ISSUED]->(r:TestReport)
   RETURN r ORDER BY r.testedAt, r.id LIMIT $limit
 }
-RETURN id AS parent, r {.id, .result, .testedAt, .items, lab: id, batch: [(r)-[:TESTED]->(b) | b.id][0]} AS report
+RETURN id AS parent, r {.id, .result, .testedAt, .items, labId: id, batchId: [(r)-[:TESTED]->(b) | b.id][0]} AS report

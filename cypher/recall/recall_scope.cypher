@@ -22,4 +22,4 @@ CALL (v) {
   RETURN collect({output: o.id, producer: [(m:Enterprise)-[:PRODUCED]->(o) | m.id][0], quantity: r.quantity}) AS uses
 }
 WITH v AS b, depth, shipments, uses
-RETURN b {.id, .quantity, .unit, .producedAt, .originCountry, product: [(b)-[:OF_PRODUCT]->(p) | p.id][0], producer: [(e)-[:PRODUCED]->(b) | e.id][0]} AS batch, depth, shipments, uses
+RETURN b {.id, .quantity, .unit, .producedAt, .originCountry, productId: [(b)-[:OF_PRODUCT]->(p) | p.id][0], producerId: [(e)-[:PRODUCED]->(b) | e.id][0]} AS batch, depth, shipments, uses

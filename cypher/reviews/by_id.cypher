@@ -1,4 +1,4 @@
 // Downgrade reviews by id.
 UNWIND $ids AS id
 MATCH (r:DowngradeReview {id: id})-[:CONCERNS]->(e:Enterprise)
-RETURN r {.*, enterprise: e.id} AS review
+RETURN r {.*, enterpriseId: e.id} AS review

@@ -3,4 +3,4 @@ MATCH (r:DowngradeReview {id: $id})-[:CONCERNS]->(e:Enterprise)
 SET r.status = $status, r.decidedAtMs = $now, r.decidedBy = $by, r.decisionReason = $reason,
     r.creditEventSeq = $seq
 REMOVE r.openFor
-RETURN r {.*, enterprise: e.id} AS review
+RETURN r {.*, enterpriseId: e.id} AS review

@@ -2,4 +2,4 @@
 // so two regulators cannot both decide it.
 MATCH (r:DowngradeReview {id: $id})-[:CONCERNS]->(e:Enterprise)
 SET r.lockedAtMs = timestamp()
-RETURN r {.*, enterprise: e.id} AS review
+RETURN r {.*, enterpriseId: e.id} AS review

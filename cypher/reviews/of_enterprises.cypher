@@ -9,4 +9,4 @@ CALL (e) {
   ORDER BY r.openedAtMs DESC, r.id
   LIMIT $limit
 }
-RETURN id AS parent, r {.*, enterprise: e.id} AS review
+RETURN id AS parent, r {.*, enterpriseId: e.id} AS review

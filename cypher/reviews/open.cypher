@@ -8,4 +8,4 @@ MERGE (r:DowngradeReview {openFor: row.enterprise})
                 r.evidence = row.evidence, r.sources = row.sources, r.maxHops = row.maxHops,
                 r.gradeAtOpening = e.creditGrade, r.openedAtMs = $now, r.openedBy = $by
 MERGE (r)-[:CONCERNS]->(e)
-RETURN r {.*, enterprise: e.id} AS review, r.id = row.id AS opened
+RETURN r {.*, enterpriseId: e.id} AS review, r.id = row.id AS opened

@@ -20,7 +20,7 @@ WHERE s.direction IN ['IMPORT', 'EXPORT'] AND s.shippedAtMs >= w.effectiveFromMs
 MATCH (p:Product)<-[:OF_PRODUCT]-(b)<-[:PRODUCED]-(e:Enterprise)
 MATCH (s)-[:FROM]->(sender:Enterprise)
 MATCH (s)-[:TO]->(consignee:Enterprise)
-RETURN s {.*, batch: b.id, from: sender.id, to: consignee.id} AS shipment,
+RETURN s {.*, batchId: b.id, fromId: sender.id, toId: consignee.id} AS shipment,
        b.id AS batch, p.id AS product, e.id AS producer, p.hsCode AS hsCode, b.originCountry AS originCountry
 ORDER BY s.shippedAtMs, s.id
 LIMIT $limit

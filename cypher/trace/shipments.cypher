@@ -7,6 +7,6 @@ MATCH (b:Batch {id: id})
 CALL (b) {
   MATCH (s:Shipment)-[:CARRIES]->(b)
   WITH s ORDER BY s.shippedAtMs, s.id LIMIT $limit
-  RETURN collect(s {.id, .quantity, .shippedAt, .shippedAtMs, .direction, .port, .declaration, batch: b.id, from: [(s)-[:FROM]->(x) | x.id][0], to: [(s)-[:TO]->(x) | x.id][0]}) AS shipments
+  RETURN collect(s {.id, .quantity, .shippedAt, .shippedAtMs, .direction, .port, .declaration, batchId: b.id, fromId: [(s)-[:FROM]->(x) | x.id][0], toId: [(s)-[:TO]->(x) | x.id][0]}) AS shipments
 }
 RETURN collect({batch: b.id, shipments: shipments}) AS batches

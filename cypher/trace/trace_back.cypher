@@ -9,12 +9,12 @@ CALL (root) {
   WHERE depth <= $maxDepth
   WITH u, depth ORDER BY depth, u.id LIMIT $limit
   WITH u AS b, depth
-  RETURN collect({batch: b {.id, .quantity, .unit, .producedAt, .originCountry, product: [(b)-[:OF_PRODUCT]->(p) | p.id][0], producer: [(e)-[:PRODUCED]->(b) | e.id][0]}, depth: depth}) AS upstream
+  RETURN collect({batch: b {.id, .quantity, .unit, .producedAt, .originCountry, productId: [(b)-[:OF_PRODUCT]->(p) | p.id][0], producerId: [(e)-[:PRODUCED]->(b) | e.id][0]}, depth: depth}) AS upstream
 }
 CALL (root) {
   MATCH (s:Shipment)-[:CARRIES]->(root)
   WITH s ORDER BY s.shippedAtMs, s.id LIMIT $limit
-  RETURN collect(s {.id, .quantity, .shippedAt, .shippedAtMs, .direction, .port, .declaration, batch: [(s)-[:CARRIES]->(x) | x.id][0], from: [(s)-[:FROM]->(x) | x.id][0], to: [(s)-[:TO]->(x) | x.id][0]}) AS custody
+  RETURN collect(s {.id, .quantity, .shippedAt, .shippedAtMs, .direction, .port, .declaration, batchId: [(s)-[:CARRIES]->(x) | x.id][0], fromId: [(s)-[:FROM]->(x) | x.id][0], toId: [(s)-[:TO]->(x) | x.id][0]}) AS custody
 }
 WITH root AS b, upstream, custody
-RETURN b {.id, .quantity, .unit, .producedAt, .originCountry, product: [(b)-[:OF_PRODUCT]->(p) | p.id][0], producer: [(e)-[:PRODUCED]->(b) | e.id][0]} AS root, upstream, custody
+RETURN b {.id, .quantity, .unit, .producedAt, .originCountry, productId: [(b)-[:OF_PRODUCT]->(p) | p.id][0], producerId: [(e)-[:PRODUCED]->(b) | e.id][0]} AS root, upstream, custody

@@ -3,12 +3,12 @@ and the warning grade they call for, with a rationale a regulator can sign."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
 
 from graph.db import Graph
 from graph.errors import NotFound
+from graph.read_model import read_model
 from graph.risk.signals import Signal, signals_by_id
 
 
@@ -29,7 +29,7 @@ class WarningGrade(StrEnum):
 
 
 COLOURS = {WarningGrade.I: "red", WarningGrade.II: "orange", WarningGrade.III: "yellow", WarningGrade.IV: "blue"}
-SCOPE_DEPTH = 10  # the contract's recall-scope depth for an assessment
+SCOPE_DEPTH = 10  # the contract's recall-scope depth, of an assessment and of a recall
 
 S, H, M, L = RiskLevel.SERIOUS, RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW
 # Rows: probability of harm at least this; columns: severity 1..4. Below the last row everything is LOW.
@@ -69,7 +69,7 @@ def most_severe(grades: list[WarningGrade]) -> WarningGrade:
     return min(grades, key=list(WarningGrade).index)
 
 
-@dataclass(frozen=True)
+@read_model
 class Assessment:
     signal: Signal
     risk_level: RiskLevel
@@ -88,7 +88,11 @@ async def assess(graph: Graph, signal_id: str) -> Assessment:
 
 async def assess_signal(graph: Graph, signal: Signal) -> Assessment:
     level, row = risk_level(signal.severity, signal.probability)
-    scope = (await graph.read("risk/subject_scope", subjectKind=signal.subject_kind, subjectId=signal.subject_id))[0]
+    scope = (
+        await graph.read(
+            "risk/subject_scope", subjectKind=signal.subject_kind, subjectId=signal.subject_id, maxDepth=SCOPE_DEPTH
+        )
+    )[0]
     affected, consignees = scope["affectedBatches"], scope["consignees"]
     wide_from = graph.settings.risk_wide_consignees
     grade = grade_for(level, consignees, wide_from)
@@ -103,4 +107,11 @@ async def assess_signal(graph: Graph, signal: Signal) -> Assessment:
         f"A {level.value} risk with a {'wide' if wide else 'narrow'} spread calls for warning grade {grade.value} "
         f"({COLOURS[grade]})."
     )
-    return Assessment(signal, level, affected, consignees, grade, rationale)
+    return Assessment(
+        signal=signal,
+        risk_level=level,
+        affected_batches=affected,
+        consignees=consignees,
+        grade=grade,
+        rationale=rationale,
+    )

@@ -95,4 +95,4 @@ def _per_unit(recall: recalls.Recall) -> str:
 
 
 def _ms(shipment: ShipmentNode) -> int:
-    return int(parse_instant(shipment.shippedAt).timestamp() * 1000)
+    return int(parse_instant(shipment.shipped_at).timestamp() * 1000)

@@ -13,8 +13,9 @@ from graph.db import Graph
 from graph.errors import BadInput, NotFound
 from graph.lookup import shipments
 from graph.nodes import ShipmentNode
+from graph.read_model import from_row
 from graph.records import Direction, parse_instant
-from graph.risk.warnings import BatchFacts, MeasureKind, Warning, by_ids, matched_on
+from graph.risk.warnings import BatchFacts, MeasureKind, Warning, by_ids, matched_on, read_warning
 from graph.values import InstantOutOfRange
 
 PORT_DIRECTIONS = (Direction.IMPORT, Direction.EXPORT)
@@ -40,21 +41,24 @@ async def warning_hits(graph: Graph, warning_id: str) -> list[Hit]:
     rows = await graph.read("risk/warning_hits", id=warning_id, limit=MAX_HITS + 1)
     if len(rows) > MAX_HITS:
         raise BadInput("warningId", f"more than {MAX_HITS} hits: narrow the warning's targets")
-    return [Hit(warning, matched_on(warning.targets, BatchFacts.of(r)), ShipmentNode.of(r["shipment"])) for r in rows]
+    return [
+        Hit(warning, matched_on(warning.targets, from_row(BatchFacts, r)), from_row(ShipmentNode, r["shipment"]))
+        for r in rows
+    ]
 
 
 async def _matching(graph: Graph, facts: BatchFacts, at_ms: int, active_only: bool) -> list[Hit]:
     rows = await graph.read("risk/warnings_in_force", atMs=at_ms, activeOnly=active_only)
     hits = []
     for r in rows:
-        warning = Warning.of(r["warning"])
+        warning = read_warning(r)
         if found := matched_on(warning.targets, facts):
             hits.append(Hit(warning, found))
     return hits
 
 
 async def _facts(graph: Graph, batch_ids: Sequence[str]) -> dict[str, BatchFacts]:
-    return {r["batch"]: BatchFacts.of(r) for r in await graph.read("risk/batch_facts", ids=list(set(batch_ids)))}
+    return {r["batch"]: from_row(BatchFacts, r) for r in await graph.read("risk/batch_facts", ids=list(set(batch_ids)))}
 
 
 async def check_declaration(graph: Graph, batch_id: str, direction: str, shipped_at: str) -> list[Hit]:
@@ -79,12 +83,14 @@ async def check_declaration(graph: Graph, batch_id: str, direction: str, shipped
 async def shipment_hits(graph: Graph, shipment_ids: Sequence[str]) -> list[list[Hit]]:
     """The hits of each shipment: the warnings in force when it was shipped whose targets match its batch."""
     found = await shipments(graph, shipment_ids)
-    facts = await _facts(graph, [s.batch for s in found if s])
+    facts = await _facts(graph, [s.batch_id for s in found if s])
     result: list[list[Hit]] = []
     for s in found:
-        if s is None or s.direction not in PORT_DIRECTIONS or s.batch not in facts:
+        if s is None or s.direction not in PORT_DIRECTIONS or s.batch_id not in facts:
             result.append([])
             continue
-        at_ms = int(parse_instant(s.shippedAt).timestamp() * 1000)
-        result.append([Hit(h.warning, h.matched_on, s) for h in await _matching(graph, facts[s.batch], at_ms, False)])
+        at_ms = int(parse_instant(s.shipped_at).timestamp() * 1000)
+        result.append(
+            [Hit(h.warning, h.matched_on, s) for h in await _matching(graph, facts[s.batch_id], at_ms, False)]
+        )
     return result

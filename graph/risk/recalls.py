@@ -15,22 +15,22 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from graph import values
+from graph.actor import ANONYMOUS
 from graph.clock import dated_id, now_ms
 from graph.db import Graph, Tx
 from graph.errors import BadInput, InvalidStoredValue, NotFound, valid
 from graph.mass_balance import on_hand
 from graph.mass_balance import slack as tolerance  # 0.1 + 0.2 returned of 0.3 shipped is all of it
+from graph.read_model import ROW, column, from_row, read_by_id, read_model
 from graph.recall import RecallScope, recall_scope
+from graph.risk.assessment import SCOPE_DEPTH
 from graph.risk.warnings import by_ids as warnings_by_ids
-
-SCOPE_DEPTH = 10
 
 
 class RecallClass(StrEnum):
@@ -64,35 +64,21 @@ def add_working_days(start_ms: int, days: int, zone: str) -> int:
     return int(moment.timestamp() * 1000)
 
 
-@dataclass(frozen=True)
+@read_model
 class RecallLine:
-    enterprise: str
-    batch: str
+    """A consignee's holding of one batch under a recall, from the scope snapshot taken when the recall opened;
+    every quantity is in the batch's unit. Lines stored before forwarded and used were snapshotted have neither:
+    they read as 0 (onHand = shipped)."""
+
     shipped: float  # received: the shipments of the batch to the enterprise, at the snapshot
-    returned: float
-    notified: bool
-    unit: str  # the batch's unit; every quantity of the line is in it
-    depth: int
     forwarded: float = 0.0  # the shipments of the batch from the enterprise, at the snapshot
     used: float = 0.0  # INPUT_TO quantities of the batch into lots the enterprise produced, at the snapshot
-
-    @classmethod
-    def of(cls, m: dict[str, Any]) -> RecallLine:
-        for field in ("shipped", "returned", "forwarded", "used"):
-            value = m.get(field) or 0.0
-            _finite(f"{field} of recall {m.get('recallId')!r} for {m['enterprise']}/{m['batch']}", value, REOPEN)
-        # Lines stored before forwarded and used were snapshotted have neither: read as 0 (onHand = shipped).
-        return cls(
-            m["enterprise"],
-            m["batch"],
-            m["shipped"],
-            m["returned"],
-            m["notified"],
-            m["unit"],
-            m["depth"],
-            m.get("forwarded") or 0.0,
-            m.get("used") or 0.0,
-        )
+    returned: float
+    notified: bool
+    unit: str  # the batch's unit
+    depth: int
+    enterprise_id: str = column("enterprise")
+    batch_id: str = column("batch")
 
     @property
     def on_hand(self) -> float:
@@ -120,16 +106,28 @@ class RecallLine:
         return ConsigneeStatus.NOTIFIED if self.notified else ConsigneeStatus.NOT_NOTIFIED
 
 
-@dataclass(frozen=True)
+def _line(m: Any) -> RecallLine:
+    """A stored line, refused (InvalidStoredValue) when a quantity is not finite."""
+    for name in ("shipped", "returned", "forwarded", "used"):
+        value = m.get(name) or 0.0
+        _finite(f"{name} of recall {m.get('recallId')!r} for {m['enterprise']}/{m['batch']}", value, REOPEN)
+    return from_row(RecallLine, m)
+
+
+def _line_key(recall_id: str, enterprise_id: str, batch_id: str) -> str:
+    return f"{recall_id}|{enterprise_id}|{batch_id}"  # as risk/create_recall keys the lines
+
+
+@read_model
 class UnitTotals:
     """A recall's lines of one unit, summed (lines of other units are never added to them)."""
 
     unit: str
+    on_hand: float
+    returned: float
     shipped: float
     forwarded: float
     used: float
-    on_hand: float
-    returned: float
     outstanding: float  # the lines' outstanding, summed: one line's surplus return does not cover another's
 
     @property
@@ -140,7 +138,7 @@ class UnitTotals:
         return self.returned / self.on_hand
 
     @classmethod
-    def of(cls, unit: str, lines: Sequence[RecallLine]) -> UnitTotals:
+    def of_lines(cls, unit: str, lines: Sequence[RecallLine]) -> UnitTotals:
         return cls(
             unit=unit,
             shipped=math.fsum(ln.shipped for ln in lines),
@@ -152,7 +150,24 @@ class UnitTotals:
         )
 
 
-@dataclass(frozen=True)
+@read_model
+class RecallProgress:
+    """Where a recall stands, for the coordinator's report: counts of consignees, the effectiveness and the
+    deadlines (quantities are per unit: Recall.by_unit)."""
+
+    consignees: int
+    notified: int
+    fully_returned: int  # consignees that returned all they had on hand (a line with nothing on hand asks nothing)
+    effectiveness: float
+    start_overdue: bool  # startBy has passed and no consignee is notified
+    finish_overdue: bool  # finishBy has passed and goods are still out
+
+
+def _affected(m: Any) -> list[tuple[str, int]]:
+    return list(zip(m["affectedBatchIds"], m["affectedDepths"], strict=True))
+
+
+@read_model
 class Recall:
     id: str
     recall_class: RecallClass
@@ -161,38 +176,16 @@ class Recall:
     finish_by_ms: int
     warning_id: str | None
     sources: list[str]
-    affected: list[tuple[str, int]]  # (batch id, depth) by depth then id
-    lines: list[RecallLine]  # by enterprise id, then batch id
+    affected: list[tuple[str, int]] = column(ROW, read=_affected)  # (batch id, depth) by depth then id
+    lines: list[RecallLine] = column(read=lambda lines: [_line(m) for m in lines])  # by enterprise, then batch
     opened_by: str
-
-    @classmethod
-    def of(cls, m: dict[str, Any], lines: list[dict[str, Any]]) -> Recall:
-        """Refuses (InvalidStoredValue) a recall whose numbers no answer can carry, so that a mutation that
-        builds its answer inside its transaction commits nothing it cannot answer."""
-        recall = cls(
-            id=m["id"],
-            recall_class=RecallClass(m["recallClass"]),
-            opened_at_ms=m["openedAtMs"],
-            start_by_ms=m["startByMs"],
-            finish_by_ms=m["finishByMs"],
-            warning_id=m.get("warningId"),
-            sources=list(m["sources"]),
-            affected=list(zip(m["affectedBatchIds"], m["affectedDepths"], strict=True)),
-            lines=[RecallLine.of(line) for line in lines],
-            opened_by=m["openedBy"],
-        )
-        for totals in recall.by_unit():  # sums of finite lines may still overflow
-            for what in ("shipped", "forwarded", "used", "returned"):
-                value = getattr(totals, what)
-                _finite(f"the sum of the quantities {what} in {totals.unit} of recall {recall.id!r}", value, REOPEN)
-        return recall
 
     def by_unit(self) -> list[UnitTotals]:
         """The lines' totals per unit, by unit."""
         grouped: dict[str, list[RecallLine]] = defaultdict(list)
         for line in self.lines:
             grouped[line.unit].append(line)
-        return [UnitTotals.of(unit, lines) for unit, lines in sorted(grouped.items())]
+        return [UnitTotals.of_lines(unit, lines) for unit, lines in sorted(grouped.items())]
 
     @property
     def effectiveness(self) -> float:
@@ -201,19 +194,18 @@ class Recall:
 
     @property
     def consignee_ids(self) -> list[str]:
-        return sorted({line.enterprise for line in self.lines})
+        return sorted({line.enterprise_id for line in self.lines})
 
     def check(self) -> tuple[str, float, int]:
         """The effectiveness check the class calls for: level, share of consignees, how many to contact."""
         level, share = EFFECTIVENESS_CHECK[self.recall_class]
         return level, share, math.ceil(share * len(self.consignee_ids))
 
-    def progress(self, now: int) -> dict[str, Any]:
-        """Counts of consignees, the effectiveness and the deadlines; quantities are per unit (by_unit)."""
-        notified = {line.enterprise for line in self.lines if line.notified}
+    def progress(self, now: int) -> RecallProgress:
+        notified = {line.enterprise_id for line in self.lines if line.notified}
         by_enterprise: dict[str, list[RecallLine]] = defaultdict(list)
         for line in self.lines:
-            by_enterprise[line.enterprise].append(line)
+            by_enterprise[line.enterprise_id].append(line)
         # Fully returned: it returned something, and all it held; a line with nothing on hand asks for nothing.
         done = {
             e
@@ -221,14 +213,26 @@ class Recall:
             if any(ln.status == ConsigneeStatus.RETURNED for ln in lines) and all(ln.outstanding == 0 for ln in lines)
         }
         goods_out = any(line.outstanding > 0 for line in self.lines)
-        return {
-            "consignees": len(self.consignee_ids),
-            "notified": len(notified),
-            "fullyReturned": len(done),
-            "effectiveness": self.effectiveness,
-            "startOverdue": now > self.start_by_ms and bool(self.lines) and not notified,
-            "finishOverdue": now > self.finish_by_ms and goods_out,
-        }
+        return RecallProgress(
+            consignees=len(self.consignee_ids),
+            notified=len(notified),
+            fully_returned=len(done),
+            effectiveness=self.effectiveness,
+            start_overdue=now > self.start_by_ms and bool(self.lines) and not notified,
+            finish_overdue=now > self.finish_by_ms and goods_out,
+        )
+
+
+def _recall(row: Any) -> Recall:
+    """A recall and its lines (risk/recalls), refused (InvalidStoredValue) when its numbers are more than an answer
+    can carry, so that a mutation that builds its answer inside its transaction commits nothing it cannot
+    answer."""
+    recall = from_row(Recall, {**row["recall"], "lines": row["lines"]})
+    for totals in recall.by_unit():  # sums of finite lines may still overflow
+        for what in ("shipped", "forwarded", "used", "returned"):
+            value = getattr(totals, what)
+            _finite(f"the sum of the quantities {what} in {totals.unit} of recall {recall.id!r}", value, REOPEN)
+    return recall
 
 
 REOPEN = "it was opened before such quantities were refused: correct the shipments and open a new recall"
@@ -250,17 +254,12 @@ def _answerable(scope: RecallScope) -> None:
 
 
 async def by_ids(graph: Graph, ids: Sequence[str]) -> list[Recall | None]:
-    return _by_ids(await graph.read("risk/recalls", ids=list(ids)), ids)
+    return await read_by_id(graph, "risk/recalls", ids, _recall)
 
 
 async def _read_back(tx: Tx, recall_id: str) -> Recall:
     """The recall as the mutation answers it, read inside its transaction: what it cannot answer rolls back."""
-    return _by_ids(await tx.run("risk/recalls", ids=[recall_id]), [recall_id])[0]  # type: ignore[return-value]
-
-
-def _by_ids(rows: Sequence[Any], ids: Sequence[str]) -> list[Recall | None]:
-    found = {r["recall"]["id"]: Recall.of(r["recall"], r["lines"]) for r in rows}
-    return [found.get(i) for i in ids]
+    return _recall((await tx.run("risk/recalls", ids=[recall_id]))[0])
 
 
 async def open_recall(
@@ -268,7 +267,7 @@ async def open_recall(
     batch_ids: Sequence[str],
     recall_class: RecallClass,
     warning_id: str | None = None,
-    by: str = "anonymous",
+    by: str = ANONYMOUS,
     now: int | None = None,
 ) -> Recall:
     at = now if now is not None else now_ms()
@@ -323,7 +322,8 @@ async def record_return(
     quantity = valid("quantity", values.Quantity, quantity)
 
     async def work(tx: Tx) -> Recall:
-        rows = await tx.run("risk/lock_recall_line", key=f"{recall_id}|{enterprise_id}|{batch_id}", now=at)
+        key = _line_key(recall_id, enterprise_id, batch_id)
+        rows = await tx.run("risk/lock_recall_line", key=key, now=at)
         if not rows:
             recall = await tx.run("risk/recalls", ids=[recall_id])
             if not recall:
@@ -331,7 +331,7 @@ async def record_return(
             raise NotFound(
                 "consignee and batch", f"{enterprise_id}/{batch_id}", f"enterpriseId, batchId of {recall_id}"
             )
-        line = RecallLine.of(rows[0]["line"])
+        line = _line(rows[0]["line"])
         if quantity > line.returnable + tolerance(line.shipped):
             raise BadInput(
                 "quantity",
@@ -339,7 +339,6 @@ async def record_return(
                 f"return of {batch_id} (shipped to it {line.shipped}, returned {line.returned})",
             )
         returned = min(line.shipped, line.returned + quantity)
-        key = f"{recall_id}|{enterprise_id}|{batch_id}"
         await tx.run("risk/update_recall_lines", lines=[{"key": key, "returned": returned, "notified": True}], now=at)
         return await _read_back(tx, recall_id)
 
@@ -384,8 +383,8 @@ def progress_rows(recall: Recall) -> list[dict[str, Any]]:
         {
             "recall_id": recall.id,
             "recall_class": recall.recall_class.value,
-            "consignee_id": line.enterprise,
-            "batch_id": line.batch,
+            "consignee_id": line.enterprise_id,
+            "batch_id": line.batch_id,
             "depth": line.depth,
             "shipped": line.shipped,
             "forwarded": line.forwarded,

@@ -4,46 +4,29 @@ reports of recognised labs raise by themselves."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
 from graph.db import Graph
+from graph.read_model import read_by_id, read_model, reader
+from graph.records import Hazard, SignalSource
 
 
-@dataclass(frozen=True)
+@read_model
 class Signal:
     id: str
-    source: str
-    hazard: str
+    source: SignalSource
+    hazard: Hazard
     severity: int
     probability: float
     received_at: str
     received_at_ms: int
     subject_kind: str  # batch, product or enterprise
     subject_id: str
-    description: str | None = None
-    report_id: str | None = None  # the FAIL report behind a LAB_FAILURE signal
-
-    @classmethod
-    def of(cls, m: dict[str, Any]) -> Signal:
-        return cls(
-            id=m["id"],
-            source=m["source"],
-            hazard=m["hazard"],
-            severity=m["severity"],
-            probability=m["probability"],
-            received_at=m["receivedAt"],
-            received_at_ms=m["receivedAtMs"],
-            subject_kind=m["subjectKind"],
-            subject_id=m["subjectId"],
-            description=m.get("description"),
-            report_id=m.get("reportId"),
-        )
+    description: str | None
+    report_id: str | None  # the FAIL report behind a LAB_FAILURE signal
 
 
 async def signals_by_id(graph: Graph, ids: Sequence[str]) -> list[Signal | None]:
-    found = {r["signal"]["id"]: Signal.of(r["signal"]) for r in await graph.read("risk/signals", ids=list(ids))}
-    return [found.get(i) for i in ids]
+    return await read_by_id(graph, "risk/signals", ids, reader(Signal, "signal"))
 
 
 async def raise_lab_failures(graph: Graph, report_ids: Sequence[str]) -> int:

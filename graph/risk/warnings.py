@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, fields, replace
 from enum import StrEnum
 from typing import Any
 
-import pycountry
-
+from graph.actor import ANONYMOUS
 from graph.clock import dated_id, iso, now_ms
 from graph.db import Graph, Tx
 from graph.errors import BadInput, NotFound, check_range, optional, required
+from graph.read_model import MAX_PAGE, ROW, column, from_row, read_by_id, read_model, reader
+from graph.records import check_country
 from graph.risk.assessment import COLOURS, Assessment, WarningGrade, assess_signal, most_severe
 from graph.risk.signals import signals_by_id
 
@@ -50,46 +51,36 @@ class MeasureStatus(StrEnum):
 
 
 HS_PREFIX = re.compile(r"[0-9]{2,10}")  # fullmatch: "$" would let a trailing newline through
-COUNTRY = re.compile(r"[A-Z]{2}")
 TARGET_FIELDS = ("batchIds", "productIds", "enterpriseIds", "hsCodePrefixes", "originCountries")
 
 
-@dataclass(frozen=True)
+@read_model
 class Targets:
+    """What a warning covers; kept as five list properties of the warning's node."""
+
     batch_ids: tuple[str, ...] = ()
     product_ids: tuple[str, ...] = ()
-    enterprise_ids: tuple[str, ...] = ()
-    hs_code_prefixes: tuple[str, ...] = ()
-    origin_countries: tuple[str, ...] = ()
+    enterprise_ids: tuple[str, ...] = ()  # matches batches they produced
+    hs_code_prefixes: tuple[str, ...] = ()  # matches batches whose product's hsCode starts with one of them
+    origin_countries: tuple[str, ...] = ()  # matches batches with that originCountry
 
     @property
     def empty(self) -> bool:
-        return not any(
-            (self.batch_ids, self.product_ids, self.enterprise_ids, self.hs_code_prefixes, self.origin_countries)
-        )
+        return not any(self.props().values())
 
     def props(self) -> dict[str, list[str]]:
-        values = (self.batch_ids, self.product_ids, self.enterprise_ids, self.hs_code_prefixes, self.origin_countries)
-        return {name: list(v) for name, v in zip(TARGET_FIELDS, values, strict=True)}
-
-    @classmethod
-    def of(cls, m: dict[str, Any]) -> Targets:
-        return cls(*(tuple(m.get(name) or ()) for name in TARGET_FIELDS))
+        return {name: list(getattr(self, f.name)) for name, f in zip(TARGET_FIELDS, fields(self), strict=True)}
 
 
-@dataclass(frozen=True)
+@read_model
 class BatchFacts:
-    """What targets match on."""
+    """What targets match on (risk/batch_facts, risk/warning_hits)."""
 
     batch: str
     product: str
     producer: str
     hs_code: str
     origin_country: str | None
-
-    @classmethod
-    def of(cls, r: Any) -> BatchFacts:
-        return cls(r["batch"], r["product"], r["producer"], r["hsCode"], r["originCountry"])
 
 
 def matched_on(targets: Targets, facts: BatchFacts) -> list[str]:
@@ -107,14 +98,16 @@ def matched_on(targets: Targets, facts: BatchFacts) -> list[str]:
     return found
 
 
-@dataclass(frozen=True)
+@read_model
 class WarningEvent:
-    at_ms: int
+    """One step of a warning's history; the history is JSON on the node, with these names as keys (asdict)."""
+
+    at_ms: int = column("at_ms")
     action: str  # ISSUED, ADJUSTED, LIFTED, MEASURE
     by: str
     reason: str | None = None
-    from_grade: str | None = None
-    to_grade: str | None = None
+    from_grade: str | None = column("from_grade", default=None)
+    to_grade: str | None = column("to_grade", default=None)
     detail: str | None = None
 
     def text(self) -> str:
@@ -131,16 +124,22 @@ class WarningEvent:
         return f"{at} {self.action.lower()} by {self.by}: {self.detail}{why}"
 
 
-@dataclass(frozen=True)
+@read_model
 class Measure:
+    """A measure taken under a warning; a warning's measures are JSON on its node, by kind."""
+
     kind: MeasureKind
     status: MeasureStatus
-    updated_at_ms: int
+    updated_at_ms: int = column("at")
     by: str
     note: str | None = None
 
 
-@dataclass(frozen=True)
+def _measures(text: str) -> tuple[Measure, ...]:
+    return tuple(from_row(Measure, {"kind": kind, **m}) for kind, m in json.loads(text).items())
+
+
+@read_model
 class Warning:
     id: str
     grade: WarningGrade
@@ -148,10 +147,10 @@ class Warning:
     status: WarningStatus
     effective_from_ms: int
     lifted_at_ms: int | None
-    targets: Targets
-    measures: tuple[Measure, ...]
+    targets: Targets = column(ROW)
+    measures: tuple[Measure, ...] = column("measureStatus", read=_measures)
     signal_ids: tuple[str, ...]
-    events: tuple[WarningEvent, ...] = field(default=())
+    events: tuple[WarningEvent, ...] = ()
 
     @property
     def colour(self) -> str:
@@ -160,24 +159,6 @@ class Warning:
     @property
     def history(self) -> list[str]:
         return [e.text() for e in self.events]
-
-    @classmethod
-    def of(cls, m: dict[str, Any]) -> Warning:
-        return cls(
-            id=m["id"],
-            grade=WarningGrade(m["grade"]),
-            assessed_grade=WarningGrade(m["assessedGrade"]),
-            status=WarningStatus(m["status"]),
-            effective_from_ms=m["effectiveFromMs"],
-            lifted_at_ms=m.get("liftedAtMs"),
-            targets=Targets.of(m),
-            measures=tuple(
-                Measure(MeasureKind(k), MeasureStatus(v["status"]), v["at"], v["by"], v.get("note"))
-                for k, v in json.loads(m["measureStatus"]).items()
-            ),
-            signal_ids=tuple(m.get("signalIds") or ()),
-            events=tuple(WarningEvent(**e) for e in json.loads(m["events"])),
-        )
 
     def props(self) -> dict[str, Any]:
         return {
@@ -195,9 +176,12 @@ class Warning:
                     for m in self.measures
                 }
             ),
-            "events": json.dumps([e.__dict__ for e in self.events]),
+            "events": json.dumps([asdict(e) for e in self.events]),
             **self.targets.props(),
         }
+
+
+read_warning = reader(Warning, "warning")
 
 
 async def _check_targets(graph: Graph, targets: Targets) -> Targets:
@@ -210,9 +194,10 @@ async def _check_targets(graph: Graph, targets: Targets) -> Targets:
         if not HS_PREFIX.fullmatch(prefix):
             raise BadInput("targets.hsCodePrefixes", f"{prefix!r} is not 2 to 10 digits of an HS code")
     for country in targets.origin_countries:
-        # upper case as in records (pycountry would also accept "nz", which then matches no batch)
-        if not COUNTRY.fullmatch(country) or pycountry.countries.get(alpha_2=country) is None:
-            raise BadInput("targets.originCountries", f"{country!r} is not an ISO 3166-1 alpha-2 country code")
+        try:
+            check_country(country)  # as in records: upper case, so that it can match a batch's originCountry
+        except ValueError as err:
+            raise BadInput("targets.originCountries", str(err)) from None
     known = (
         await graph.read(
             "ingest/existing_ids",
@@ -232,7 +217,7 @@ async def _check_targets(graph: Graph, targets: Targets) -> Targets:
         for i in ids:
             if i not in known[key]:
                 raise NotFound(kind, i, argument)
-    return Targets(*(tuple(dict.fromkeys(v)) for v in targets.props().values()))
+    return replace(targets, **{f.name: tuple(dict.fromkeys(getattr(targets, f.name))) for f in fields(targets)})
 
 
 async def issue(
@@ -242,7 +227,7 @@ async def issue(
     measures: Sequence[MeasureKind],
     grade: WarningGrade | None = None,
     reason: str | None = None,
-    by: str = "anonymous",
+    by: str = ANONYMOUS,
     now: int | None = None,
 ) -> tuple[Warning, list[Assessment]]:
     """Issue a warning. Its grade defaults to the most severe assessed grade of its signals; another grade
@@ -265,7 +250,7 @@ async def issue(
     basis = "assessed " + ", ".join(f"{a.signal.id} {a.grade.value}" for a in assessments)
     if chosen != assessed:
         basis += f"; overrides assessed grade {assessed.value}"
-    event = WarningEvent(at, "ISSUED", by, reason, None, chosen.value, basis)
+    event = WarningEvent(at_ms=at, action="ISSUED", by=by, reason=reason, to_grade=chosen.value, detail=basis)
     kinds = list(dict.fromkeys(MeasureKind(m) for m in measures))
     warning = Warning(
         id=dated_id("W", at),
@@ -275,16 +260,18 @@ async def issue(
         effective_from_ms=at,
         lifted_at_ms=None,
         targets=targets,
-        measures=tuple(Measure(k, MeasureStatus.PLANNED, at, by) for k in kinds),
+        measures=tuple(Measure(kind=k, status=MeasureStatus.PLANNED, updated_at_ms=at, by=by) for k in kinds),
         signal_ids=tuple(wanted),
         events=(event,),
     )
     props = {k: v for k, v in warning.props().items() if v is not None}
     rows = await graph.write("risk/create_warning", warning=props, signalIds=wanted)
-    return Warning.of(rows[0]["warning"]), assessments
+    return read_warning(rows[0]), assessments
 
 
-async def _change(graph: Graph, warning_id: str, change, now: int | None) -> Warning:  # type: ignore[no-untyped-def]
+async def _change(
+    graph: Graph, warning_id: str, change: Callable[[Warning, int], dict[str, Any]], now: int | None
+) -> Warning:
     """Lock the warning, let `change(warning, at)` give its new properties, store them, all in one transaction."""
     at = now if now is not None else now_ms()
 
@@ -292,9 +279,9 @@ async def _change(graph: Graph, warning_id: str, change, now: int | None) -> War
         rows = await tx.run("risk/lock_warning", id=warning_id, now=at)
         if not rows:
             raise NotFound("warning", warning_id, "id")
-        changes = change(Warning.of(rows[0]["warning"]), at)
+        changes = change(read_warning(rows[0]), at)
         stored = await tx.run("risk/update_warning", id=warning_id, changes=changes)
-        return Warning.of(stored[0]["warning"])
+        return read_warning(stored[0])
 
     return await graph.transaction(work)
 
@@ -305,11 +292,11 @@ def _active(w: Warning) -> None:
 
 
 def _events(w: Warning, event: WarningEvent) -> str:
-    return json.dumps([e.__dict__ for e in (*w.events, event)])
+    return json.dumps([asdict(e) for e in (*w.events, event)])
 
 
 async def adjust(
-    graph: Graph, warning_id: str, grade: WarningGrade, reason: str, by: str = "anonymous", now: int | None = None
+    graph: Graph, warning_id: str, grade: WarningGrade, reason: str, by: str = ANONYMOUS, now: int | None = None
 ) -> Warning:
     reason = required("reason", reason)
 
@@ -319,13 +306,18 @@ async def adjust(
             raise BadInput("grade", f"warning {w.id!r} already has grade {grade.value}")
         return {
             "grade": grade.value,
-            "events": _events(w, WarningEvent(at, "ADJUSTED", by, reason, w.grade.value, grade.value)),
+            "events": _events(
+                w,
+                WarningEvent(
+                    at_ms=at, action="ADJUSTED", by=by, reason=reason, from_grade=w.grade.value, to_grade=grade.value
+                ),
+            ),
         }
 
     return await _change(graph, warning_id, change, now)
 
 
-async def lift(graph: Graph, warning_id: str, reason: str, by: str = "anonymous", now: int | None = None) -> Warning:
+async def lift(graph: Graph, warning_id: str, reason: str, by: str = ANONYMOUS, now: int | None = None) -> Warning:
     reason = required("reason", reason)
 
     def change(w: Warning, at: int) -> dict[str, Any]:
@@ -333,7 +325,7 @@ async def lift(graph: Graph, warning_id: str, reason: str, by: str = "anonymous"
         return {
             "status": WarningStatus.LIFTED.value,
             "liftedAtMs": at,
-            "events": _events(w, WarningEvent(at, "LIFTED", by, reason)),
+            "events": _events(w, WarningEvent(at_ms=at, action="LIFTED", by=by, reason=reason)),
         }
 
     return await _change(graph, warning_id, change, now)
@@ -345,7 +337,7 @@ async def set_measure(
     kind: MeasureKind,
     status: MeasureStatus,
     note: str | None = None,
-    by: str = "anonymous",
+    by: str = ANONYMOUS,
     now: int | None = None,
 ) -> Warning:
     """Add a measure to a warning or move one to another status; kept in the history."""
@@ -354,24 +346,23 @@ async def set_measure(
     def change(w: Warning, at: int) -> dict[str, Any]:
         measures = {m.kind: m for m in w.measures}
         before = measures.get(kind)
-        measures[kind] = Measure(kind, status, at, by, note)
+        measures[kind] = Measure(kind=kind, status=status, updated_at_ms=at, by=by, note=note)
         detail = f"measure {kind.value} {before.status.value + ' -> ' if before else ''}{status.value}"
-        updated = Warning(**{**w.__dict__, "measures": tuple(measures.values())})
+        updated = replace(w, measures=tuple(measures.values()))
         return {
             "measures": [m.value for m in measures],
             "measureStatus": updated.props()["measureStatus"],
-            "events": _events(w, WarningEvent(at, "MEASURE", by, note, detail=detail)),
+            "events": _events(w, WarningEvent(at_ms=at, action="MEASURE", by=by, reason=note, detail=detail)),
         }
 
     return await _change(graph, warning_id, change, now)
 
 
 async def by_ids(graph: Graph, ids: Sequence[str]) -> list[Warning | None]:
-    found = {r["warning"]["id"]: Warning.of(r["warning"]) for r in await graph.read("risk/warnings", ids=list(ids))}
-    return [found.get(i) for i in ids]
+    return await read_by_id(graph, "risk/warnings", ids, read_warning)
 
 
 async def listing(graph: Graph, status: WarningStatus | None, first: int) -> list[Warning]:
-    check_range("first", first, 1, 1000)
+    check_range("first", first, 1, MAX_PAGE)
     rows = await graph.read("risk/warning_list", status=status.value if status else None, limit=first)
-    return [Warning.of(r["warning"]) for r in rows]
+    return [read_warning(r) for r in rows]

@@ -17,10 +17,11 @@ from typing import Any
 
 import pytest
 
-from graph.contagion import Action, Exposure, adjacency, best_paths, contagion, exposures
+from graph.contagion import Action, ContagionPath, Exposure, contagion, exposures
 from graph.credit import lift_listing
 from graph.db import Graph
 from graph.errors import BadInput, NotFound
+from graph.tie_search import TieGraph
 from seed.builders import blacklist, link
 from tests.conftest import BASE, batch, enterprise, load, shipment
 
@@ -83,7 +84,7 @@ def evidence(result: list[Exposure], id: str) -> list[tuple[str, float, list[tup
     """The evidence of one listed enterprise: (source, score, hops as (from, to, kind, weight, via))."""
     [exposure] = [e for e in result if e.enterprise == id]
     return [
-        (p.source, round(p.score, 9), [(h.from_, h.to, h.kind, round(h.weight, 9), h.via) for h in p.hops])
+        (p.source_id, round(p.score, 9), [(h.from_id, h.to_id, h.kind, round(h.weight, 9), h.via) for h in p.hops])
         for p in exposure.evidence
     ]
 
@@ -591,46 +592,53 @@ async def test_importing_the_same_records_again_changes_no_tie_and_no_score(db):
     assert await contagion(db, ["SA", "SB", "SC"]) == scores_before
 
 
-# --- the computation on in-memory adjacencies ----------------------------------------------------
+# --- the computation on in-memory ties ---------------------------------------------------------------
 
 
-def rows(*ties: tuple[str, str, str]) -> list[tuple[str, str, str, float, str | None]]:
-    """(a, b, kind) -> the (a, b, kind, weight, via) rows `adjacency` takes; SHARED_PERSON via 'p'."""
-    return [(a, b, k, WEIGHT[k], "p" if k == "SHARED_PERSON" else None) for a, b, k in ties]
+def ties(*found: tuple[str, str, str]) -> TieGraph:
+    """(a, b, kind) -> the ties; SHARED_PERSON via 'p'."""
+    a, b, kinds = (list(c) for c in zip(*found, strict=True)) if found else ([], [], [])
+    vias = ["p" if k == "SHARED_PERSON" else None for k in kinds]
+    return TieGraph(a, b, kinds, [WEIGHT[k] for k in kinds], vias)
 
 
-def test_adjacency_counts_a_tie_seen_from_both_ends_once():
-    adj = adjacency(rows(("A", "B", "CONTROL"), ("B", "A", "CONTROL")))
-    assert [t.other for t in adj["A"]] == ["B"]
-    assert [t.other for t in adj["B"]] == ["A"]
+def best_paths(graph: TieGraph, source: str, max_hops: int) -> dict[str, ContagionPath]:
+    """best(source, v) and a path achieving it, for every v != source reachable in max_hops ties: with one source,
+    each exposure's score is its best and its one piece of evidence the path."""
+    found = exposures(graph, [source], max_hops, 0)
+    assert all(len(e.evidence) == 1 for e in found)
+    return {e.enterprise: e.evidence[0] for e in found}
+
+
+def test_a_tie_seen_from_both_ends_counts_once():
+    graph = ties(("A", "B", "CONTROL"), ("B", "A", "SHAREHOLDING"))
+    assert len(graph.dst) == 2  # one tie, as an edge each way
+    assert [h.kind for h in best_paths(graph, "A", 1)["B"].hops] == ["CONTROL"]  # the first row of the pair
+    assert [h.kind for h in best_paths(graph, "B", 1)["A"].hops] == ["CONTROL"]
 
 
 def test_best_paths_respect_the_hop_bound_on_the_value_they_extend():
     # The trap of the graph test above, in memory: S-Y 0.5, S-X 0.8, X-Y 0.8, Y-V 0.8.
-    adj = adjacency(
-        rows(("S", "Y", "SHAREHOLDING"), ("S", "X", "CONTROL"), ("X", "Y", "CONTROL"), ("Y", "V", "CONTROL"))
-    )
-    two = best_paths(adj, "S", 2)
+    graph = ties(("S", "Y", "SHAREHOLDING"), ("S", "X", "CONTROL"), ("X", "Y", "CONTROL"), ("Y", "V", "CONTROL"))
+    two = best_paths(graph, "S", 2)
     assert {v: round(p.score, 9) for v, p in two.items()} == {"X": 0.8, "Y": 0.64, "V": 0.4}
-    assert [h.to for h in two["V"].hops] == ["Y", "V"]
-    three = best_paths(adj, "S", 3)
+    assert [h.to_id for h in two["V"].hops] == ["Y", "V"]
+    three = best_paths(graph, "S", 3)
     assert round(three["V"].score, 9) == 0.512
-    assert [h.to for h in three["V"].hops] == ["X", "Y", "V"]
+    assert [h.to_id for h in three["V"].hops] == ["X", "Y", "V"]
 
 
 def test_best_paths_leave_out_the_source_and_what_is_out_of_reach():
-    adj = adjacency(rows(("S", "A", "TRADE"), ("A", "B", "TRADE"), ("C", "D", "CONTROL")))
-    assert set(best_paths(adj, "S", 1)) == {"A"}
-    assert {v: round(p.score, 9) for v, p in best_paths(adj, "S", 6).items()} == {"A": 0.3, "B": 0.09}
+    graph = ties(("S", "A", "TRADE"), ("A", "B", "TRADE"), ("C", "D", "CONTROL"))
+    assert set(best_paths(graph, "S", 1)) == {"A"}
+    assert {v: round(p.score, 9) for v, p in best_paths(graph, "S", 6).items()} == {"A": 0.3, "B": 0.09}
 
 
 def test_a_two_hop_product_of_exactly_0_3_raises_inspection():
     # S-H SHAREHOLDING 0.5, H-V SHARED_PERSON 0.6 -> V 0.3 RAISED_INSPECTION; H 0.5.
     # S-K TRADE 0.3, K-L CONTROL 0.8 -> L 0.24 INFORMATION; K 0.3.
-    adj = adjacency(
-        rows(("S", "H", "SHAREHOLDING"), ("H", "V", "SHARED_PERSON"), ("S", "K", "TRADE"), ("K", "L", "CONTROL"))
-    )
-    found = exposures(adj, ["S"], 2, 0.05)
+    graph = ties(("S", "H", "SHAREHOLDING"), ("H", "V", "SHARED_PERSON"), ("S", "K", "TRADE"), ("K", "L", "CONTROL"))
+    found = exposures(graph, ["S"], 2, 0.05)
     assert listed(found) == [("H", 0.5, RI), ("K", 0.3, RI), ("V", 0.3, RI), ("L", 0.24, INFO)]
 
 
@@ -669,29 +677,29 @@ def random_graph(rng: random.Random, size: int) -> dict[frozenset[str], str]:
     }
 
 
-def as_rows(edges: dict[frozenset[str], str]) -> list[tuple[str, str, str, float, str | None]]:
-    return rows(*((*sorted(pair), kind) for pair, kind in edges.items()))
+def as_ties(edges: dict[frozenset[str], str]) -> TieGraph:
+    return ties(*((*sorted(pair), kind) for pair, kind in edges.items()))
 
 
 @pytest.mark.parametrize("seed", range(12))
 def test_best_paths_agree_with_exhaustive_enumeration(seed):
     rng = random.Random(seed)
     edges = random_graph(rng, 7)
-    adj = adjacency(as_rows(edges))
+    graph = as_ties(edges)
     for max_hops in range(1, 5):
         expected = brute_best(edges, "N0", max_hops)
-        found = best_paths(adj, "N0", max_hops)
+        found = best_paths(graph, "N0", max_hops)
         assert set(found) == set(expected), (seed, max_hops)
         for v, path in found.items():
             assert path.score == pytest.approx(float(expected[v]), abs=1e-9), (seed, max_hops, v)
             # the evidence is a real path of at most max_hops ties, from the source to v, whose product is the score
             assert 1 <= len(path.hops) <= max_hops
-            assert path.hops[0].from_ == "N0"
-            assert path.hops[-1].to == v
-            assert all(h.to == n.from_ for h, n in pairwise(path.hops))
+            assert path.hops[0].from_id == "N0"
+            assert path.hops[-1].to_id == v
+            assert all(h.to_id == n.from_id for h, n in pairwise(path.hops))
             product = Fraction(1)
             for h in path.hops:
-                kind = edges[frozenset((h.from_, h.to))]
+                kind = edges[frozenset((h.from_id, h.to_id))]
                 assert (h.kind, h.weight) == (kind, WEIGHT[kind])
                 product *= EXACT[kind]
             assert float(product) == pytest.approx(path.score, abs=1e-9)
@@ -714,11 +722,11 @@ def test_exposures_agree_with_exact_noisy_or(seed):
         ((v, 1 - rest) for v, rest in spared.items() if 1 - rest >= min_score), key=lambda e: (-e[1], e[0])
     )
 
-    found = exposures(adjacency(as_rows(edges)), sources, max_hops, float(min_score))
+    found = exposures(as_ties(edges), sources, max_hops, float(min_score))
     assert [e.enterprise for e in found] == [v for v, _ in expected], seed
     for exposure, (v, score) in zip(found, expected, strict=True):
         assert exposure.score == pytest.approx(float(score), abs=1e-9)
         assert exposure.action == (DR if score >= Fraction("0.6") else RI if score >= Fraction("0.3") else INFO)
         reaching = sorted(((s, bests[s][v]) for s in sources if v in bests[s]), key=lambda e: -e[1])
-        assert sorted(p.source for p in exposure.evidence) == sorted(s for s, _ in reaching)
+        assert sorted(p.source_id for p in exposure.evidence) == sorted(s for s, _ in reaching)
         assert [p.score for p in exposure.evidence] == pytest.approx([float(b) for _, b in reaching], abs=1e-9)

@@ -45,6 +45,7 @@ from graph.credit import (
 from graph.credit_feed import CreditEventRecord, page
 from graph.db import Graph, Tx
 from graph.errors import BadInput
+from graph.read_model import from_row
 from graph.records import CreditGrade as G
 from tests.conftest import enterprise, load
 
@@ -74,7 +75,7 @@ async def stored_states(db: Graph) -> dict[str, CreditState]:
     async def read(tx: Tx) -> list[Any]:
         return await tx.run("credit/lock_states", ids=sorted(DECLARED))
 
-    return {r["id"]: CreditState.of(r) for r in await db.transaction(read)}
+    return {r["id"]: from_row(CreditState, r) for r in await db.transaction(read)}
 
 
 async def while_queued(
@@ -115,7 +116,7 @@ async def test_a_reimport_queued_behind_a_grade_change_keeps_the_new_grade(db):
     state = (await stored_states(db))["E0"]
     assert (state.grade, state.standing) == (G.REGULAR, G.REGULAR)  # not back to CERTIFIED
     events = await all_events(db)
-    assert [(e.enterprise, e.kind, e.from_grade, e.to_grade) for e in events] == [
+    assert [(e.enterprise_id, e.kind, e.from_grade, e.to_grade) for e in events] == [
         ("E0", "MANUAL", "CERTIFIED", "REGULAR")
     ]
     assert decided.change is not None and decided.change.seq == 1
@@ -256,7 +257,7 @@ async def test_concurrent_decisions_imports_lifts_and_sweeps_lose_no_update_and_
     problems["chain break"] = []
     for enterprise_id, declared in DECLARED.items():
         grade = declared.value
-        for e in (e for e in events if e.enterprise == enterprise_id):
+        for e in (e for e in events if e.enterprise_id == enterprise_id):
             if e.from_grade != grade:
                 problems["chain break"].append((enterprise_id, e.seq, f"{grade} then {e.from_grade}"))
             grade = e.to_grade
@@ -279,7 +280,7 @@ async def test_concurrent_decisions_imports_lifts_and_sweeps_lose_no_update_and_
         (c.seq, c.kind, by_seq[c.seq].kind)
         for c in returned
         if c.kind != EventKind.MANUAL
-        or (by_seq[c.seq].enterprise, by_seq[c.seq].kind, by_seq[c.seq].from_grade, by_seq[c.seq].to_grade)
+        or (by_seq[c.seq].enterprise_id, by_seq[c.seq].kind, by_seq[c.seq].from_grade, by_seq[c.seq].to_grade)
         != (c.enterprise, c.kind.value, c.from_grade.value, c.to_grade.value)
     ]
     found = {kind: (len(cases), cases[:5]) for kind, cases in problems.items() if cases}

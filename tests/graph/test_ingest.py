@@ -17,7 +17,6 @@ from graph.imports import import_lines
 from graph.ingest import Counts, Unreadable, file_lines, ndjson_lines
 from graph.ingest.parse import gc_paused
 from graph.lookup import NAV_MAKERS, related
-from graph.nodes import TestItemValue as Item  # aliased: pytest would try to collect a Test* name
 from seed.builders import agency, blacklist, lab, lab_report, link, person, risk_signal
 from tests.conftest import BASE, batch, enterprise, load, ndjson, product, shipment
 
@@ -546,14 +545,14 @@ async def test_test_report_items_are_stored_and_readable(db):
     by_id = {r.id: r for r in reports}
     assert set(by_id) == {"T1", "T2"}
     t2 = by_id["T2"]
-    assert (t2.lab, t2.batch, t2.result, t2.testedAt) == ("L1", "B2", "FAIL", "2026-03-04")
-    assert t2.items == [
-        Item("Melamine", "0.05", "2.5", "mg/kg", True),
-        Item("Aflatoxin M1", "ND", "0.5", "µg/kg", True),
-        Item("Enterobacter sakazakii", "detected", "absent", None, False),
-        Item("Appearance", None, None, None, None),
+    assert (t2.lab_id, t2.batch_id, t2.result, t2.tested_at) == ("L1", "B2", "FAIL", "2026-03-04")
+    assert [(i.name, i.value, i.limit, i.unit, i.passed) for i in t2.items] == [
+        ("Melamine", "0.05", "2.5", "mg/kg", True),
+        ("Aflatoxin M1", "ND", "0.5", "µg/kg", True),
+        ("Enterobacter sakazakii", "detected", "absent", None, False),
+        ("Appearance", None, None, None, None),
     ]
-    assert by_id["T1"].items == []
+    assert by_id["T1"].items == ()
 
 
 async def test_changed_test_report_items_are_an_update(db):

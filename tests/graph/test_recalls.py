@@ -6,6 +6,7 @@ recall answers, and the progress spreadsheet rows."""
 from __future__ import annotations
 
 import asyncio
+from dataclasses import fields
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +19,7 @@ from graph.risk import warnings
 from graph.risk.recalls import (
     ConsigneeStatus,
     RecallClass,
+    RecallProgress,
     add_working_days,
     by_ids,
     mark_notified,
@@ -86,11 +88,11 @@ async def open_src(graph: Graph, recall_class: RecallClass = RecallClass.I, **kw
 
 
 def line_tuples(recall) -> list[tuple[str, str, float, str, int]]:
-    return [(ln.enterprise, ln.batch, ln.shipped, ln.unit, ln.depth) for ln in recall.lines]
+    return [(ln.enterprise_id, ln.batch_id, ln.shipped, ln.unit, ln.depth) for ln in recall.lines]
 
 
 def line(recall, enterprise_id: str, batch_id: str):
-    (found,) = [ln for ln in recall.lines if (ln.enterprise, ln.batch) == (enterprise_id, batch_id)]
+    (found,) = [ln for ln in recall.lines if (ln.enterprise_id, ln.batch_id) == (enterprise_id, batch_id)]
     return found
 
 
@@ -263,7 +265,9 @@ async def test_record_return_accumulates_and_marks_the_consignee_notified(g):
     assert line(after_two, "R1", "FIN").shipped == 20.0
     # the consignee's other line is untouched, other consignees too
     assert (line(after_two, "R1", "SIDE").returned, line(after_two, "R1", "SIDE").notified) == (0.0, False)
-    assert [(ln.enterprise, ln.batch, ln.returned) for ln in after_two.lines if ln.returned] == [("R1", "FIN", 12.0)]
+    assert [(ln.enterprise_id, ln.batch_id, ln.returned) for ln in after_two.lines if ln.returned] == [
+        ("R1", "FIN", 12.0)
+    ]
     per_unit = [(u.unit, u.returned, u.effectiveness) for u in after_two.by_unit()]
     assert per_unit == [("EA", 12.0, 12 / 25), ("KGM", 0, 0)]
     assert after_two.effectiveness == 0.0  # nothing of the 175 KGM came back yet
@@ -385,7 +389,7 @@ async def test_consignee_status_moves_from_not_notified_to_notified_to_partially
     recall = await open_src(g)
     assert {ln.status for ln in recall.lines} == {ConsigneeStatus.NOT_NOTIFIED}
     notified = await mark_notified(g, recall.id, "R1", now=ms(OPENED) + HOUR)
-    assert [(ln.enterprise, ln.batch, ln.status) for ln in notified.lines] == [
+    assert [(ln.enterprise_id, ln.batch_id, ln.status) for ln in notified.lines] == [
         ("R1", "FIN", ConsigneeStatus.NOTIFIED),  # all of R1's lines
         ("R1", "SIDE", ConsigneeStatus.NOTIFIED),
         ("R2", "FIN", ConsigneeStatus.NOT_NOTIFIED),
@@ -451,48 +455,48 @@ async def test_progress_reports_overdue_start_and_finish_against_now(g):
     recall = await open_src(g)
     start_by, finish_by = ms(START_BY_I), ms(FINISH_BY_I)
     assert (recall.start_by_ms, recall.finish_by_ms) == (start_by, finish_by)
-    assert recall.progress(start_by) == {
-        "consignees": 3,  # R1, R2, W
-        "notified": 0,
-        "fullyReturned": 0,
-        "effectiveness": 0.0,
-        "startOverdue": False,  # at the deadline, not past it
-        "finishOverdue": False,
-    }
-    assert recall.progress(start_by + 1)["startOverdue"] is True
-    assert recall.progress(finish_by)["finishOverdue"] is False
-    assert recall.progress(finish_by + 1)["finishOverdue"] is True
+    assert recall.progress(start_by) == RecallProgress(
+        consignees=3,  # R1, R2, W
+        notified=0,
+        fully_returned=0,
+        effectiveness=0.0,
+        start_overdue=False,  # at the deadline, not past it
+        finish_overdue=False,
+    )
+    assert recall.progress(start_by + 1).start_overdue is True
+    assert recall.progress(finish_by).finish_overdue is False
+    assert recall.progress(finish_by + 1).finish_overdue is True
 
     await mark_notified(g, recall.id, "W")
     await record_return(g, recall.id, "R1", "FIN", 20)
     partly = (await by_ids(g, [recall.id]))[0]
-    assert partly.progress(finish_by + 1) == {
-        "consignees": 3,
-        "notified": 2,  # W marked, R1 by its return
-        "fullyReturned": 0,  # R1 still holds 10 of SIDE
-        "effectiveness": 0.0,  # EA 20 / 25, KGM 0 / 175
-        "startOverdue": False,  # someone was notified
-        "finishOverdue": True,  # 5 EA and 175 KGM still out
-    }
+    assert partly.progress(finish_by + 1) == RecallProgress(
+        consignees=3,
+        notified=2,  # W marked, R1 by its return
+        fully_returned=0,  # R1 still holds 10 of SIDE
+        effectiveness=0.0,  # EA 20 / 25, KGM 0 / 175
+        start_overdue=False,  # someone was notified
+        finish_overdue=True,  # 5 EA and 175 KGM still out
+    )
 
     await record_return(g, recall.id, "R1", "SIDE", 10)
     await record_return(g, recall.id, "R2", "FIN", 5)
     await record_return(g, recall.id, "R2", "MID", 15)
     await record_return(g, recall.id, "W", "SRC", 150)
     done = (await by_ids(g, [recall.id]))[0]
-    assert done.progress(finish_by + 1) == {
-        "consignees": 3,
-        "notified": 3,
-        "fullyReturned": 3,
-        "effectiveness": 1.0,
-        "startOverdue": False,
-        "finishOverdue": False,  # everything came back
-    }
+    assert done.progress(finish_by + 1) == RecallProgress(
+        consignees=3,
+        notified=3,
+        fully_returned=3,
+        effectiveness=1.0,
+        start_overdue=False,
+        finish_overdue=False,  # everything came back
+    )
 
 
 async def test_a_recall_with_nothing_shipped_is_never_finish_overdue(g):
     recall = await open_recall(g, ["ORPHAN"], RecallClass.I, now=ms(OPENED))
-    assert recall.progress(ms(FINISH_BY_I) + 1)["finishOverdue"] is False
+    assert recall.progress(ms(FINISH_BY_I) + 1).finish_overdue is False
 
 
 # --- the warning it answers ---------------------------------------------------------------------------------------
@@ -562,7 +566,9 @@ async def test_progress_rows_give_one_row_per_consignee_and_batch(g):
 
 
 def holding_tuples(recall) -> list[tuple[str, str, float, float, float, float, str]]:
-    return [(ln.enterprise, ln.batch, ln.shipped, ln.forwarded, ln.used, ln.on_hand, ln.unit) for ln in recall.lines]
+    return [
+        (ln.enterprise_id, ln.batch_id, ln.shipped, ln.forwarded, ln.used, ln.on_hand, ln.unit) for ln in recall.lines
+    ]
 
 
 async def test_the_snapshot_keeps_what_each_consignee_forwarded_used_and_held(db):
@@ -603,7 +609,7 @@ async def test_a_lot_shipped_on_in_full_counts_once_and_a_full_return_of_what_is
     assert line(done, "IMP", "POWDER").outstanding == 0.0
     assert line(done, "BAK", "PREMIX").status == ConsigneeStatus.RETURNED  # 4 000 of 5 000 received: all it held
     progress = done.progress(done.finish_by_ms + 1)
-    assert (progress["consignees"], progress["fullyReturned"], progress["finishOverdue"]) == (5, 4, False)
+    assert (progress.consignees, progress.fully_returned, progress.finish_overdue) == (5, 4, False)
 
 
 async def test_units_are_never_added_a_return_of_1200_ea_is_1200_of_11520_ea(db):
@@ -626,7 +632,7 @@ async def test_units_are_never_added_a_return_of_1200_ea_is_1200_of_11520_ea(db)
         ("KGM", 40_000.0, 0.0, 0.0),
     ]
     assert after.effectiveness == 0.0  # the smallest; never 1 200 / 51 520 = 2.3 %
-    assert "shipped" not in after.progress(ms(OPENED)) and "returned" not in after.progress(ms(OPENED))
+    assert not {"shipped", "returned"} & {f.name for f in fields(after.progress(ms(OPENED)))}
     await record_return(db, recall.id, "W", "FLOUR", 40_000)
     assert (await by_ids(db, [recall.id]))[0].effectiveness == 1_200 / 11_520
 

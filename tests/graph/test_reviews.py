@@ -48,10 +48,18 @@ def network(a_grade: str | None = None) -> tuple[dict[str, Any], ...]:
     )
 
 
+def path(source: str, score: float, *hops: Hop) -> ContagionPath:
+    return ContagionPath(source_id=source, score=score, hops=hops)
+
+
+def hop(a: str, b: str, kind: str, weight: float, via: str | None = None) -> Hop:
+    return Hop(from_id=a, to_id=b, kind=kind, weight=weight, via=via)
+
+
 # The evidence each review must snapshot, written out by hand from the network above.
-A_PATHS = (ContagionPath("X", 0.8, (Hop("X", "A", "CONTROL", 0.8, None),)),)
-E_PATHS = (ContagionPath("X", 0.6, (Hop("X", "E", "SHARED_PERSON", 0.6, "PER1"),)),)
-F_PATHS = (ContagionPath("X", 0.64, (Hop("X", "A", "CONTROL", 0.8, None), Hop("A", "F", "CONTROL", 0.8, None))),)
+A_PATHS = (path("X", 0.8, hop("X", "A", "CONTROL", 0.8)),)
+E_PATHS = (path("X", 0.6, hop("X", "E", "SHARED_PERSON", 0.6, "PER1")),)
+F_PATHS = (path("X", 0.64, hop("X", "A", "CONTROL", 0.8), hop("A", "F", "CONTROL", 0.8)),)
 A_PATHS_JSON = [
     {"source": "X", "score": 0.8, "hops": [{"from": "X", "to": "A", "kind": "CONTROL", "weight": 0.8, "via": None}]}
 ]
@@ -60,11 +68,11 @@ A_PATHS_JSON = [
 async def grade(db: Graph, id: str) -> str:
     node = (await enterprises(db, [id]))[0]
     assert node is not None
-    return node.creditGrade
+    return node.credit_grade
 
 
 async def grades(db: Graph, *ids: str) -> dict[str, str]:
-    return {n.id: n.creditGrade for n in await enterprises(db, ids) if n is not None}
+    return {n.id: n.credit_grade for n in await enterprises(db, ids) if n is not None}
 
 
 async def events(db: Graph) -> list[credit_feed.CreditEventRecord]:
@@ -80,7 +88,7 @@ async def review_of(db: Graph, enterprise_id: str) -> reviews.Review:
 async def opened_for(db: Graph, enterprise_id: str, **kwargs: Any) -> reviews.Review:
     """Open reviews (default: every blacklisted source) and return the one just opened for `enterprise_id`."""
     result = await reviews.open_reviews(db, "inspector-1", **kwargs)
-    return next(r for r in result.opened if r.enterprise == enterprise_id)
+    return next(r for r in result.opened if r.enterprise_id == enterprise_id)
 
 
 # --- opening -------------------------------------------------------------------------------------------------------
@@ -90,7 +98,7 @@ async def test_opening_opens_one_review_per_downgrade_review_exposure_only(db):
     await load(db, *network())
     result = await reviews.open_reviews(db, "inspector-1")
     # A 0.8, E 0.6 and F 0.64 call for a review; D (0.4, raised inspection) and C (0.2, information) do not.
-    assert sorted(r.enterprise for r in result.opened) == ["A", "E", "F"]
+    assert sorted(r.enterprise_id for r in result.opened) == ["A", "E", "F"]
     assert result.already_open == []
     for r in result.opened:
         assert r.status == ReviewStatus.OPEN
@@ -100,7 +108,7 @@ async def test_opening_opens_one_review_per_downgrade_review_exposure_only(db):
         assert r.max_hops == 3
         assert r.grade_at_opening == "REGULAR"
         assert (r.decided_at, r.decided_by, r.decision_reason, r.credit_event_seq) == (None, None, None, None)
-    assert {r.enterprise: r.score for r in result.opened} == {"A": 0.8, "E": 0.6, "F": 0.64}
+    assert {r.enterprise_id: r.score for r in result.opened} == {"A": 0.8, "E": 0.6, "F": 0.64}
     assert len({r.id for r in result.opened}) == 3
     assert await reviews.of_enterprises(db, ["D", "C", "X"], 100) == [[], [], []]
 
@@ -108,21 +116,21 @@ async def test_opening_opens_one_review_per_downgrade_review_exposure_only(db):
 async def test_each_review_keeps_a_snapshot_of_its_exposures_evidence(db):
     await load(db, *network())
     result = await reviews.open_reviews(db, "inspector-1")
-    snapshots = {r.enterprise: r.evidence for r in result.opened}
+    snapshots = {r.enterprise_id: r.evidence for r in result.opened}
     assert snapshots == {"A": A_PATHS, "E": E_PATHS, "F": F_PATHS}
     # ... which is exactly what contagion shows for those enterprises
     exposed = {e.enterprise: e.evidence for e in await cg.contagion(db, None)}
     assert {k: exposed[k] for k in snapshots} == snapshots
     # ... and what is stored (read back from the graph, not the opening call's answer)
     stored = await reviews.by_ids(db, [r.id for r in result.opened])
-    assert {r.enterprise: r.evidence for r in stored if r} == snapshots
+    assert {r.enterprise_id: r.evidence for r in stored if r} == snapshots
 
 
 async def test_opening_reviews_downgrades_nobody_and_writes_no_credit_event(db):
     await load(db, *network())
     before_grades = await grades(db, "X", "A", "E", "F", "D", "C")
     before_events = await events(db)
-    assert [(e.enterprise, e.kind) for e in before_events] == [("X", "BLACKLIST")]  # the listing itself
+    assert [(e.enterprise_id, e.kind) for e in before_events] == [("X", "BLACKLIST")]  # the listing itself
     await reviews.open_reviews(db, "inspector-1")
     await reviews.open_reviews(db, "inspector-2")
     assert await grades(db, "X", "A", "E", "F", "D", "C") == before_grades
@@ -145,9 +153,9 @@ async def test_concurrent_openings_never_leave_two_open_reviews_for_an_enterpris
     await load(db, *network())
     results = await asyncio.gather(*(reviews.open_reviews(db, f"inspector-{i}") for i in range(4)))
     opened = [r for res in results for r in res.opened]
-    assert sorted(r.enterprise for r in opened) == ["A", "E", "F"]
+    assert sorted(r.enterprise_id for r in opened) == ["A", "E", "F"]
     every = await reviews.listing(db, ReviewStatus.OPEN, 1000)
-    assert sorted(r.enterprise for r in every) == ["A", "E", "F"]
+    assert sorted(r.enterprise_id for r in every) == ["A", "E", "F"]
 
 
 async def test_a_new_review_can_open_once_the_previous_one_is_decided(db):
@@ -155,10 +163,10 @@ async def test_a_new_review_can_open_once_the_previous_one_is_decided(db):
     first = await opened_for(db, "A")
     await reviews.reject(db, first.id, "officer-1", "ownership was transferred last month")
     again = await reviews.open_reviews(db, "inspector-2")
-    new = next(r for r in again.opened if r.enterprise == "A")
+    new = next(r for r in again.opened if r.enterprise_id == "A")
     assert new.id != first.id
     assert new.status == ReviewStatus.OPEN
-    assert {r.enterprise for r in again.already_open} == {"E", "F"}  # still open from the first round
+    assert {r.enterprise_id for r in again.already_open} == {"E", "F"}  # still open from the first round
     history = {r.id: r.status for r in (await reviews.of_enterprises(db, ["A"], 100))[0]}
     assert history == {first.id: ReviewStatus.REJECTED, new.id: ReviewStatus.OPEN}
 
@@ -167,7 +175,7 @@ async def test_opening_from_given_sources_within_max_hops(db):
     await load(db, *network())
     result = await reviews.open_reviews(db, "inspector-1", ["X"], max_hops=1)
     # F (0.64) is two hops from X: out of reach with maxHops 1
-    assert sorted(r.enterprise for r in result.opened) == ["A", "E"]
+    assert sorted(r.enterprise_id for r in result.opened) == ["A", "E"]
     assert {r.max_hops for r in result.opened} == {1}
 
 
@@ -176,7 +184,7 @@ async def test_sources_given_explicitly_need_not_be_blacklisted(db):
     assert await reviews.open_reviews(db, "inspector-1") == reviews.Opened([], [])  # nobody is blacklisted
     result = await reviews.open_reviews(db, "inspector-1", ["S"])
     # S holds 0.5 of T: CONTROL, 0.8
-    assert [(r.enterprise, r.score, r.sources) for r in result.opened] == [("T", 0.8, ["S"])]
+    assert [(r.enterprise_id, r.score, r.sources) for r in result.opened] == [("T", 0.8, ["S"])]
 
 
 async def test_opening_from_an_unknown_source_is_not_found(db):
@@ -221,9 +229,9 @@ async def test_approval_writes_a_downgrade_event_with_the_reviews_evidence(db):
     review = await opened_for(db, "A")
     decided = await reviews.approve(db, review.id, " officer-1 ", "confirmed control by X")
     (listing_event, event) = await events(db)
-    assert (listing_event.seq, listing_event.enterprise, listing_event.kind) == (1, "X", "BLACKLIST")
+    assert (listing_event.seq, listing_event.enterprise_id, listing_event.kind) == (1, "X", "BLACKLIST")
     assert event.seq == 2
-    assert (event.enterprise, event.from_grade, event.to_grade, event.kind) == (
+    assert (event.enterprise_id, event.from_grade, event.to_grade, event.kind) == (
         "A",
         "REGULAR",
         "DISHONEST",
@@ -385,10 +393,10 @@ async def test_a_review_keeps_one_evidence_path_per_source(db):
     )
     result = await reviews.open_reviews(db, "inspector-1")
     [review] = result.opened
-    assert (review.enterprise, review.score, review.sources) == ("Q", 0.75, ["X", "Y"])
+    assert (review.enterprise_id, review.score, review.sources) == ("Q", 0.75, ["X", "Y"])
     assert review.evidence == (
-        ContagionPath("X", 0.5, (Hop("X", "Q", "SHAREHOLDING", 0.5, None),)),
-        ContagionPath("Y", 0.5, (Hop("Y", "Q", "SHAREHOLDING", 0.5, None),)),
+        path("X", 0.5, hop("X", "Q", "SHAREHOLDING", 0.5)),
+        path("Y", 0.5, hop("Y", "Q", "SHAREHOLDING", 0.5)),
     )
     assert await reviews.open_reviews(db, "inspector-1", ["X"]) == reviews.Opened([], [])  # 0.5 from X alone
 
@@ -425,7 +433,7 @@ async def test_approval_records_its_own_event_when_a_listing_started_since_the_l
     review = await opened_for(db, "A", source_ids=["X"])
     day_after = int(datetime(2099, 3, 2, tzinfo=UTC).timestamp() * 1000)
     decided = await reviews.approve(db, review.id, "officer-1", "X controls A", now=day_after)
-    catch_up, own = [e for e in await events(db) if e.enterprise == "A"]
+    catch_up, own = [e for e in await events(db) if e.enterprise_id == "A"]
     assert (catch_up.kind, catch_up.from_grade, catch_up.to_grade) == ("BLACKLIST", "REGULAR", "DISHONEST")
     assert (own.kind, own.from_grade, own.to_grade) == ("DOWNGRADE_REVIEW", "DISHONEST", "SERIOUSLY_DISHONEST")
     assert decided.credit_event_seq == own.seq

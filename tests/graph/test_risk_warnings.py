@@ -175,7 +175,7 @@ async def test_no_signals_is_bad_input(g: Graph) -> None:
 
 
 async def test_empty_targets_are_bad_input(g: Graph) -> None:
-    for empty in (Targets(), Targets((), (), (), (), ())):
+    for empty in (Targets(), Targets(batch_ids=(), product_ids=(), origin_countries=())):
         with pytest.raises(BadInput) as err:
             await warn(g, empty)
         assert err.value.argument == "targets"

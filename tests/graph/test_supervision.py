@@ -147,7 +147,7 @@ async def test_an_unknown_enterprise_has_no_plan(db):
     await load(db, enterprise("Q"))
     found = await inspection_plans(db, ["NOPE", "Q"])
     assert found[0] is None
-    assert found[1] is not None and found[1].enterprise == "Q"
+    assert found[1] is not None and found[1].enterprise_id == "Q"
 
 
 # --- invalid tables ------------------------------------------------------------------------------------------------

@@ -59,7 +59,7 @@ async def test_a_batch_with_no_inputs_has_an_empty_upstream(traced):
 
 async def test_upstream_batches_carry_their_product_and_producer(traced):
     trace = await trace_back(traced, "ROOT", max_depth=1)
-    assert {(t.batch.product, t.batch.producer, t.batch.unit) for t in trace.upstream} == {("P1", "M", "KGM")}
+    assert {(t.batch.product_id, t.batch.producer_id, t.batch.unit) for t in trace.upstream} == {("P1", "M", "KGM")}
 
 
 async def test_custody_is_the_roots_shipments_by_instant_then_id(traced):
@@ -74,7 +74,7 @@ async def test_custody_is_the_roots_shipments_by_instant_then_id(traced):
     )
     trace = await trace_back(traced, "ROOT", max_depth=10)
     assert [s.id for s in trace.custody] == ["S9", "S1", "S2", "S0"]
-    assert trace.custody[0].from_ == "M" and trace.custody[0].to == "R2"
+    assert trace.custody[0].from_id == "M" and trace.custody[0].to_id == "R2"
 
 
 async def test_unknown_batch_is_not_found_naming_the_id(traced):
@@ -174,6 +174,6 @@ async def test_the_shipments_of_traced_lots_by_instant_then_id_lined_up_with_the
     )
     found = await shipments_of(traced, ["A", "B", "NOPE", "C", "A"])
     assert [[s.id for s in f] for f in found] == [["S1", "S2", "S0"], [], [], ["S9"], ["S1", "S2", "S0"]]
-    assert (found[3][0].batch, found[3][0].from_, found[3][0].to, found[3][0].quantity) == ("C", "M", "R2", 3.0)
+    assert (found[3][0].batch_id, found[3][0].from_id, found[3][0].to_id, found[3][0].quantity) == ("C", "M", "R2", 3.0)
     with pytest.raises(BadInput, match="'A' has more than 2 shipments"):
         await shipments_of(traced, ["C", "A"], limit=2)

@@ -1,0 +1,47 @@
+"""Every enum of the schema, registered once. `strawberry.enum(E)` registers the domain's own class and returns
+it, so GraphQL annotations name the domain enums (import them from here, which registers them first) and values
+pass between the layers unconverted."""
+
+import strawberry
+
+from graph.contagion import Action as ContagionAction
+from graph.records import CreditGrade, Hazard, SignalSource
+from graph.reviews import ReviewStatus
+from graph.risk.assessment import RiskLevel, WarningGrade
+from graph.risk.evaluation import Recommendation
+from graph.risk.recalls import ConsigneeStatus, RecallClass
+from graph.risk.warnings import MeasureKind, MeasureStatus, WarningStatus
+
+__all__ = [
+    "ConsigneeStatus",
+    "ContagionAction",
+    "CreditGrade",
+    "Hazard",
+    "MeasureKind",
+    "MeasureStatus",
+    "RecallClass",
+    "Recommendation",
+    "ReviewStatus",
+    "RiskLevel",
+    "SignalSource",
+    "WarningGrade",
+    "WarningStatus",
+]
+
+strawberry.enum(CreditGrade, description="Customs enterprise-credit grades, best first.")
+strawberry.enum(
+    ContagionAction,
+    name="ContagionAction",
+    description="score >= 0.6 DOWNGRADE_REVIEW; score >= 0.3 RAISED_INSPECTION; else INFORMATION.",
+)
+strawberry.enum(ReviewStatus)
+strawberry.enum(SignalSource)
+strawberry.enum(Hazard)
+strawberry.enum(RiskLevel)
+strawberry.enum(WarningGrade, description="I red, II orange, III yellow, IV blue")
+strawberry.enum(WarningStatus)
+strawberry.enum(MeasureKind)
+strawberry.enum(MeasureStatus)
+strawberry.enum(RecallClass)
+strawberry.enum(ConsigneeStatus)
+strawberry.enum(Recommendation)

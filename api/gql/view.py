@@ -1,0 +1,141 @@
+"""The mechanics of the GraphQL types (their patterns: the top of api/gql/types.py): the mixin that builds a type
+from the read model it extends, navigation fields, a load that must find what a read model refers to, and the one
+way back from the capability types (credit, risk) to the core types.
+
+The core types extend the capability mixins, so api/gql/types.py imports the capability modules at its top; a
+capability type names a core type with a lazy annotation (CoreEnterprise, ...) and builds one with the functions
+at the end of this module, which import api.gql.types when first called.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Hashable
+from types import GenericAlias, ModuleType
+from typing import TYPE_CHECKING, Annotated, Any, Self, TypeVar
+
+import strawberry
+from strawberry.dataloader import DataLoader
+
+from api.gql.context import Info
+from graph.errors import check_range
+from graph.nodes import BatchNode, ShipmentNode
+from graph.read_model import MAX_PAGE
+
+if TYPE_CHECKING:
+    from api.gql.types import Batch, Enterprise, MassBalanceIssue, Shipment, TracedBatch
+
+K = TypeVar("K", bound=Hashable)
+T = TypeVar("T")
+
+First = Annotated[int, strawberry.argument(description="How many to return, 1..1000.")]
+CoreBatch = Annotated["Batch", strawberry.lazy("api.gql.types")]
+CoreEnterprise = Annotated["Enterprise", strawberry.lazy("api.gql.types")]
+CoreMassBalanceIssue = Annotated["MassBalanceIssue", strawberry.lazy("api.gql.types")]
+CoreShipment = Annotated["Shipment", strawberry.lazy("api.gql.types")]
+CoreTracedBatch = Annotated["TracedBatch", strawberry.lazy("api.gql.types")]
+
+
+class View:
+    """The mixin of a GraphQL type that extends a read model: `of(value)` is the type holding the value's fields,
+    `more` the type's own (its nested GraphQL types, its private values)."""
+
+    @classmethod
+    def of(cls, value: Any, **more: Any) -> Self:
+        return cls(**{**vars(value), **more})
+
+
+def shown(derived: property | Callable[[Any], Any], description: str | None = None) -> Any:
+    """A read model's derived value (a property) as a field of the GraphQL type that extends it. Assign it to the
+    property's name with a trailing underscore (`on_hand_ = shown(RecallLine.on_hand)`): under the property's own
+    name the resolver would replace the property, which the model's other properties may use."""
+    getter = derived.fget if isinstance(derived, property) else derived
+    assert getter is not None
+    head, *rest = getter.__name__.split("_")
+    name = head + "".join(word.capitalize() for word in rest)
+    return strawberry.field(resolver=getter, name=name, description=description)
+
+
+def unset(value: T | None) -> T | None:
+    """An optional argument the contract declares without a default: None when the query leaves it out (strawberry
+    passes UNSET)."""
+    return None if value is strawberry.UNSET else value
+
+
+def check_first(first: int) -> None:
+    check_range("first", first, 1, MAX_PAGE)
+
+
+async def related(info: Info, name: str, parent: str, first: int) -> list[Any]:
+    """A page of one-hop neighbours from a nav/ statement, batched with every parent of the same level."""
+    check_first(first)
+    return await info.context.loaders.related(name, first).load(parent)
+
+
+Build = Callable[[Info, list[Any]], Awaitable[list[Any]]]
+
+
+def nav_field(
+    statement: str, description: str, *, of: type[View] | None = None, load: Build | None = None, returns: Any = None
+) -> Any:
+    """A field of a parent with an id: a page (`first`, default 100) of its neighbours through nav/`statement`,
+    each the GraphQL type `of` extends with it, or all made by `load(info, found)`, which `returns` a list of."""
+    build: Build
+    if of is not None:
+        view = of
+
+        async def of_each(_info: Info, found: list[Any]) -> list[Any]:
+            return [view.of(item) for item in found]
+
+        build, returns = of_each, GenericAlias(list, (view,))
+    else:
+        assert load is not None and returns is not None, "give `of`, or `load` and what it `returns`"
+        build = load
+
+    async def resolve(root: Any, info: Info, first: First = 100) -> list[Any]:
+        return await build(info, await related(info, statement, root.id, first))
+
+    return strawberry.field(resolver=resolve, description=description, graphql_type=returns)
+
+
+async def found(loader: DataLoader[K, T | None], key: K, kind: str) -> T:
+    """What a read model refers to: there, since the graph's relationships hold the references; a missing one is
+    a fault of the data (an internal error), not of the request."""
+    value = await loader.load(key)
+    if value is None:
+        raise LookupError(f"{kind} {key!r} is referred to but not in the graph")
+    return value
+
+
+async def found_all(loader: DataLoader[K, T | None], keys: list[K], kind: str) -> list[T]:
+    """`found` for many keys, in one batch."""
+    values = await loader.load_many(keys)
+    missing = [k for k, v in zip(keys, values, strict=True) if v is None]
+    if missing:
+        raise LookupError(f"{kind} {missing[0]!r} is referred to but not in the graph")
+    return [v for v in values if v is not None]
+
+
+def _core() -> ModuleType:
+    from api.gql import types  # here, not at the top: api.gql.types imports this module's importers first
+
+    return types
+
+
+async def enterprise_of(info: Info, enterprise_id: str) -> Enterprise:
+    return _core().Enterprise.of(await found(info.context.loaders.enterprise, enterprise_id, "enterprise"))
+
+
+async def batch_of(info: Info, batch_id: str) -> Batch:
+    return _core().Batch.of(await found(info.context.loaders.batch, batch_id, "batch"))
+
+
+def shipment_of(node: ShipmentNode) -> Shipment:
+    return _core().Shipment.of(node)
+
+
+def traced_of(node: BatchNode, depth: int) -> TracedBatch:
+    return _core().TracedBatch(batch=_core().Batch.of(node), depth=depth)
+
+
+async def mass_balance_issues_of(info: Info, batch_ids: list[str]) -> list[MassBalanceIssue]:
+    return await _core().load_mass_balance_issues(info, batch_ids)
