@@ -151,16 +151,16 @@ def counting_neo4j_errors(handler: Handler) -> Handler:
 
 # --- GraphQL -----------------------------------------------------------------------------------------------------
 
-_operation_names: set[str] = set()
+operation_names: set[str] = set()  # those labelled by name so far
 
 
 def operation_label(name: str | None) -> str:
     if name is None:
         return "(anonymous)"
-    if name in _operation_names:
+    if name in operation_names:
         return name
-    if len(_operation_names) < MAX_OPERATION_NAMES and OPERATION_NAME.fullmatch(name):
-        _operation_names.add(name)
+    if len(operation_names) < MAX_OPERATION_NAMES and OPERATION_NAME.fullmatch(name):
+        operation_names.add(name)
         return name
     return "(other)"
 
