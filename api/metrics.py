@@ -8,6 +8,7 @@ MAX_OPERATION_NAMES seen (names are chosen by clients), outcomes are this servic
 
 from __future__ import annotations
 
+import inspect
 import re
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -138,13 +139,16 @@ def count_neo4j_error(error: BaseException | None) -> None:
         NEO4J_ERRORS.labels(type(error).__name__, code or "").inc()
 
 
-Handler = Callable[[Request, Any], Awaitable[Response]]
+Handler = Callable[[Request, Any], Response | Awaitable[Response]]
 
 
 def counting_neo4j_errors(handler: Handler) -> Handler:
+    """`handler` (an app's exception handler), counting the Neo4j errors it is given."""
+
     async def handle(request: Request, error: Any) -> Response:
         count_neo4j_error(error)
-        return await handler(request, error)
+        response = handler(request, error)
+        return await response if inspect.isawaitable(response) else response
 
     return handle
 

@@ -148,3 +148,26 @@ async def test_operation_names_chosen_by_clients_are_bounded(client: httpx.Async
     assert moved(before, after, ops, operation="OneTooMany", type="query", outcome="ok") == 0
     assert moved(before, after, ops, operation="(other)", type="query", outcome="ok") == 1
     assert moved(before, after, ops, operation="Generated0", type="query", outcome="ok") == 2
+
+
+@pytest.fixture
+async def no_such_database(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The real server, asked for a database it does not have: it refuses with a status code of its own."""
+    wrong = settings.model_copy(update={"neo4j_database": "nosuchdb", "credit_sweep_interval_s": 0})
+    graph = Graph(open_driver(wrong), wrong)
+    app = create_app(graph=graph)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        yield client
+    await graph.close()
+
+
+async def test_neo4j_errors_carry_the_servers_status_code(no_such_database: httpx.AsyncClient) -> None:
+    before = await scrape(no_such_database)
+    answer = await gql(no_such_database, 'query Lost { enterprise(id: "E1") { id } }')
+    assert answer["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    refused = await no_such_database.get("/credit/events")  # a ClientError on REST: the JSON 500, with a reference
+    assert refused.status_code == 500 and refused.json()["error"]["code"] == "INTERNAL_SERVER_ERROR"
+    after = await scrape(no_such_database)
+
+    code = "Neo.ClientError.Database.DatabaseNotFound"
+    assert moved(before, after, "tracegraph_neo4j_errors_total", kind="ClientError", code=code) == 2
