@@ -8,6 +8,7 @@ PY := $(VENV)/bin/python
 LOCK_OPTS := --python-version 3.11 --python-platform x86_64-unknown-linux-gnu --generate-hashes --no-header -q \
 	--custom-compile-command "make lock"
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/dev.lock | sha1sum | cut -c1-12)
+WEB_STAMP := api/web/node_modules/.installed
 # Without NEO4J_URI, the project's own local Neo4j (ops/neo4j_local.py): `dev` for run, `test` for tests.
 DEV_PORT ?= 7687
 TEST_PORT ?= 7688
@@ -18,12 +19,18 @@ endif
 
 .PHONY: install install-bench lock run neo4j-start neo4j-stop neo4j-status test lint format demo bench clean
 
-install: $(STAMP)
+install: $(STAMP) $(WEB_STAMP)
 $(STAMP): pyproject.toml requirements/dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.lock
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-* && touch $@
+
+# The browser pages' scripts and styles, from api/web/package-lock.json (integrity-checked, install scripts not run):
+# the service serves them itself, so GraphiQL, /docs and /redoc work with no internet (api/web/assets.py).
+$(WEB_STAMP): api/web/package.json api/web/package-lock.json api/web/.npmrc
+	cd api/web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 # Re-resolve the lock files after a change of pyproject.toml's pins.
 lock: install
@@ -82,4 +89,4 @@ bench: install-bench
 	-$(PY) ops/neo4j_local.py stop --instance bench
 
 clean: neo4j-stop
-	rm -rf var .neo4j $(VENV)
+	rm -rf var .neo4j $(VENV) api/web/node_modules

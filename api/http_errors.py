@@ -58,4 +58,4 @@ def install_error_handlers(app: FastAPI) -> None:
         if "TransactionTimedOut" in (err.code or ""):
             message = "the query took longer than the server's time limit; narrow it (fewer batches, lower maxDepth)"
             return error_response(504, "TIMEOUT", message)
-        return internal_error(request, err)
+        return await internal_error(request, err)

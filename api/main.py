@@ -1,4 +1,5 @@
-"""The FastAPI application: GraphQL (with GraphiQL) at /graphql, CSV and health endpoints."""
+"""The FastAPI application: GraphQL (with GraphiQL) at /graphql, CSV and health endpoints, the HTTP API's docs at
+/docs and /redoc (every page's scripts served by the app itself: api/web/), Prometheus metrics at /metrics."""
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 
+from api import metrics
 from api.body_limit import BodyLimit
 from api.gql.context import ACTOR_HEADER, Context
 from api.gql.schema import build_schema
-from api.graphql_http import StrictGraphQLRouter
 from api.http_errors import install_error_handlers
 from api.logging import configure_logging
 from api.rest import router as rest_router
+from api.web import assets, docs
+from api.web.graphiql import GraphQLRouter
 from graph import credit
 from graph.db import Graph, open_driver
 from graph.schema import apply_schema
@@ -68,6 +71,8 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         title="tracegraph",
         summary="Traceability and credit graph for import/export quality-safety regulators",
         lifespan=lifespan,
+        docs_url=None,  # /docs and /redoc come from api/web/docs.py, without CDNs
+        redoc_url=None,
     )
     if graph is not None:  # usable even where the lifespan does not run (ASGI test transports)
         app.state.graph = graph
@@ -75,10 +80,13 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
     async def context(request: Request) -> Context:
         return Context(request.app.state.graph, request.headers.get(ACTOR_HEADER))
 
+    # path, not prefix: the route then carries its whole template, "/graphql" (api/metrics.py labels by it).
     app.include_router(
-        StrictGraphQLRouter(build_schema(settings), context_getter=context, graphql_ide="graphiql"), prefix="/graphql"
+        GraphQLRouter(build_schema(settings), path="/graphql", context_getter=context, graphql_ide="graphiql")
     )
     app.include_router(rest_router)
+    app.include_router(docs.router)
+    assets.mount(app)
 
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:
@@ -115,6 +123,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         response.headers["x-request-id"] = request_id
         return response
 
+    metrics.install(app)  # last: its middleware is the outermost, so it counts every answer
     return app
 
 

@@ -1,8 +1,12 @@
 """Named Cypher statements, loaded from cypher/<capability>/<name>.cypher.
 
 Every statement the service runs lives in a file: reviewable as Cypher, EXPLAINed by the test suite
-(tests/test_cypher_files.py), and never assembled from user input. A module binds the statements it
-needs at import time, so a missing file fails at start-up, not mid-request.
+(tests/test_cypher_files.py), and never assembled from user input. Code names a statement by its path
+("trace/trace_back"); tests/test_statement_names.py checks that every name the code uses has its file.
+
+Cypher has no include, so statements of one family repeat their common parts (the created / updated /
+unchanged tally of every cypher/ingest/upsert_*, the TiesToRefresh work-item tail): the price of one
+reviewable, EXPLAINed file per statement.
 """
 
 from functools import cache

@@ -7,6 +7,7 @@ from api.gql.core import CoreMutation, CoreQuery
 from api.gql.credit import CreditMutation, CreditQuery
 from api.gql.errors import ErrorCodes
 from api.gql.risk import RiskMutation, RiskQuery
+from api.metrics import GraphQLMetrics
 from graph.settings import Settings
 
 
@@ -30,6 +31,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         extensions=[
+            GraphQLMetrics,  # first: it sees the errors as raised and as answered
             # Factories, so each request gets fresh extension instances.
             lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
             lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),

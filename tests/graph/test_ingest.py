@@ -291,19 +291,22 @@ async def test_errors_are_reported_in_line_order(db):
 
 async def test_line_and_paragraph_separators_inside_json_strings_do_not_split_a_line(db):
     """str.splitlines() splits at U+2028, U+2029, U+0085, form feeds and more: valid NDJSON breaks there."""
+    prose = "Line\u2028separator\u2029paragraph"  # a description may hold them
     text = "\n".join(
         [
             json.dumps(enterprise("M", roles=["MANUFACTURER"]), ensure_ascii=False),
-            json.dumps(enterprise("A", name="Line\u2028separator\u2029paragraph"), ensure_ascii=False),
-            json.dumps(risk_signal("R1", {"enterprise": "A"}) | {"description": "next\u0085line"}, ensure_ascii=False),
+            json.dumps(risk_signal("R1", {"enterprise": "M"}) | {"description": prose}, ensure_ascii=False),
+            json.dumps(enterprise("A", name="next\u0085line\x0cfeed"), ensure_ascii=False),  # a name may not
             json.dumps(enterprise("X", country="XX")),
         ]
     )
     report = await import_lines(db, ndjson_lines(text))
-    assert [(e.line, e.field) for e in report.errors] == [(4, "country")]
-    report = await import_lines(db, ndjson_lines(text.rsplit("\n", 1)[0] + "\r\n"))
+    assert [(e.line, e.field) for e in report.errors] == [(3, "name"), (4, "country")]
+    assert "U+0085" in report.errors[0].message
+    report = await import_lines(db, ndjson_lines("\r\n".join(text.split("\n")[:2]) + "\r\n"))
     assert report.ok, report.errors
-    assert (await props(db, "A"))["name"] == "Line\u2028separator\u2029paragraph"
+    [signal] = await db.read("testing/node", id="R1")
+    assert signal["props"]["description"] == prose
 
 
 def test_file_lines_split_at_lf_drop_a_bom_and_crlf_and_name_undecodable_lines():

@@ -10,7 +10,7 @@ from collections import Counter
 from datetime import datetime
 
 from graph.db import Graph
-from graph.ingest import import_lines
+from graph.imports import import_lines
 from graph.records import parse_instant
 from seed import build_demo, demo_scenario
 from tests.conftest import ROOT

@@ -11,7 +11,7 @@ from collections import Counter
 import pytest
 
 from graph.db import Graph
-from graph.ingest import import_lines
+from graph.imports import import_lines
 from seed.build_demo import invalid_lines
 from seed.generate import Plan, records, write
 

@@ -63,7 +63,7 @@ def full_id(short: str) -> str:
 @pytest.fixture
 async def demo(db: Graph, client: httpx.AsyncClient) -> httpx.AsyncClient:
     """The client, on a graph holding the demo as `make run` loads it."""
-    from graph.ingest import import_lines
+    from graph.imports import import_lines
 
     report = await import_lines(db, (ROOT / "seed" / "demo.ndjson").read_text(encoding="utf-8").splitlines())
     assert report.ok, report.errors[:5]
