@@ -5,6 +5,7 @@ import logging
 import sys
 
 import structlog
+from structlog.typing import Processor
 
 from api import log_repeats
 
@@ -15,13 +16,13 @@ def configure_logging(
     """Idempotent: run by `tracegraph serve` before the server starts (its accept loop logs too) and again by the
     app's lifespan (which also runs without the CLI)."""
     as_json = not sys.stderr.isatty() if json is None else json
-    shared = [
+    shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
         log_repeats.structlog_processor(repeat_burst, repeat_interval_s),
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
-    renderer = structlog.processors.JSONRenderer() if as_json else structlog.dev.ConsoleRenderer()
+    renderer: Processor = structlog.processors.JSONRenderer() if as_json else structlog.dev.ConsoleRenderer()
     structlog.configure(
         processors=[*shared, structlog.processors.format_exc_info, renderer],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
