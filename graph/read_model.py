@@ -8,15 +8,16 @@ converting each value by the field's type:
 - a `datetime` from the epoch milliseconds the graph stores instants as, under `<key>Ms` (`opened_at` reads
   `openedAtMs`);
 - JSON text (how a node keeps lists of maps) is parsed first for a field typed as a dict, list, tuple or read model;
-- a null or missing value gives the field's default, an empty list or tuple, or None when the type allows it.
+- a null or missing value gives the field's default, an empty list or tuple, or None when the type allows it;
+  for any other field it is an error (KeyError).
 
 A field whose key differs, or that needs a reading of its own, says so with `column(key=..., read=...)`; `ROW` as
 the key hands the whole map to `read`. References to other nodes are ids named `<node>_id`.
 
-Read models are built by keyword (the order of their fields is the order GraphQL shows them in), and are plain
-(not frozen) dataclasses, because the GraphQL types inherit them (api/gql/types.py) and a
-dataclass cannot inherit a frozen one; nothing changes them once read. Their annotations are resolved when the
-class is made, so a class that inherits one finds the types without importing their names.
+Read models are built by keyword, so their fields can come in the order GraphQL shows them. They are plain (not
+frozen) dataclasses because the GraphQL types extend them (api/gql/types.py) and a dataclass cannot extend a frozen
+one; nothing changes them once read. Their annotations are resolved when the class is made, so a class that extends
+one finds the types without importing their names.
 
 The two shapes of a batched read (a DataLoader backend) are here too: rows by id in the order asked, and rows
 grouped by parent.
@@ -66,7 +67,7 @@ def from_row(cls: type[T], m: Mapping[str, Any]) -> T:
         value = m if key is ROW else m.get(key, _ABSENT)
         if value is None or value is _ABSENT:
             if missing is None:
-                raise KeyError(f"{cls.__name__}: no {key!r} in the row")
+                raise KeyError(f"{cls.__name__}: {key!r} is missing or null in the row")
             value = missing()
         elif read is not None:
             value = read(value)

@@ -74,8 +74,10 @@ def test_null_collections_are_empty_and_a_missing_required_key_is_an_error():
     thing = from_row(Thing, {**ROW_OF_A_THING, "parts": None, "tags": None})
     assert (thing.parts, thing.tags) == ((), [])
     without_id = {k: v for k, v in ROW_OF_A_THING.items() if k != "id"}
-    with pytest.raises(KeyError, match="Thing: no 'id' in the row"):
+    with pytest.raises(KeyError, match="Thing: 'id' is missing or null"):
         from_row(Thing, without_id)
+    with pytest.raises(KeyError, match="Thing: 'colour' is missing or null"):
+        from_row(Thing, {**ROW_OF_A_THING, "colour": None})
 
 
 def test_a_missing_optional_key_is_none():
