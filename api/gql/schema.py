@@ -4,8 +4,10 @@ import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 
 from api.gql.core import CoreMutation, CoreQuery
+from api.gql.cost import QueryCostLimiter
 from api.gql.credit import CreditMutation, CreditQuery
 from api.gql.errors import ErrorCodes
+from api.gql.object_cap import ObjectCapGuard
 from api.gql.risk import RiskMutation, RiskQuery
 from graph.settings import Settings
 
@@ -34,6 +36,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
             lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
             lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+            lambda: QueryCostLimiter(max_cost=settings.graphql_max_cost),
+            lambda: ObjectCapGuard(max_objects=settings.graphql_max_objects),
             ErrorCodes,
         ],
     )
