@@ -46,11 +46,13 @@ async def related(info: Info, name: str, parent: str, first: int) -> list:
 
 
 async def counted(info: Info, loader: DataLoader[str, list[T]], key: str) -> list[T]:
-    """A list from a per-request loader, counted against the request's object cap (GRAPHQL_MAX_OBJECTS)."""
-    info.context.objects.check(info.path)
+    """A list from a per-request loader, counted against the request's object cap (GRAPHQL_MAX_OBJECTS); empty
+    once the cap is passed, since the answer is then replaced by the cap's error (api/gql/object_cap.py)."""
+    cap = info.context.objects
+    if cap.exceeded is not None:
+        return []
     found = await loader.load(key)
-    info.context.objects.take(len(found), info.path)
-    return found
+    return found if cap.admits(len(found), info.path) else []
 
 
 CreditGrade = strawberry.enum(

@@ -72,3 +72,15 @@ async def test_credit_lists_count_too(db):
             ),
         )  # + 10 * 10
     assert [e["extensions"]["code"] for e in body["errors"]] == ["RESULT_TOO_LARGE"]
+
+
+async def test_a_failing_field_leaves_other_fields_waiting_on_the_same_data_their_answer(client, db):
+    # x's ties fail while x's and y's shipmentsOut wait on one loader answer; graphql-core cancels x's wait, which
+    # cancelled that shared answer for y too: the CancelledError escaped and the request had no response (a 500).
+    await load(db, *DATA)
+    query = """{ x: enterprise(id: "M") { shipmentsOut { id } ties(first: 0) { kind } }
+                 y: enterprise(id: "M") { shipmentsOut { id } } }"""
+    body = await gql(client, query)
+    assert body["data"]["x"] is None
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"]
+    assert [s["id"] for s in body["data"]["y"]["shipmentsOut"]] == [f"S{i}" for i in range(10)]
