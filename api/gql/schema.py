@@ -7,7 +7,7 @@ from api.gql.core import CoreMutation, CoreQuery
 from api.gql.cost import QueryCostLimiter
 from api.gql.credit import CreditMutation, CreditQuery
 from api.gql.errors import ErrorCodes
-from api.gql.object_cap import ObjectCapGuard
+from api.gql.object_cap import CappedExecution, ObjectCapGuard
 from api.gql.risk import RiskMutation, RiskQuery
 from graph.settings import Settings
 
@@ -31,6 +31,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
+        execution_context_class=CappedExecution,
         extensions=[
             # Factories, so each request gets fresh extension instances.
             lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),

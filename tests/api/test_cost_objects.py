@@ -84,3 +84,14 @@ async def test_a_failing_field_leaves_other_fields_waiting_on_the_same_data_thei
     assert body["data"]["x"] is None
     assert [e["extensions"]["code"] for e in body["errors"]] == ["BAD_USER_INPUT"]
     assert [s["id"] for s in body["data"]["y"]["shipmentsOut"]] == [f"S{i}" for i in range(10)]
+
+
+async def test_a_mutation_answer_is_not_capped_after_its_write(capped):
+    # Refusing the answer of a committed write would tell the client it failed; its size is bounded by the cost.
+    mutation = """mutation { setCreditGrade(enterpriseId: "M", grade: CERTIFIED, reason: "audit", by: "r1") {
+      enterprise { creditGrade shipmentsOut { batch { shipments { id } } } } } }"""
+    body = await gql(capped, mutation)
+    assert "errors" not in body
+    enterprise = body["data"]["setCreditGrade"]["enterprise"]
+    assert enterprise["creditGrade"] == "CERTIFIED"
+    assert sum(len(s["batch"]["shipments"]) for s in enterprise["shipmentsOut"]) == 100
