@@ -2,24 +2,31 @@
 
 The static cost (api/gql/cost.py) charges what a query asks for; what the data holds can still be more (a hub
 enterprise's thousand shipments, each lot's thousand others). Every navigation list counts its items against the
-request's cap as it is resolved. The moment the cap is passed the whole execution is aborted (graphql-core's abort
-signal: fields in flight are cancelled, the rest are not started) and the request answers `data: null` with one
-RESULT_TOO_LARGE error naming where the answer outgrew the cap. On data set S, letting the fields already admitted
-finish instead, each now with an empty list, still took longer after the cap than before it.
+request's cap as it is resolved. The moment the cap is passed the whole execution is cancelled (no field in flight
+goes on, none is started) and the request answers `data: null` with one RESULT_TOO_LARGE error naming where the
+answer outgrew the cap. On data set S, letting the fields already admitted finish instead, each with an empty list,
+took longer after the cap than before it (40 s against 38 s); cancelled, the request ends at once.
 """
 
 from __future__ import annotations
 
+import asyncio
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from graphql import AbortedGraphQLExecutionError, ExecutionResult, GraphQLError
-from graphql.pyutils import AbortController
+from graphql import ExecutionResult, GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.graphql import OperationType
 
 from graph.errors import DomainError
+
+# Cancelling an execution drops the coroutines graphql-core had made for fields it had not started yet; Python then
+# warns that they were never awaited. That is the point of cancelling, not a fault: silence exactly those.
+warnings.filterwarnings(
+    "ignore", r"coroutine '(Executor|GraphQLCoreConverter)\.[\w.<>]+' was never awaited", RuntimeWarning
+)
 
 
 class ResultTooLarge(DomainError):
@@ -70,36 +77,26 @@ class ObjectCapGuard(SchemaExtension):
 
 
 class CappedExecution(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's executor, aborted as a whole when the request's object cap is passed; the abort is answered as
-    the cap's error alone (graphql-core raises it, with the partial result, which is not wanted here)."""
-
-    def __init__(self, *args: Any, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        cap = getattr(self.context_value, "objects", None)
-        if isinstance(cap, ObjectCap) and self.abort_signal is None:
-            controller = AbortController()
-            self.abort_signal = controller.signal
-            cap.on_exceeded = controller.abort
+    """Strawberry's executor, cancelled as a whole when the request's object cap is passed and answered as the cap's
+    error alone. Cancelling the execution's task stops every field in flight at once (loaders' answers are shielded,
+    api/gql/context.py); graphql-core's abort signal does the same but waits on it beside every field, which
+    slowed every request."""
 
     def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
-        try:
-            result = super().execute_operation(*args, **kwargs)
-        except AbortedGraphQLExecutionError as aborted:
-            return _refusal(aborted)
-        if not self.is_awaitable(result):
+        result = super().execute_operation(*args, **kwargs)
+        cap = getattr(self.context_value, "objects", None)
+        if not self.is_awaitable(result) or not isinstance(cap, ObjectCap):
             return result
+        execution = asyncio.ensure_future(result)
+        cap.on_exceeded = lambda _: execution.cancel()
 
         async def settled() -> Any:
             try:
-                return await result
-            except AbortedGraphQLExecutionError as aborted:
-                return _refusal(aborted)
+                return await execution
+            except asyncio.CancelledError:
+                if cap.exceeded is None or not execution.cancelled():
+                    raise  # cancelled from outside (the client left): stay cancelled
+                reason = cap.exceeded
+                return ExecutionResult(None, [GraphQLError(str(reason), path=reason.path, original_error=reason)])
 
         return settled()
-
-
-def _refusal(aborted: AbortedGraphQLExecutionError) -> ExecutionResult:
-    reason = aborted.reason
-    if not isinstance(reason, ResultTooLarge):
-        raise aborted
-    return ExecutionResult(data=None, errors=[GraphQLError(str(reason), path=reason.path, original_error=reason)])

@@ -12,6 +12,7 @@ from strawberry import Private
 from strawberry.dataloader import DataLoader
 
 from api.gql.context import Info
+from api.gql.pacing import pacer
 from graph import clock, contagion, credit, credit_feed, reviews, supervision
 from graph.clock import from_ms
 from graph.errors import check_range
@@ -46,13 +47,17 @@ async def related(info: Info, name: str, parent: str, first: int) -> list:
 
 
 async def counted(info: Info, loader: DataLoader[str, list[T]], key: str) -> list[T]:
-    """A list from a per-request loader, counted against the request's object cap (GRAPHQL_MAX_OBJECTS); empty
-    once the cap is passed, since the answer is then replaced by the cap's error (api/gql/object_cap.py)."""
+    """A list from a per-request loader, counted against the request's object cap (GRAPHQL_MAX_OBJECTS; empty once
+    the cap is passed: the answer is then replaced by the cap's error, api/gql/object_cap.py)."""
     cap = info.context.objects
     if cap.exceeded is not None:
         return []
     found = await loader.load(key)
-    return found if cap.admits(len(found), info.path) else []
+    if not cap.admits(len(found), info.path):
+        return []
+    if found:
+        await pacer().turn(len(found))
+    return found
 
 
 CreditGrade = strawberry.enum(
