@@ -23,7 +23,7 @@ V = TypeVar("V")
 class SharedLoader(DataLoader[K, V]):
     """A DataLoader whose answer for a key stays good for every field waiting on it.
 
-    graphql-core cancels the rest of a list when one item fails (the object cap, a timeout); an awaiter cancelled
+    graphql-core cancels the rest of a list when one item fails (a bad argument, a timeout); an awaiter cancelled
     on the loader's own cached future would cancel that future for every other field of the request that waits
     on the same key, and the CancelledError would escape as a 500. Each awaiter gets a shield of its own."""
 
