@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
 from api.gql.context import Info
 from api.gql.credit_types import (
@@ -36,6 +37,17 @@ async def _decision(info: Info, enterprise_id: str, change: credit.GradeChange |
     return CreditDecision(enterprise=Enterprise.of(enterprise), event=event)
 
 
+def _selects(fields: list[Selection], name: str) -> bool:
+    """Whether the selection of these fields (through fragments, not deeper) asks for the field `name`."""
+    for field in fields:
+        for child in field.selections:
+            if isinstance(child, SelectedField) and child.name == name:
+                return True
+            if isinstance(child, FragmentSpread | InlineFragment) and _selects([child], name):
+                return True
+    return False
+
+
 @strawberry.type
 class CreditQuery:
     @strawberry.field(
@@ -51,7 +63,9 @@ class CreditQuery:
         min_score: float = 0.05,
     ) -> list[Exposure]:
         sources = None if source_ids in (None, strawberry.UNSET) else [str(s) for s in source_ids]
-        found = await contagion.contagion(info.context.graph, sources, max_hops, min_score)
+        # Evidence asked for is built with the search, off the event loop (thousands of paths take seconds).
+        evidence = _selects(info.selected_fields, "evidence")
+        found = await contagion.contagion(info.context.graph, sources, max_hops, min_score, evidence=evidence)
         nodes = await info.context.loaders.enterprise.load_many([e.enterprise for e in found])
         return [Exposure.of(e, Enterprise.of(n)) for e, n in zip(found, nodes, strict=True)]
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from enum import Enum
 from functools import partial
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import strawberry
 from strawberry import Private
+from strawberry.dataloader import DataLoader
 
 from api.gql.context import Info
+from api.gql.pacing import pacer
 from graph import clock, contagion, credit, credit_feed, mass_balance, reviews, supervision, trace
 from graph.clock import from_ms
 from graph.errors import check_range
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from api.gql.risk_types import PortControlHit
 
 MAX_PAGE = 1000
+T = TypeVar("T")
 _credit = strawberry.lazy("api.gql.credit_types")  # credit types refer back to Enterprise
 _risk = strawberry.lazy("api.gql.risk_types")
 First = Annotated[int, strawberry.argument(description="How many to return, 1..1000.")]
@@ -40,7 +43,21 @@ First = Annotated[int, strawberry.argument(description="How many to return, 1..1
 async def related(info: Info, name: str, parent: str, first: int) -> list:
     """A page of one-hop neighbours from a nav/ statement, batched with every parent of the same level."""
     check_range("first", first, 1, MAX_PAGE)
-    return await info.context.loaders.related(name, first).load(parent)
+    return await counted(info, info.context.loaders.related(name, first), parent)
+
+
+async def counted(info: Info, loader: DataLoader[str, list[T]], key: str) -> list[T]:
+    """A list from a per-request loader, counted against the request's object cap (GRAPHQL_MAX_OBJECTS; empty once
+    the cap is passed: the answer is then replaced by the cap's error, api/gql/object_cap.py)."""
+    cap = info.context.objects
+    if cap.exceeded is not None:
+        return []
+    found = await loader.load(key)
+    if not cap.admits(len(found), info.path):
+        return []
+    if found:
+        await pacer().turn(len(found))
+    return found
 
 
 CreditGrade = strawberry.enum(
@@ -90,7 +107,7 @@ class Enterprise:
         loader = info.context.loaders.keyed(
             f"credit_history:{first}", partial(credit_feed.history, info.context.graph, limit=first)
         )
-        return [CreditEvent.of(e) for e in await loader.load(self.id)]
+        return [CreditEvent.of(e) for e in await counted(info, loader, self.id)]
 
     @strawberry.field(description="Blacklist listings against this enterprise, newest first (lifted ones too).")
     async def blacklist_entries(self, info: Info, first: First = 100) -> list[Annotated[BlacklistEntry, _credit]]:
@@ -101,7 +118,7 @@ class Enterprise:
             f"listings:{first}", partial(credit.listings_of, info.context.graph, limit=first)
         )
         now = clock.now_ms()
-        return [BlacklistEntry.of(m, now) for m in await loader.load(self.id)]
+        return [BlacklistEntry.of(m, now) for m in await counted(info, loader, self.id)]
 
     @strawberry.field(description="Downgrade reviews of this enterprise, newest first; status filters them.")
     async def downgrade_reviews(
@@ -115,7 +132,7 @@ class Enterprise:
             f"reviews:{wanted}:{first}",
             partial(reviews.of_enterprises, info.context.graph, limit=first, status=wanted),
         )
-        return [DowngradeReview.of(r) for r in await loader.load(self.id)]
+        return [DowngradeReview.of(r) for r in await counted(info, loader, self.id)]
 
     @strawberry.field(description="Its direct associations (contagion ties), strongest first.")
     async def ties(self, info: Info, first: First = 100) -> list[Annotated[Tie, _credit]]:
@@ -366,7 +383,7 @@ class Shipment:
         from api.gql.risk_types import PortControlHit
 
         loader = info.context.loaders.keyed("shipment_hits", partial(port_control.shipment_hits, info.context.graph))
-        return [PortControlHit.of(h) for h in await loader.load(self.id)]
+        return [PortControlHit.of(h) for h in await counted(info, loader, self.id)]
 
     @strawberry.field(name="from")
     async def from_(self, info: Info) -> Enterprise:
