@@ -16,7 +16,7 @@ import httpx
 from api.gql.pacing import pacer
 from api.main import create_app
 from graph.db import Graph
-from graph.ingest import import_lines
+from graph.imports import import_lines
 from tests.conftest import BASE, batch, enterprise, gql, ndjson, shipment
 
 SOURCES = [f"SRC{i:02}" for i in range(20)]
