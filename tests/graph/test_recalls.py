@@ -22,8 +22,8 @@ from graph.risk.recalls import (
     by_ids,
     mark_notified,
     open_recall,
-    progress_rows,
     record_return,
+    report_rows,
 )
 from tests.chain import CHAIN, CHAIN_HOLDINGS
 from tests.conftest import BASE, batch, enterprise, load, shipment
@@ -173,7 +173,7 @@ async def test_a_source_never_shipped_gives_a_recall_without_consignees_and_full
     assert recall.lines == []
     assert recall.by_unit() == []
     assert recall.effectiveness == 1.0  # nothing is on hand anywhere
-    assert progress_rows(recall) == []
+    assert await report_rows(g, recall) == []
 
 
 async def test_the_snapshot_reaches_ten_processing_steps_and_no_further(db):
@@ -534,39 +534,30 @@ async def test_an_unknown_warning_is_not_found_and_opens_nothing(g):
 # --- the progress spreadsheet -------------------------------------------------------------------------------------
 
 
-async def test_progress_rows_give_one_row_per_consignee_and_batch(g):
+async def test_report_rows_give_one_row_per_consignee_and_batch_with_names_and_the_units_outcome(g):
     recall = await open_src(g, RecallClass.II)
     await record_return(g, recall.id, "R1", "FIN", 20)
     await record_return(g, recall.id, "W", "SRC", 40)
     await mark_notified(g, recall.id, "R2")
-    rows = progress_rows((await by_ids(g, [recall.id]))[0])
-    fields = [
-        *("consignee_id", "batch_id", "depth", "shipped", "forwarded", "used", "on_hand", "returned"),
-        *("outstanding", "unit", "notified", "status"),
+    rows = await report_rows(g, (await by_ids(g, [recall.id]))[0])
+    got = [
+        (r.line.enterprise, r.consignee.name, r.line.batch, r.product.id, r.line.outstanding, r.line.status)
+        for r in rows
     ]
-    assert [[row[f] for f in fields] for row in rows] == [
-        ["R1", "FIN", 2, 20.0, 0.0, 0.0, 20.0, 20.0, 0.0, "EA", "yes", "RETURNED"],
-        ["R1", "SIDE", 1, 10.0, 0.0, 0.0, 10.0, 0.0, 10.0, "KGM", "no", "NOT_NOTIFIED"],
-        ["R2", "FIN", 2, 5.0, 0.0, 0.0, 5.0, 0.0, 5.0, "EA", "yes", "NOTIFIED"],
-        ["R2", "MID", 1, 15.0, 0.0, 0.0, 15.0, 0.0, 15.0, "KGM", "yes", "NOTIFIED"],
-        ["W", "SRC", 0, 150.0, 0.0, 0.0, 150.0, 40.0, 110.0, "KGM", "yes", "PARTIALLY_RETURNED"],  # 150 - 40
+    assert got == [
+        ("R1", "Retailer One", "FIN", "P1", 0.0, "RETURNED"),
+        ("R1", "Retailer One", "SIDE", "P1", 10.0, "NOT_NOTIFIED"),
+        ("R2", "Retailer Two", "FIN", "P1", 5.0, "NOTIFIED"),
+        ("R2", "Retailer Two", "MID", "P1", 15.0, "NOTIFIED"),
+        ("W", "Wholesaler", "SRC", "P1", 110.0, "PARTIALLY_RETURNED"),  # 150 - 40
     ]
-    assert {(row["recall_id"], row["recall_class"]) for row in rows} == {(recall.id, "II")}
-    assert list(rows[0]) == [
-        "recall_id",
-        "recall_class",
-        "consignee_id",
-        "batch_id",
-        "depth",
-        "shipped",
-        "forwarded",
-        "used",
-        "on_hand",
-        "returned",
-        "outstanding",
-        "unit",
-        "notified",
-        "status",
+    # Each row carries its unit's outcome in the recall: 20 of 25 EA, 40 of 175 KGM.
+    assert [(r.unit.unit, r.unit.effectiveness) for r in rows] == [
+        ("EA", 0.8),
+        ("KGM", 40 / 175),
+        ("EA", 0.8),
+        ("KGM", 40 / 175),
+        ("KGM", 40 / 175),
     ]
 
 
@@ -677,4 +668,4 @@ async def test_a_recall_stored_before_holdings_reads_as_forwarded_and_used_zero(
     old = await record_return(g, "RC-OLD", "W", "SRC", 75)
     assert holding_tuples(old) == [("W", "SRC", 150.0, 0.0, 0.0, 150.0, "KGM")]
     assert old.effectiveness == 0.5
-    assert progress_rows(old)[0]["on_hand"] == 150.0
+    assert (await report_rows(g, old))[0].line.on_hand == 150.0
