@@ -365,7 +365,7 @@ MEDIA_TYPES = {
 SHOWN_LOTS = 3
 LOT_CHARS = 40
 _UNSAFE_IN_NAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
-_NOT_ASCII_SAFE = re.compile(r"[^A-Za-z0-9._+-]")
+_NOT_ASCII_SAFE = re.compile(r"[^A-Za-z0-9._+#-]")
 
 
 def export_name(prefix: str, lots: Sequence[str], zone: ZoneInfo, extension: str, now: int | None = None) -> str:
