@@ -202,7 +202,7 @@ def _sheet_value(kind: Kind, value: Any, zone: ZoneInfo) -> tuple[Any, str | Non
         integral = isinstance(value, float) and value.is_integer() and abs(value) < 2**53
         return (int(value) if integral else value), None
     if kind is Kind.COUNT:
-        return value, "0"
+        return value, None
     if kind is Kind.SHARE:
         return value, "0.0%"
     if kind is Kind.DATE:
@@ -215,12 +215,16 @@ def _sheet_value(kind: Kind, value: Any, zone: ZoneInfo) -> tuple[Any, str | Non
 
 
 def _shown_width(kind: Kind, value: Any, zone: ZoneInfo) -> int:
+    """About how many character widths the cell takes on screen (a Chinese character takes two)."""
+    if value is None:
+        return 0
     if kind is Kind.SHARE:
-        text = "" if value is None else f"{value:.1%}"
-    elif kind is Kind.INSTANT:
-        text = "" if value is None else "yyyy-mm-dd hh:mm +08:00"
-    else:
-        text = csv_text(kind, value, zone)
+        return 6  # 100.0%
+    if kind is Kind.INSTANT:
+        return 23  # 2026-12-01 10:00 +08:00
+    text = csv_text(kind, value, zone)
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
@@ -242,8 +246,11 @@ HEADER_FILL = PatternFill("solid", start_color="DDEBF7")
 MIN_WIDTH, MAX_WIDTH = 8, 60
 
 
-def _cell(ws: WriteOnlyWorksheet, kind: Kind, value: Any, zone: ZoneInfo) -> WriteOnlyCell:
+def _cell(ws: WriteOnlyWorksheet, kind: Kind, value: Any, zone: ZoneInfo) -> Any:
+    """The value as the sheet takes it: bare when it needs no style (cheaper), else a styled cell."""
     typed, number_format = _sheet_value(kind, value, zone)
+    if number_format is None and kind is not Kind.LABEL:
+        return typed
     cell = WriteOnlyCell(ws, value=typed)
     if number_format:
         cell.number_format = number_format

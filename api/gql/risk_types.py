@@ -304,7 +304,7 @@ class UnitEffectiveness:
 
 
 @strawberry.type(
-    description="Where a recall stands, for the coordinator's report (also GET /recalls/{id}.csv); quantities "
+    description="Where a recall stands, for the coordinator's report (also GET /recalls/{id}.csv, .xlsx); quantities "
     "are per unit, in Recall.effectivenessByUnit."
 )
 class RecallProgress:
