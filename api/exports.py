@@ -222,6 +222,8 @@ def _shown_width(kind: Kind, value: Any, zone: ZoneInfo) -> int:
         return 6  # 100.0%
     if kind is Kind.INSTANT:
         return 23  # 2026-12-01 10:00 +08:00
+    if kind is Kind.QUANTITY:
+        return len(number_text(value)) + 1  # and room for a digit more than General shows
     text = csv_text(kind, value, zone)
     if text.isascii():
         return len(text)
@@ -266,10 +268,18 @@ def xlsx_bytes(
     workbook = Workbook(write_only=True)
     ws = workbook.create_sheet(title)
     values = [[c.value(r) for c in columns] for r in rows]
-    for i, column in enumerate(columns):
-        widest = max((_shown_width(column.kind, v[i], zone) for v in values), default=0)
-        label = _shown_width(Kind.TEXT, column.label, zone)
-        ws.column_dimensions[get_column_letter(i + 1)].width = min(MAX_WIDTH, max(MIN_WIDTH, label, widest) + 2)
+    widths = [max(MIN_WIDTH, _shown_width(Kind.TEXT, c.label, zone)) for c in columns]
+    for v in values:
+        for i, column in enumerate(columns):
+            widths[i] = max(widths[i], _shown_width(column.kind, v[i], zone))
+    # The summary's labels, numbers and dates must fit too (a number too wide shows as ###); free text may run on
+    # into the empty cells beside it.
+    for line in summary:
+        for i, (v, kind) in enumerate(line):
+            if kind is not Kind.TEXT and i < len(widths):
+                widths[i] = max(widths[i], _shown_width(kind, v, zone))
+    for i, width in enumerate(widths):
+        ws.column_dimensions[get_column_letter(i + 1)].width = min(MAX_WIDTH, width + 2)
     header_row = len(summary) + 2 if summary else 1
     last = get_column_letter(len(columns))
     ws.freeze_panes = f"A{header_row + 1}"
