@@ -310,6 +310,8 @@ async def test_the_progress_xlsx_has_a_summary_block_above_a_frozen_filtered_tab
     expected = local(recall["startBy"]).replace(tzinfo=None)
     assert abs(start_by.value - expected) < timedelta(milliseconds=1)
     assert ws.cell(2, 6).value.date() == local(recall["finishBy"]).date()
+    # The summary's dates fit their columns (a date too wide shows as ###), though they sit above narrow ones.
+    assert ws.column_dimensions["F"].width >= 23  # finishBy, above `shipped`
     assert values[2][:6] == [
         "关闭 closed",
         ws.cell(3, 2).value,
