@@ -4,7 +4,8 @@
 // quantity). The caller sums holdings per (consignee, batch), what each consignee forwarded and used, and keeps the
 // uses whose output is affected as the scope's edges. Uses are read for every affected lot, also at the depth
 // cut: a consignee's use of a lot into a lot beyond maxDepth is still a use. Breadth-first pruning expand, as in
-// trace_back; the per-lot subqueries are one hop each. LIMIT $limit + 1 lets the caller tell a scope that is too large from one that fits.
+// trace_back; the per-lot subqueries are one hop each. LIMIT $limit + 1 lets the caller tell a scope that is too
+// large from one that fits.
 UNWIND $ids AS sourceId
 MATCH (s:Batch {id: sourceId})
 MATCH p = (s)-[:INPUT_TO*0..50]->(v:Batch)
