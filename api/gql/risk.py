@@ -14,6 +14,8 @@ from api.gql.risk_types import (
     PortControlHit,
     Recall,
     RecallClass,
+    RecallPage,
+    RecallStatus,
     RiskSignal,
     RiskSignalInput,
     Warning,
@@ -64,6 +66,30 @@ class RiskQuery:
     async def recall(self, info: Info, id: strawberry.ID) -> Recall | None:
         found = (await recalls.by_ids(info.context.graph, [id]))[0]
         return Recall.of(found, now_ms()) if found else None
+
+    @strawberry.field(
+        description="Recalls, newest first (openedAt, then id), filtered by status, class and the warning they "
+        "answer; first is 1..1000, after the endCursor of the previous page (no recall skipped or repeated when "
+        "recalls are opened or closed between pages)."
+    )
+    async def recalls(
+        self,
+        info: Info,
+        status: RecallStatus | None = None,  # type: ignore[valid-type]
+        recall_class: RecallClass | None = None,  # type: ignore[valid-type]
+        warning_id: strawberry.ID | None = None,
+        first: int = 100,
+        after: str | None = None,
+    ) -> RecallPage:
+        page = await recalls.listing(
+            info.context.graph,
+            status,
+            recall_class,
+            str(warning_id) if warning_id is not None else None,
+            first,
+            after,
+        )
+        return RecallPage.of(page, now_ms())
 
     @strawberry.field(description="A risk signal by id; null when unknown.")
     async def signal(self, info: Info, id: strawberry.ID) -> RiskSignal | None:
@@ -176,6 +202,16 @@ class RiskMutation:
     ) -> Recall:
         recall = await recalls.record_return(info.context.graph, recall_id, enterprise_id, batch_id, quantity)
         return Recall.of(recall, now_ms())
+
+    @strawberry.mutation(
+        description="Close an OPEN recall with the reason: status CLOSED, and a final report (effectiveness per unit, "
+        "the consignees not reached) frozen on it. A CLOSED recall takes no more returns or notices (BAD_USER_INPUT). "
+        "by: who closes it (default: the X-Actor header, else anonymous)."
+    )
+    async def close_recall(self, info: Info, id: strawberry.ID, reason: str, by: str | None = None) -> Recall:
+        who = by if by is not None and by.strip() else info.context.actor
+        closed = await recalls.close_recall(info.context.graph, id, reason, who)
+        return Recall.of(closed, now_ms())
 
     @strawberry.mutation(description="Mark a consignee notified of a recall (all its batches).")
     async def mark_recall_notified(self, info: Info, recall_id: strawberry.ID, enterprise_id: strawberry.ID) -> Recall:

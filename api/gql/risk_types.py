@@ -29,6 +29,9 @@ WarningStatus = strawberry.enum(rw.WarningStatus, name="WarningStatus")
 MeasureKind = strawberry.enum(rw.MeasureKind, name="MeasureKind")
 MeasureStatus = strawberry.enum(rw.MeasureStatus, name="MeasureStatus")
 RecallClass = strawberry.enum(rc.RecallClass, name="RecallClass")
+RecallStatus = strawberry.enum(
+    rc.RecallStatus, name="RecallStatus", description="OPEN until closed with a reason and a final report."
+)
 ConsigneeStatus = strawberry.enum(rc.ConsigneeStatus, name="ConsigneeStatus")
 Recommendation = strawberry.enum(ev.Recommendation, name="Recommendation")
 
@@ -287,7 +290,7 @@ class UnitEffectiveness:
     outstanding: float = strawberry.field(description="The lines' max(0, onHand - returned), summed.")
 
     @classmethod
-    def of(cls, u: rc.UnitTotals) -> UnitEffectiveness:
+    def of(cls, u: rc.UnitTotals | rc.UnitOutcome) -> UnitEffectiveness:
         return cls(
             unit=u.unit,
             on_hand=u.on_hand,
@@ -301,7 +304,7 @@ class UnitEffectiveness:
 
 
 @strawberry.type(
-    description="Where a recall stands, for the coordinator's report (also GET /recalls/{id}.csv); quantities "
+    description="Where a recall stands, for the coordinator's report (also GET /recalls/{id}.csv, .xlsx); quantities "
     "are per unit, in Recall.effectivenessByUnit."
 )
 class RecallProgress:
@@ -313,6 +316,50 @@ class RecallProgress:
     effectiveness: float
     start_overdue: bool = strawberry.field(description="startBy has passed and no consignee is notified.")
     finish_overdue: bool = strawberry.field(description="finishBy has passed and goods are still out.")
+
+
+@strawberry.type(
+    description="A line a recall had not finished with when it closed: the consignee was never notified, or it "
+    "still held something of the batch."
+)
+class RecallNotReached:
+    outstanding: float = strawberry.field(description="What it still held, in the line's unit.")
+    unit: str
+    notified: bool
+    enterprise_id: Private[str]
+    batch_id: Private[str]
+
+    @strawberry.field
+    async def enterprise(self, info: Info) -> Enterprise:
+        return Enterprise.of(await info.context.loaders.enterprise.load(self.enterprise_id))
+
+    @strawberry.field
+    async def batch(self, info: Info) -> Batch:
+        return Batch.of(await info.context.loaders.batch.load(self.batch_id))
+
+
+@strawberry.type(description="What a recall achieved, frozen when it closed: later data never changes it.")
+class RecallFinalReport:
+    effectiveness: float = strawberry.field(description="The smallest per-unit effectiveness at closing.")
+    effectiveness_by_unit: list[UnitEffectiveness] = strawberry.field(description="By unit.")
+    not_reached: list[RecallNotReached] = strawberry.field(description="By enterprise id, then batch id.")
+
+    @classmethod
+    def of(cls, r: rc.FinalReport) -> RecallFinalReport:
+        return cls(
+            effectiveness=r.effectiveness,
+            effectiveness_by_unit=[UnitEffectiveness.of(u) for u in r.by_unit],
+            not_reached=[
+                RecallNotReached(
+                    outstanding=n.outstanding,
+                    unit=n.unit,
+                    notified=n.notified,
+                    enterprise_id=n.enterprise,
+                    batch_id=n.batch,
+                )
+                for n in r.not_reached
+            ],
+        )
 
 
 @strawberry.type(description="A recall: its scope snapshot, deadlines, returns and effectiveness.")
@@ -332,7 +379,16 @@ class Recall:
     warning_id: str | None
     source_ids: list[str]
     effectiveness_check: EffectivenessCheck
-    progress: RecallProgress
+    progress: RecallProgress = strawberry.field(description="As it stood at closing, once closed.")
+    status: RecallStatus = strawberry.field(  # type: ignore[valid-type]
+        description="OPEN takes returns and notices; CLOSED takes none."
+    )
+    closed_at: datetime | None
+    close_reason: str | None
+    closed_by: str | None
+    final_report: RecallFinalReport | None = strawberry.field(
+        description="Effectiveness per unit and the consignees not reached, frozen at closing; null while OPEN."
+    )
     affected: Private[list[tuple[str, int]]]
 
     @classmethod
@@ -367,6 +423,11 @@ class Recall:
             source_ids=r.sources,
             effectiveness_check=EffectivenessCheck(level=level, consignee_share=share, consignees_to_check=count),
             progress=RecallProgress(**_snake(r.progress(now_ms))),
+            status=r.status,
+            closed_at=from_ms(r.closed_at_ms) if r.closed_at_ms is not None else None,
+            close_reason=r.close_reason,
+            closed_by=r.closed_by,
+            final_report=RecallFinalReport.of(r.final_report) if r.final_report else None,
             affected=r.affected,
         )
 
@@ -382,6 +443,21 @@ class Recall:
     async def mass_balance_issues(self, info: Info) -> list[MassBalanceIssue]:
         found = await load_mass_balance_issues(info, [b for b, _ in self.affected])
         return sorted(found, key=lambda i: (i.enterprise_id, i.batch_id))
+
+
+@strawberry.type(description="A page of recalls, newest first.")
+class RecallPage:
+    recalls: list[Recall]
+    end_cursor: str | None = strawberry.field(
+        description="Pass as `after` for the next page; the given cursor when this page is empty."
+    )
+    has_next_page: bool
+
+    @classmethod
+    def of(cls, p: rc.RecallPage, now_ms: int) -> RecallPage:
+        return cls(
+            recalls=[Recall.of(r, now_ms) for r in p.recalls], end_cursor=p.end_cursor, has_next_page=p.has_next_page
+        )
 
 
 def _snake(m: dict) -> dict:
