@@ -65,7 +65,8 @@ class Settings(BaseSettings):
     import_max_bytes: int = 20_000_000
 
     # GraphQL request limits (guard the server against expensive or abusive queries).
-    graphql_max_depth: int = 12
+    # Depth: an 8-tier `inputs { batch { inputs ... } }` walk (the generator's tiers) is 18 levels deep.
+    graphql_max_depth: int = 24
     graphql_max_tokens: int = 5000
     graphql_max_aliases: int = 30
     # The most objects a query's answer may hold, counted before it runs with lists multiplied by their `first`

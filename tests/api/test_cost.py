@@ -120,13 +120,11 @@ def inputs_walk(levels: int) -> str:
     return f'{{ batch(id: "T8") {{ {selection} }} }}'
 
 
-async def test_a_walk_of_inputs_through_all_eight_tiers_is_allowed(db):
+async def test_a_walk_of_inputs_through_all_eight_tiers_is_allowed(db, client):
+    """Neither the cost nor the depth limit (GRAPHQL_MAX_DEPTH, default settings) refuses the generator's 8 tiers."""
     tiers = [batch("T0")] + [batch(f"T{i}", [(f"T{i - 1}", 1)]) for i in range(1, 9)]
     await load(db, *BASE, *tiers)
-    # The depth limit is another guard (12 by default); here only the cost is in question.
-    app = create_app(db.settings.model_copy(update={"graphql_max_depth": 30}), graph=db)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
-        body = await gql(client, inputs_walk(8))
+    body = await gql(client, inputs_walk(8))
     assert "errors" not in body, body
     level = body["data"]["batch"]
     for _ in range(8):
@@ -198,3 +196,18 @@ def test_a_fragment_spread_many_times_is_costed_once():
     fragments.append("fragment F20 on Batch { id }")
     document = parse('{ batch(id: "B") { ...F0 } } ' + " ".join(fragments))
     assert query_cost(SCHEMA, document).total > 2**20
+
+
+@pytest.mark.parametrize(
+    ("document", "who"),
+    [(inputs_walk(12), "the query"), ("query Deep " + inputs_walk(12), "operation 'Deep'")],
+)
+async def test_a_query_too_deep_names_the_operation_and_the_setting(client, document, who):
+    body = await gql(client, document)
+    deep = [e for e in body["errors"] if "GRAPHQL_MAX_DEPTH" in e["message"]]  # (its cost is refused too)
+    assert [(e["extensions"]["code"], e["message"]) for e in deep] == [
+        (
+            "GRAPHQL_VALIDATION_FAILED",
+            f"{who} is nested deeper than 24 levels (GRAPHQL_MAX_DEPTH); ask for fewer nested levels",
+        )
+    ]
