@@ -1,21 +1,21 @@
-"""Plain HTTP endpoints: health, readiness, the recall scope as a sortable spreadsheet (CSV), and the credit-event
-feed as NDJSON for bulk sync."""
+"""Plain HTTP endpoints: health, readiness, the recall scope and a recall's progress report as sortable spreadsheets
+(CSV and XLSX, api/exports.py), and the credit-event feed as NDJSON for bulk sync."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
+from api import exports
 from api.deps import GraphDep
 from graph import credit_feed
+from graph.db import Graph
 from graph.errors import NotFound, check_range
-from graph.recall import CSV_COLUMNS, recall_rows
+from graph.recall import recall_rows
 from graph.risk import recalls
 
 router = APIRouter()
@@ -33,29 +33,31 @@ async def readyz(graph: GraphDep) -> JSONResponse:
     return JSONResponse({"status": "not ready", "neo4j": "down"}, status_code=503)
 
 
+SPREADSHEETS: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}, exports.MEDIA_TYPES["xlsx"]: {}}}}
+Extension = Literal["csv", "xlsx"]
+
+
+def _zone(graph: Graph) -> ZoneInfo:
+    return ZoneInfo(graph.settings.recall_timezone)
+
+
 @router.get(
-    "/recall-scope.csv",
-    summary="Recall scope as an electronic sortable spreadsheet: one row per consignee and batch.",
+    "/recall-scope.{extension}",
+    summary="Recall scope as an electronic sortable spreadsheet (csv or xlsx): one row per consignee and batch, with "
+    "who shipped it there, the shipments and declarations, and the asked lots it descends from.",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}, 400: {}, 404: {}},
+    responses={**SPREADSHEETS, 400: {}, 404: {}},
 )
-async def recall_scope_csv(
+async def recall_scope_spreadsheet(
     graph: GraphDep,
+    extension: Extension,
     batch: Annotated[list[str], Query(description="A defective batch id; repeat for several.")],
     max_depth: Annotated[int, Query(alias="maxDepth", description="1..50")] = 10,
 ) -> Response:
     rows = await recall_rows(graph, batch, max_depth)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return Response(
-        # A BOM so spreadsheet programs read the Chinese names as UTF-8.
-        content="\ufeff" + out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="recall-scope-{stamp}.csv"'},
-    )
+    zone = _zone(graph)
+    name = exports.export_name("recall-scope", list(dict.fromkeys(batch)), zone, extension)
+    return await exports.spreadsheet(extension, exports.SCOPE_COLUMNS, rows, zone, name, "召回范围 recall scope")
 
 
 @router.get(
@@ -81,21 +83,20 @@ async def credit_events(
 
 
 @router.get(
-    "/recalls/{recall_id}.csv",
-    summary="A recall's progress report: one row per consignee and batch (shipped, returned, status).",
+    "/recalls/{recall_id}.{extension}",
+    summary="A recall's progress report (csv or xlsx): one row per consignee and batch with names, quantities, "
+    "status, deadlines and its unit's effectiveness; the xlsx has a summary block above the table.",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}, 404: {}},
+    responses={**SPREADSHEETS, 404: {}},
 )
-async def recall_progress_csv(graph: GraphDep, recall_id: str) -> Response:
+async def recall_progress_spreadsheet(graph: GraphDep, recall_id: str, extension: Extension) -> Response:
     recall = (await recalls.by_ids(graph, [recall_id]))[0]
     if recall is None:
         raise NotFound("recall", recall_id, "recall_id")
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=recalls.CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(recalls.progress_rows(recall))
-    return Response(
-        content="\ufeff" + out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{recall_id}-progress.csv"'},
+    rows = await recalls.report_rows(graph, recall)
+    zone = _zone(graph)
+    name = exports.export_name(f"{recall.id}-progress", recall.sources, zone, extension)
+    summary = exports.recall_summary(recall) if extension == "xlsx" else ()
+    return await exports.spreadsheet(
+        extension, exports.PROGRESS_COLUMNS, rows, zone, name, "召回进度 recall progress", summary
     )

@@ -13,7 +13,8 @@ best is a hop-bounded max-product path: a Bellman-Ford over at most maxHops roun
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import asyncio
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from functools import cached_property
 from operator import attrgetter
@@ -144,8 +145,13 @@ async def default_sources(graph: Graph, now: int | None = None) -> list[str]:
 
 
 async def contagion(
-    graph: Graph, source_ids: Sequence[str] | None = None, max_hops: int = 3, min_score: float = 0.05
+    graph: Graph,
+    source_ids: Sequence[str] | None = None,
+    max_hops: int = 3,
+    min_score: float = 0.05,
+    evidence: bool = False,
 ) -> list[Exposure]:
+    """The contract's contagion; `evidence` builds every exposure's evidence paths now, with the search."""
     check_range("maxHops", max_hops, 1, MAX_HOPS)
     check_range("minScore", min_score, 0, 1)
     if source_ids is None:
@@ -165,12 +171,24 @@ async def contagion(
         raise BadInput(
             "maxHops", f"the association neighbourhood exceeds {limit} ties; use fewer sources or fewer hops"
         )
+    # Arrays, searches and paths are CPU-bound (seconds for a large neighbourhood): off the event loop, so the
+    # server keeps answering other requests meanwhile.
+    found = await asyncio.to_thread(_search, columns, sources, max_hops, min_score, evidence)
+    if min_score <= 0:
+        found += await _unreached(graph, [*sources, *(e.enterprise for e in found)])
+    return found
+
+
+def _search(
+    columns: Mapping[str, list], sources: list[str], max_hops: int, min_score: float, evidence: bool
+) -> list[Exposure]:
     kinds = [KIND_OF_WEIGHT[w] for w in columns["weight"]]
     vias = [v or None for v in columns["via"]]  # collect() drops nulls: the statement sends "" for no via
     adj = TieGraph(columns["a"], columns["b"], kinds, columns["weight"], vias)
     found = exposures(adj, sources, max_hops, min_score)
-    if min_score <= 0:
-        found += await _unreached(graph, [*sources, *(e.enterprise for e in found)])
+    if evidence:
+        for exposure in found:
+            _ = exposure.evidence  # cached on the exposure
     return found
 
 

@@ -107,6 +107,15 @@ async def page(graph: Graph, after: str | None = None, first: int = 100) -> Cred
     after_seq = decode_cursor(after) if after is not None else 0
     rows = await graph.read("credit/events_after", after=after_seq, limit=first + 1)
     events = tuple(read_event(r) for r in rows[:first])
+    if not events and after_seq > 0:
+        last = (await graph.read("credit/last_seq"))[0]["last"]
+        if after_seq > last:
+            # A stalled client must notice: the feed was reset, or the cursor comes from another deployment.
+            raise BadInput(
+                "after",
+                f"cursor {after!r} is beyond the end of the feed (last seq {last}): the feed was reset or the "
+                "cursor is from elsewhere; start again without `after`",
+            )
     end = encode_cursor(events[-1].seq) if events else after
     return CreditEventPage(events=events, end_cursor=end, has_next_page=len(rows) > first)
 

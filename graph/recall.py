@@ -1,6 +1,6 @@
 """Recall scope: given defective lots, every affected downstream lot, the INPUT_TO edges between them, and every
 consignee with what it received, forwarded, used and still holds (contract/core.graphql `recallScope`), and the
-same as rows for the sortable spreadsheet."""
+same as rows for the sortable spreadsheet (their columns are presentation: api/exports.py)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,21 @@ from graph import lookup
 from graph.db import Graph
 from graph.errors import BadInput, NotFound, check_range
 from graph.mass_balance import flows, on_hand
-from graph.nodes import BatchNode, TracedBatch
+from graph.nodes import BatchNode, EnterpriseNode, ProductNode, TracedBatch
 from graph.read_model import from_row, read_model
 from graph.trace import MAX_DEPTH, BatchEdge
 
 MAX_SOURCES = 1000
+
+
+@dataclass(frozen=True)
+class Carried:
+    """One shipment that makes up a holding: what the spreadsheet names (shipment, consignor, declaration)."""
+
+    shipment: str
+    consignor: str
+    declaration: str | None
+    shipped_at: str
 
 
 @read_model
@@ -28,6 +38,7 @@ class Holding:
     first_shipped_at: str
     last_shipped_at: str
     depth: int
+    carried: tuple[Carried, ...] = ()  # by shippedAt, then shipment id
 
     @property
     def unit(self) -> str:
@@ -86,7 +97,7 @@ async def recall_scope(graph: Graph, batch_ids: list[str], max_depth: int, limit
             ((u["producer"], u["quantity"]) for u in r["uses"]),
         )
         for consignee, shipped in per_consignee.items():
-            shipped.sort(key=lambda s: s["shippedAtMs"])
+            shipped.sort(key=lambda s: (s["shippedAtMs"], s["id"]))
             party = by_party[consignee]
             by_consignee[consignee].append(
                 Holding(
@@ -98,6 +109,7 @@ async def recall_scope(graph: Graph, batch_ids: list[str], max_depth: int, limit
                     shipments=len(shipped),
                     first_shipped_at=shipped[0]["shippedAt"],
                     last_shipped_at=shipped[-1]["shippedAt"],
+                    carried=tuple(Carried(s["id"], s["consignor"], s["declaration"], s["shippedAt"]) for s in shipped),
                 )
             )
         edges.extend(
@@ -108,55 +120,66 @@ async def recall_scope(graph: Graph, batch_ids: list[str], max_depth: int, limit
     return RecallScope([at_source[i] for i in wanted], affected, consignees, edges)
 
 
-CSV_COLUMNS = [
-    "consignee_id",
-    "consignee_name",
-    "batch_id",
-    "product_id",
-    "product_name",
-    "producer_id",
-    "producer_name",
-    "quantity",
-    "forwarded",
-    "used",
-    "on_hand",
-    "unit",
-    "shipments",
-    "first_shipped_at",
-    "last_shipped_at",
-    "depth",
-]
+@dataclass(frozen=True)
+class ScopeRow:
+    """One consignee and batch of a recall scope with what a coordinator acts on: who holds it and how much, who
+    shipped it there and under which declarations, and which of the asked lots it descends from."""
+
+    consignee_id: str
+    consignee: EnterpriseNode | None
+    holding: Holding
+    product: ProductNode | None
+    producer: EnterpriseNode | None
+    consignors: list[tuple[str, str | None]]  # (id, name), in the order of their first shipment to the consignee
+    sources: list[str]  # the asked lots it descends from within maxDepth, in the order they were asked
 
 
-async def recall_rows(graph: Graph, batch_ids: list[str], max_depth: int) -> list[dict[str, object]]:
-    """One row per consignee and batch: the FSMA-204-style electronic sortable spreadsheet."""
+def descends_from(scope: RecallScope, max_depth: int) -> dict[str, list[str]]:
+    """For each affected lot, the sources with a path of at most max_depth INPUT_TO edges to it (the lot itself
+    for a source). Every lot on such a path is affected, so the scope's edges are all the walk needs."""
+    sources = [b.id for b in scope.sources]
+    if len(sources) == 1:
+        return {t.batch.id: sources for t in scope.affected}
+    outputs: dict[str, list[str]] = defaultdict(list)
+    for e in scope.edges:
+        outputs[e.input].append(e.output)
+    reached: dict[str, list[str]] = defaultdict(list)
+    for source in sources:
+        seen, frontier = {source}, [source]
+        for _ in range(max_depth):
+            frontier = list(dict.fromkeys(o for b in frontier for o in outputs[b] if o not in seen))
+            seen.update(frontier)
+        for b in seen:
+            reached[b].append(source)
+    return reached
+
+
+async def recall_rows(graph: Graph, batch_ids: list[str], max_depth: int) -> list[ScopeRow]:
+    """One row per consignee and batch, by consignee then batch: the FSMA-204-style electronic sortable spreadsheet."""
     scope = await recall_scope(graph, batch_ids, max_depth)
+    holdings = [(c.enterprise_id, h) for c in scope.consignees for h in c.holdings]
     enterprise_ids = sorted(
-        {c.enterprise_id for c in scope.consignees}
-        | {h.batch.producer_id for c in scope.consignees for h in c.holdings}
+        {c for c, _ in holdings}
+        | {h.batch.producer_id for _, h in holdings}
+        | {s.consignor for _, h in holdings for s in h.carried}
     )
-    product_ids = sorted({h.batch.product_id for c in scope.consignees for h in c.holdings})
-    names = {e.id: e.name for e in await lookup.enterprises(graph, enterprise_ids) if e}
-    products = {p.id: p.name for p in await lookup.products(graph, product_ids) if p}
+    enterprises = {e.id: e for e in await lookup.enterprises(graph, enterprise_ids) if e}
+    products = {p.id: p for p in await lookup.products(graph, sorted({h.batch.product_id for _, h in holdings})) if p}
+    sources = descends_from(scope, max_depth)
+
+    def consignors(h: Holding) -> list[tuple[str, str | None]]:
+        ids = dict.fromkeys(s.consignor for s in h.carried)
+        return [(i, enterprises[i].name if i in enterprises else None) for i in ids]
+
     return [
-        {
-            "consignee_id": c.enterprise_id,
-            "consignee_name": names.get(c.enterprise_id, ""),
-            "batch_id": h.batch.id,
-            "product_id": h.batch.product_id,
-            "product_name": products.get(h.batch.product_id, ""),
-            "producer_id": h.batch.producer_id,
-            "producer_name": names.get(h.batch.producer_id, ""),
-            "quantity": h.quantity,
-            "forwarded": h.forwarded,
-            "used": h.used,
-            "on_hand": h.on_hand,
-            "unit": h.unit,
-            "shipments": h.shipments,
-            "first_shipped_at": h.first_shipped_at,
-            "last_shipped_at": h.last_shipped_at,
-            "depth": h.depth,
-        }
-        for c in scope.consignees
-        for h in c.holdings
+        ScopeRow(
+            consignee_id=c,
+            consignee=enterprises.get(c),
+            holding=h,
+            product=products.get(h.batch.product_id),
+            producer=enterprises.get(h.batch.producer_id),
+            consignors=consignors(h),
+            sources=sources[h.batch.id],
+        )
+        for c, h in holdings
     ]

@@ -65,9 +65,17 @@ class Settings(BaseSettings):
     import_max_bytes: int = 20_000_000
 
     # GraphQL request limits (guard the server against expensive or abusive queries).
-    graphql_max_depth: int = 12
+    # Depth: an 8-tier `inputs { batch { inputs ... } }` walk (the generator's tiers) is 18 levels deep.
+    graphql_max_depth: int = 24
     graphql_max_tokens: int = 5000
     graphql_max_aliases: int = 30
+    # The most objects a query's answer may hold, counted before it runs with lists multiplied by their `first`
+    # (api/gql/cost.py): two nested full pages (10^6) pass, three (10^9) do not.
+    graphql_max_cost: int = Field(default=2_000_000, ge=1)
+    # Objects the navigation lists (the fields that take `first`) may return to one query, counted while its
+    # answer is built (api/gql/object_cap.py): twenty full pages, far above what an investigator reads in one
+    # answer. Building that many took 5 s on data set S (a loaded 2-core machine), so the cap is not higher.
+    graphql_max_objects: int = Field(default=20_000, ge=1)
 
     # Credit: how often the server re-evaluates grades whose listings started, expired or were corrected
     # (seconds; 0 turns the background sweep off, `tracegraph credit sweep` still runs it once).

@@ -39,12 +39,13 @@ async def populated(graph):
     await credit.lift_listing(graph, "BL-XX-2026-0002", "appeal upheld", "officer-1")
     opened = await reviews.open_reviews(graph, "officer-1", ["ENT-CN-DIST-01"])
     await reviews.reject(graph, opened.opened[0].id, "officer-2", "tie is historical")
-    # ... and a lifted warning with a recall, a return and a notification.
+    # ... and a lifted warning with a recall, a return, a notification and its closing.
     warning, _ = await warnings.issue(graph, ["SIG1"], warnings.Targets(batch_ids=("LOT-IF1-2026-0305",)), [])
     await warnings.lift(graph, warning.id, "over")
     recall = await recalls.open_recall(graph, ["LOT-WMP-NZ-2026-0112"], recalls.RecallClass.I, warning.id)
     await recalls.record_return(graph, recall.id, recall.lines[0].enterprise_id, recall.lines[0].batch_id, 1)
     await recalls.mark_notified(graph, recall.id, recall.lines[0].enterprise_id)
+    await recalls.close_recall(graph, recall.id, "all returned")  # what only closing writes
     return graph
 
 

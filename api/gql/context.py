@@ -2,27 +2,43 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info as StrawberryInfo
 
+from api.gql.object_cap import ObjectCap
 from graph import lookup
 from graph.actor import actor as actor_named
 from graph.db import Graph
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class SharedLoader(DataLoader[K, V]):
+    """A DataLoader whose answer for a key stays good for every field waiting on it.
+
+    graphql-core cancels the rest of a list when one item fails (a bad argument, a timeout); an awaiter cancelled
+    on the loader's own cached future would cancel that future for every other field of the request that waits
+    on the same key, and the CancelledError would escape as a 500. Each awaiter gets a shield of its own."""
+
+    def load(self, key: K) -> Awaitable[V]:
+        return asyncio.shield(super().load(key))
 
 
 class Loaders:
     def __init__(self, graph: Graph):
         self.graph = graph
-        self.batch = DataLoader(partial(lookup.batches, graph))
-        self.enterprise = DataLoader(partial(lookup.enterprises, graph))
-        self.product = DataLoader(partial(lookup.products, graph))
-        self.lab = DataLoader(partial(lookup.labs, graph))
+        self.batch = SharedLoader(partial(lookup.batches, graph))
+        self.enterprise = SharedLoader(partial(lookup.enterprises, graph))
+        self.product = SharedLoader(partial(lookup.products, graph))
+        self.lab = SharedLoader(partial(lookup.labs, graph))
         self._related: dict[tuple[str, int], DataLoader] = {}
         self._keyed: dict[str, DataLoader] = {}
 
@@ -31,7 +47,7 @@ class Loaders:
         key = (name, limit)
         if key not in self._related:
             make: Callable[[Any], Any] = lookup.NAV_MAKERS[name]
-            self._related[key] = DataLoader(partial(lookup.related, self.graph, name, limit=limit, make=make))
+            self._related[key] = SharedLoader(partial(lookup.related, self.graph, name, limit=limit, make=make))
         return self._related[key]
 
     def forget_enterprise(self, enterprise_id: str) -> None:
@@ -42,7 +58,7 @@ class Loaders:
     def keyed(self, name: str, load: Callable[[list[str]], Awaitable[list[Any]]]) -> DataLoader[str, Any]:
         """A loader per request for any batched backend (`load(keys)` answers in key order), by name."""
         if name not in self._keyed:
-            self._keyed[name] = DataLoader(load)
+            self._keyed[name] = SharedLoader(load)
         return self._keyed[name]
 
 
@@ -54,6 +70,8 @@ class Context(BaseContext):
         super().__init__()
         self.graph = graph
         self.loaders = Loaders(graph)
+        # What this request's lists returned; the schema's ObjectCapGuard sets the cap it was built with.
+        self.objects = ObjectCap(graph.settings.graphql_max_objects)
         # Who acts, for the history of risk decisions: set by the deployment's authenticating proxy.
         self.actor = actor_named(actor)
 

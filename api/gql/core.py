@@ -54,6 +54,7 @@ class Holding(View, recall.Holding):
     used: float = strawberry.field(description="INPUT_TO quantities of this batch into lots this consignee produced.")
     shipments: int = strawberry.field(description="How many shipments make up the quantity.")
     depth: Private[int]
+    carried: Private[tuple[recall.Carried, ...]]
 
     unit_ = shown(recall.Holding.unit)
     on_hand_ = shown(

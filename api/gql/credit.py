@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import strawberry
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
 from api.gql.context import Info
 from api.gql.credit_types import (
@@ -36,6 +37,17 @@ async def _decision(info: Info, enterprise_id: str, change: credit.GradeChange |
     return CreditDecision(enterprise=Enterprise.of(enterprise), event=event)
 
 
+def _selects(fields: list[Selection], name: str) -> bool:
+    """Whether the selection of these fields (through fragments, not deeper) asks for the field `name`."""
+    for field in fields:
+        for child in field.selections:
+            if isinstance(child, SelectedField) and child.name == name:
+                return True
+            if isinstance(child, FragmentSpread | InlineFragment) and _selects([child], name):
+                return True
+    return False
+
+
 @strawberry.type
 class CreditQuery:
     @strawberry.field(
@@ -52,7 +64,9 @@ class CreditQuery:
     ) -> list[Exposure]:
         ids = unset(source_ids)
         sources = None if ids is None else [str(s) for s in ids]
-        exposures = await contagion.contagion(info.context.graph, sources, max_hops, min_score)
+        # Evidence asked for is built with the search, off the event loop (thousands of paths take seconds).
+        evidence = _selects(info.selected_fields, "evidence")
+        exposures = await contagion.contagion(info.context.graph, sources, max_hops, min_score, evidence=evidence)
         nodes = await found_all(info.context.loaders.enterprise, [e.enterprise for e in exposures], "enterprise")
         return [Exposure.of(e, Enterprise.of(n)) for e, n in zip(exposures, nodes, strict=True)]
 

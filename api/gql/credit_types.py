@@ -14,7 +14,7 @@ from strawberry.scalars import JSON
 
 from api.gql.context import Info
 from api.gql.enums import ContagionAction, ReviewStatus
-from api.gql.view import CoreEnterprise, First, View, check_first, enterprise_of, found, nav_field
+from api.gql.view import CoreEnterprise, First, View, check_first, counted, enterprise_of, found, nav_field
 from graph import contagion as cg
 from graph import credit, credit_feed, nodes, supervision
 from graph import reviews as rv
@@ -219,7 +219,7 @@ class EnterpriseCreditFields:
         loader = info.context.loaders.keyed(
             f"credit_history:{first}", partial(credit_feed.history, info.context.graph, limit=first)
         )
-        return [CreditEvent.of(e) for e in await loader.load(self.id)]
+        return [CreditEvent.of(e) for e in await counted(info, loader, self.id)]
 
     @strawberry.field(description="Blacklist listings against this enterprise, newest first (lifted ones too).")
     async def blacklist_entries(self, info: Info, first: First = 100) -> list[BlacklistEntry]:
@@ -228,7 +228,7 @@ class EnterpriseCreditFields:
             f"listings:{first}", partial(credit.listings_of, info.context.graph, limit=first)
         )
         now = now_ms()
-        return [BlacklistEntry.of(listing, now_ms=now) for listing in await loader.load(self.id)]
+        return [BlacklistEntry.of(listing, now_ms=now) for listing in await counted(info, loader, self.id)]
 
     @strawberry.field(description="Downgrade reviews of this enterprise, newest first; status filters them.")
     async def downgrade_reviews(
@@ -239,7 +239,7 @@ class EnterpriseCreditFields:
             f"reviews:{status}:{first}",
             partial(rv.of_enterprises, info.context.graph, limit=first, status=status),
         )
-        return [DowngradeReview.of(r) for r in await loader.load(self.id)]
+        return [DowngradeReview.of(r) for r in await counted(info, loader, self.id)]
 
     ties = nav_field("enterprise_ties", "Its direct associations (contagion ties), strongest first.", of=Tie)
 

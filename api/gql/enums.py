@@ -9,7 +9,7 @@ from graph.records import CreditGrade, Hazard, SignalSource
 from graph.reviews import ReviewStatus
 from graph.risk.assessment import RiskLevel, WarningGrade
 from graph.risk.evaluation import Recommendation
-from graph.risk.recalls import ConsigneeStatus, RecallClass
+from graph.risk.recalls import ConsigneeStatus, RecallClass, RecallStatus
 from graph.risk.warnings import MeasureKind, MeasureStatus, WarningStatus
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "MeasureKind",
     "MeasureStatus",
     "RecallClass",
+    "RecallStatus",
     "Recommendation",
     "ReviewStatus",
     "RiskLevel",
@@ -43,5 +44,6 @@ strawberry.enum(WarningStatus)
 strawberry.enum(MeasureKind)
 strawberry.enum(MeasureStatus)
 strawberry.enum(RecallClass)
+strawberry.enum(RecallStatus, description="OPEN until closed with a reason and a final report.")
 strawberry.enum(ConsigneeStatus)
 strawberry.enum(Recommendation)

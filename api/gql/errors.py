@@ -7,6 +7,7 @@ and shown only as that reference.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 
@@ -20,6 +21,19 @@ from strawberry.types import ExecutionResult
 from graph.errors import BadInput, DomainError, InvalidStoredValue
 
 log = structlog.get_logger("api.graphql")
+
+
+_TOO_DEEP = re.compile(r"^'(?P<operation>.*)' exceeds maximum operation depth of (?P<depth>\d+)$", re.DOTALL)
+
+
+def _depth_message(message: str) -> str:
+    """Strawberry's depth limiter calls an unnamed operation 'anonymous', which reads as a user's name: say which
+    operation, and which setting sets the limit."""
+    if not (found := _TOO_DEEP.match(message)):
+        return message
+    name = found["operation"]
+    which = "the query" if name == "anonymous" else f"operation {name!r}"
+    return f"{which} is nested deeper than {found['depth']} levels (GRAPHQL_MAX_DEPTH); ask for fewer nested levels"
 
 
 def classify(error: GraphQLError) -> GraphQLError:
@@ -47,6 +61,7 @@ def classify(error: GraphQLError) -> GraphQLError:
         # The document or its variables were rejected before execution.
         request_error = "BAD_USER_INPUT" if message.startswith("Variable ") else "GRAPHQL_VALIDATION_FAILED"
         extensions.setdefault("code", request_error)
+        message = _depth_message(message)
     else:
         reference = uuid.uuid4().hex[:12]
         log.error("graphql.internal_error", reference=reference, path=error.path, exc_info=original)

@@ -6,12 +6,13 @@ from __future__ import annotations
 import strawberry
 
 from api.gql.context import Info
-from api.gql.enums import MeasureKind, MeasureStatus, RecallClass, WarningGrade, WarningStatus
+from api.gql.enums import MeasureKind, MeasureStatus, RecallClass, RecallStatus, WarningGrade, WarningStatus
 from api.gql.risk_types import (
     Assessment,
     DeclarationHit,
     PortControlHit,
     Recall,
+    RecallPage,
     RiskSignal,
     RiskSignalInput,
     Warning,
@@ -56,6 +57,30 @@ class RiskQuery:
     async def recall(self, info: Info, id: strawberry.ID) -> Recall | None:
         recall = (await recalls.by_ids(info.context.graph, [id]))[0]
         return Recall(value=recall, now_ms=now_ms()) if recall else None
+
+    @strawberry.field(
+        description="Recalls, newest first (openedAt, then id), filtered by status, class and the warning they "
+        "answer; first is 1..1000, after the endCursor of the previous page (no recall skipped or repeated when "
+        "recalls are opened or closed between pages)."
+    )
+    async def recalls(
+        self,
+        info: Info,
+        status: RecallStatus | None = None,
+        recall_class: RecallClass | None = None,
+        warning_id: strawberry.ID | None = None,
+        first: int = 100,
+        after: str | None = None,
+    ) -> RecallPage:
+        page = await recalls.listing(
+            info.context.graph,
+            status,
+            recall_class,
+            str(warning_id) if warning_id is not None else None,
+            first,
+            after,
+        )
+        return RecallPage.of(page, now_ms())
 
     @strawberry.field(description="A risk signal by id; null when unknown.")
     async def signal(self, info: Info, id: strawberry.ID) -> RiskSignal | None:
@@ -168,6 +193,16 @@ class RiskMutation:
     ) -> Recall:
         recall = await recalls.record_return(info.context.graph, recall_id, enterprise_id, batch_id, quantity)
         return Recall(value=recall, now_ms=now_ms())
+
+    @strawberry.mutation(
+        description="Close an OPEN recall with the reason: status CLOSED, and a final report (effectiveness per unit, "
+        "the consignees not reached) frozen on it. A CLOSED recall takes no more returns or notices (BAD_USER_INPUT). "
+        "by: who closes it (default: the X-Actor header, else anonymous)."
+    )
+    async def close_recall(self, info: Info, id: strawberry.ID, reason: str, by: str | None = None) -> Recall:
+        who = by if by is not None and by.strip() else info.context.actor
+        closed = await recalls.close_recall(info.context.graph, id, reason, who)
+        return Recall(value=closed, now_ms=now_ms())
 
     @strawberry.mutation(description="Mark a consignee notified of a recall (all its batches).")
     async def mark_recall_notified(self, info: Info, recall_id: strawberry.ID, enterprise_id: strawberry.ID) -> Recall:

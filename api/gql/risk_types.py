@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import strawberry
 from strawberry import Private
@@ -15,6 +15,7 @@ from api.gql.enums import (
     Hazard,
     MeasureKind,
     RecallClass,
+    RecallStatus,
     Recommendation,
     SignalSource,
     WarningGrade,
@@ -28,6 +29,7 @@ from api.gql.view import (
     CoreTracedBatch,
     View,
     batch_of,
+    counted,
     enterprise_of,
     mass_balance_issues_of,
     shipment_of,
@@ -246,15 +248,13 @@ class EffectivenessCheck:
 @strawberry.type(
     description="A recall's lines of one unit, summed: e(u) = min(1, returned / onHand), 1 when onHand is 0."
 )
-class UnitEffectiveness(View, rc.UnitTotals):
+class UnitEffectiveness(View, rc.UnitOutcome):
     shipped: float = strawberry.field(description="Received by the consignees, in this unit.")
     outstanding: float = strawberry.field(description="The lines' max(0, onHand - returned), summed.")
 
-    effectiveness_ = shown(rc.UnitTotals.effectiveness)
-
 
 @strawberry.type(
-    description="Where a recall stands, for the coordinator's report (also GET /recalls/{id}.csv); quantities "
+    description="Where a recall stands, for the coordinator's report (also GET /recalls/{id}.csv, .xlsx); quantities "
     "are per unit, in Recall.effectivenessByUnit."
 )
 class RecallProgress(View, rc.RecallProgress):
@@ -263,6 +263,37 @@ class RecallProgress(View, rc.RecallProgress):
     )
     start_overdue: bool = strawberry.field(description="startBy has passed and no consignee is notified.")
     finish_overdue: bool = strawberry.field(description="finishBy has passed and goods are still out.")
+
+
+@strawberry.type(
+    description="A line a recall had not finished with when it closed: the consignee was never notified, or it "
+    "still held something of the batch."
+)
+class RecallNotReached(View, rc.NotReached):
+    outstanding: float = strawberry.field(description="What it still held, in the line's unit.")
+    enterprise_id: Private[str]
+    batch_id: Private[str]
+
+    @strawberry.field
+    async def enterprise(self, info: Info) -> CoreEnterprise:
+        return await enterprise_of(info, self.enterprise_id)
+
+    @strawberry.field
+    async def batch(self, info: Info) -> CoreBatch:
+        return await batch_of(info, self.batch_id)
+
+
+@strawberry.type(description="What a recall achieved, frozen when it closed: later data never changes it.")
+class RecallFinalReport(View, rc.FinalReport):
+    effectiveness: float = strawberry.field(description="The smallest per-unit effectiveness at closing.")
+    by_unit: tuple[UnitEffectiveness, ...] = strawberry.field(name="effectivenessByUnit", description="By unit.")
+    not_reached: tuple[RecallNotReached, ...] = strawberry.field(description="By enterprise id, then batch id.")
+
+    @classmethod
+    def of(cls, value: rc.FinalReport, **more: Any) -> Self:
+        by_unit = tuple(UnitEffectiveness.of(u) for u in value.by_unit)
+        not_reached = tuple(RecallNotReached.of(n) for n in value.not_reached)
+        return super().of(value, by_unit=by_unit, not_reached=not_reached, **more)
 
 
 @strawberry.type(description="A recall: its scope snapshot, deadlines, returns and effectiveness.")
@@ -299,7 +330,7 @@ class Recall:
 
     @strawberry.field(description="By unit.")
     def effectiveness_by_unit(self) -> list[UnitEffectiveness]:
-        return [UnitEffectiveness.of(u) for u in self.value.by_unit()]
+        return [UnitEffectiveness.of(rc.UnitOutcome.of_totals(u)) for u in self.value.by_unit()]
 
     @strawberry.field
     def opened_at(self) -> datetime:
@@ -322,9 +353,32 @@ class Recall:
         level, share, count = self.value.check()
         return EffectivenessCheck(level=level, consignee_share=share, consignees_to_check=count)
 
-    @strawberry.field
+    @strawberry.field(description="As it stood at closing, once closed.")
     def progress(self) -> RecallProgress:
         return RecallProgress.of(self.value.progress(self.now_ms))
+
+    @strawberry.field(description="OPEN takes returns and notices; CLOSED takes none.")
+    def status(self) -> RecallStatus:
+        return self.value.status
+
+    @strawberry.field
+    def closed_at(self) -> datetime | None:
+        return None if self.value.closed_at_ms is None else from_ms(self.value.closed_at_ms)
+
+    @strawberry.field
+    def close_reason(self) -> str | None:
+        return self.value.close_reason
+
+    @strawberry.field
+    def closed_by(self) -> str | None:
+        return self.value.closed_by
+
+    @strawberry.field(
+        description="Effectiveness per unit and the consignees not reached, frozen at closing; null while OPEN."
+    )
+    def final_report(self) -> RecallFinalReport | None:
+        report = self.value.final_report
+        return RecallFinalReport.of(report) if report else None
 
     @strawberry.field(description="The affected batches of the snapshot, by depth then id.")
     async def affected_batches(self, info: Info) -> list[CoreTracedBatch]:
@@ -339,6 +393,20 @@ class Recall:
     async def mass_balance_issues(self, info: Info) -> list[CoreMassBalanceIssue]:
         found = await mass_balance_issues_of(info, [b for b, _ in self.value.affected])
         return sorted(found, key=lambda i: (i.enterprise_id, i.batch_id))
+
+
+@strawberry.type(description="A page of recalls, newest first.")
+class RecallPage:
+    recalls: list[Recall]
+    end_cursor: str | None = strawberry.field(
+        description="Pass as `after` for the next page; the given cursor when this page is empty."
+    )
+    has_next_page: bool
+
+    @classmethod
+    def of(cls, p: rc.RecallPage, now_ms: int) -> RecallPage:
+        recalls = [Recall(value=r, now_ms=now_ms) for r in p.recalls]
+        return cls(recalls=recalls, end_cursor=p.end_cursor, has_next_page=p.has_next_page)
 
 
 @strawberry.type(description="Is a warning working? Keep, adjust or lift it, and why.")
@@ -401,4 +469,4 @@ class ShipmentRiskFields:
     @strawberry.field(description="Warnings that were in force when it was shipped and whose targets match it.")
     async def port_control_hits(self, info: Info) -> list[PortControlHit]:
         loader = info.context.loaders.keyed("shipment_hits", partial(pc.shipment_hits, info.context.graph))
-        return [PortControlHit.of(h) for h in await loader.load(self.id)]
+        return [PortControlHit.of(h) for h in await counted(info, loader, self.id)]

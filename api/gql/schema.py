@@ -4,8 +4,10 @@ import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 
 from api.gql.core import CoreMutation, CoreQuery
+from api.gql.cost import QueryCostLimiter
 from api.gql.credit import CreditMutation, CreditQuery
 from api.gql.errors import ErrorCodes
+from api.gql.object_cap import CappedExecution, ObjectCapGuard
 from api.gql.risk import RiskMutation, RiskQuery
 from api.metrics import GraphQLMetrics
 from graph.settings import Settings
@@ -30,12 +32,15 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
+        execution_context_class=CappedExecution,
         extensions=[
             GraphQLMetrics,  # first: it sees the errors as raised and as answered
             # Factories, so each request gets fresh extension instances.
             lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
             lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
             lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
+            lambda: QueryCostLimiter(max_cost=settings.graphql_max_cost),
+            lambda: ObjectCapGuard(max_objects=settings.graphql_max_objects),
             ErrorCodes,
         ],
     )

@@ -17,6 +17,7 @@ import strawberry
 from strawberry.dataloader import DataLoader
 
 from api.gql.context import Info
+from api.gql.pacing import pacer
 from graph.errors import check_range
 from graph.nodes import BatchNode, ShipmentNode
 from graph.read_model import MAX_PAGE
@@ -68,7 +69,21 @@ def check_first(first: int) -> None:
 async def related(info: Info, name: str, parent: str, first: int) -> list[Any]:
     """A page of one-hop neighbours from a nav/ statement, batched with every parent of the same level."""
     check_first(first)
-    return await info.context.loaders.related(name, first).load(parent)
+    return await counted(info, info.context.loaders.related(name, first), parent)
+
+
+async def counted(info: Info, loader: DataLoader[str, list[T]], key: str) -> list[T]:
+    """A list from a per-request loader, counted against the request's object cap (GRAPHQL_MAX_OBJECTS; empty once
+    the cap is passed: the answer is then replaced by the cap's error, api/gql/object_cap.py)."""
+    cap = info.context.objects
+    if cap.exceeded is not None:
+        return []
+    items = await loader.load(key)
+    if not cap.admits(len(items), info.path):
+        return []
+    if items:
+        await pacer().turn(len(items))
+    return items
 
 
 Build = Callable[[Info, list[Any]], Awaitable[list[Any]]]

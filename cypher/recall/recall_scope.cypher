@@ -1,10 +1,11 @@
 // recallScope (contract/core.graphql): the sources and every batch downstream of one within $maxDepth
-// INPUT_TO hops, at its shortest depth (0 for sources), each with the shipments that carried it (consignee,
-// consignor) and its uses as an input (output lot, its producer, quantity). The caller sums holdings per
-// (consignee, batch), what each consignee forwarded and used, and keeps the uses whose output is affected as the
-// scope's edges. Uses are read for every affected lot, also at the depth cut: a consignee's use of a lot into a
-// lot beyond maxDepth is still a use. Breadth-first pruning expand, as in trace_back; the per-lot subqueries are
-// one hop each. LIMIT $limit + 1 lets the caller tell a scope that is too large from one that fits.
+// INPUT_TO hops, at its shortest depth (0 for sources), each with the shipments that carried it (id, consignee,
+// consignor, declaration: the spreadsheet names them) and its uses as an input (output lot, its producer,
+// quantity). The caller sums holdings per (consignee, batch), what each consignee forwarded and used, and keeps the
+// uses whose output is affected as the scope's edges. Uses are read for every affected lot, also at the depth
+// cut: a consignee's use of a lot into a lot beyond maxDepth is still a use. Breadth-first pruning expand, as in
+// trace_back; the per-lot subqueries are one hop each. LIMIT $limit + 1 lets the caller tell a scope that is too
+// large from one that fits.
 UNWIND $ids AS sourceId
 MATCH (s:Batch {id: sourceId})
 MATCH p = (s)-[:INPUT_TO*0..50]->(v:Batch)
@@ -14,8 +15,8 @@ WITH v, depth ORDER BY depth, v.id LIMIT $limit
 CALL (v) {
   MATCH (sh:Shipment)-[:CARRIES]->(v)
   MATCH (sh)-[:TO]->(c:Enterprise)
-  RETURN collect({consignee: c.id, consignor: [(sh)-[:FROM]->(f) | f.id][0], quantity: sh.quantity,
-                  shippedAt: sh.shippedAt, shippedAtMs: sh.shippedAtMs}) AS shipments
+  RETURN collect({id: sh.id, consignee: c.id, consignor: [(sh)-[:FROM]->(f) | f.id][0], quantity: sh.quantity,
+                  shippedAt: sh.shippedAt, shippedAtMs: sh.shippedAtMs, declaration: sh.declaration}) AS shipments
 }
 CALL (v) {
   MATCH (v)-[r:INPUT_TO]->(o:Batch)

@@ -25,10 +25,10 @@ async def test_recall_scope_csv_is_a_sortable_spreadsheet(client, db):
     assert response.headers["content-type"].startswith("text/csv")
     assert "attachment" in response.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(response.text.removeprefix("\ufeff"))))
-    assert [(r["consignee_id"], r["batch_id"], r["quantity"], r["depth"]) for r in rows] == [
-        ("R1", "B", "7.0", "1"),
-        ("R1", "C", "10.0", "0"),
-        ("R2", "A", "2.0", "0"),
+    assert [(r["consignee_id"], r["batch_id"], r["quantity"], r["depth"], r["source_ids"]) for r in rows] == [
+        ("R1", "B", "7", "1", "A"),
+        ("R1", "C", "10", "0", "C"),
+        ("R2", "A", "2", "0", "A"),
     ]
     assert rows[0]["consignee_name"] == "零售一号"
     assert (rows[0]["first_shipped_at"], rows[0]["last_shipped_at"], rows[0]["shipments"]) == (

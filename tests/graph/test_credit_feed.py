@@ -189,10 +189,15 @@ async def test_a_cursor_is_accepted_padded_or_not(graded):
         assert [e.seq for e in (await page(graded, cursor, 10)).events] == [2, 3]
 
 
-async def test_a_well_formed_cursor_past_the_end_is_an_empty_page(graded):
-    await toggle(graded, ENTERPRISES[:2], rounds=1)
-    p = await page(graded, b64("credit-event:500"), 10)
-    assert (p.events, p.end_cursor, p.has_next_page) == ((), b64("credit-event:500"), False)
+async def test_a_well_formed_cursor_past_the_end_is_bad_input_so_a_stalled_client_notices(graded):
+    """The feed was reset or the cursor is from another deployment: an empty page would stall the client for good."""
+    await toggle(graded, ENTERPRISES[:2], rounds=1)  # seq 1..2
+    with pytest.raises(BadInput) as err:
+        await page(graded, b64("credit-event:500"), 10)
+    assert err.value.argument == "after"
+    assert "beyond the end of the feed (last seq 2)" in str(err.value)
+    at_end = await page(graded, b64("credit-event:2"), 10)  # the end itself is an empty page
+    assert (at_end.events, at_end.has_next_page) == ((), False)
 
 
 @pytest.mark.parametrize("first", [0, -1, 1001, 10_000])

@@ -94,30 +94,44 @@ async def test_bad_arguments_name_the_argument(recall_graph, ids, depth, argumen
 
 async def test_spreadsheet_rows_one_per_consignee_and_batch_with_names_dates_and_depth(recall_graph):
     rows = await recall_rows(recall_graph, ["D"], max_depth=10)
-    assert [(r["consignee_id"], r["batch_id"]) for r in rows] == [
+    assert [(r.consignee_id, r.holding.batch.id) for r in rows] == [
         ("R1", "B"),
         ("R1", "ROOT"),
         ("R2", "ROOT"),
         ("R2", "Z"),
     ]
     root_r1 = rows[1]
-    assert root_r1 == {
-        "consignee_id": "R1",
-        "consignee_name": "Retailer One",
-        "batch_id": "ROOT",
-        "product_id": "P1",
-        "product_name": "Product P1",
-        "producer_id": "M",
-        "producer_name": "Enterprise M",
-        "quantity": 25.0,
-        "forwarded": 0.0,
-        "used": 0.0,
-        "on_hand": 25.0,
-        "unit": "EA",
-        "shipments": 2,
-        "first_shipped_at": "2026-03-02",
-        "last_shipped_at": "2026-03-09",
-        "depth": 2,  # D->B->ROOT
+    assert (root_r1.consignee.name, root_r1.product.name, root_r1.producer.name) == (
+        "Retailer One",
+        "Product P1",
+        "Enterprise M",
+    )
+    h = root_r1.holding
+    assert (h.quantity, h.on_hand, h.unit, h.shipments, h.first_shipped_at, h.last_shipped_at, h.depth) == (
+        25.0,
+        25.0,
+        "EA",
+        2,
+        "2026-03-02",
+        "2026-03-09",
+        2,  # D->B->ROOT
+    )
+    # The shipments that make it up, by shippedAt: who shipped them, under which declaration (none here).
+    assert [(c.shipment, c.consignor, c.declaration) for c in h.carried] == [("S2", "M", None), ("S1", "M", None)]
+    assert root_r1.consignors == [("M", "Enterprise M")]
+    assert root_r1.sources == ["D"]
+    assert rows[3].consignors == [("W", "Wholesaler")]
+
+
+async def test_spreadsheet_rows_say_which_asked_lots_each_row_descends_from_within_max_depth(recall_graph):
+    # D->C->A->ROOT, D->B->ROOT, ROOT->Z->Y; from A, ROOT is one hop and Z two; from B, ROOT is one hop.
+    rows = await recall_rows(recall_graph, ["A", "B", "D"], max_depth=2)
+    got = {(r.consignee_id, r.holding.batch.id): r.sources for r in rows}
+    assert got == {
+        ("R1", "B"): ["B", "D"],  # B is asked, and one hop from D
+        ("R1", "ROOT"): ["A", "B", "D"],  # D reaches it in 2 through B (3 through C and A)
+        ("R2", "ROOT"): ["A", "B", "D"],
+        ("R2", "Z"): ["A", "B"],  # 2 from A and from B, 3 from D: beyond maxDepth
     }
 
 

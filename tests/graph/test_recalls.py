@@ -20,12 +20,15 @@ from graph.risk.recalls import (
     ConsigneeStatus,
     RecallClass,
     RecallProgress,
+    RecallStatus,
     add_working_days,
     by_ids,
+    close_recall,
+    listing,
     mark_notified,
     open_recall,
-    progress_rows,
     record_return,
+    report_rows,
 )
 from seed.builders import risk_signal
 from tests.chain import CHAIN, CHAIN_HOLDINGS
@@ -163,7 +166,7 @@ async def test_a_source_never_shipped_gives_a_recall_without_consignees_and_full
     assert recall.lines == []
     assert recall.by_unit() == []
     assert recall.effectiveness == 1.0  # nothing is on hand anywhere
-    assert progress_rows(recall) == []
+    assert await report_rows(g, recall) == []
 
 
 async def test_the_snapshot_reaches_ten_processing_steps_and_no_further(db):
@@ -526,39 +529,30 @@ async def test_an_unknown_warning_is_not_found_and_opens_nothing(g):
 # --- the progress spreadsheet -------------------------------------------------------------------------------------
 
 
-async def test_progress_rows_give_one_row_per_consignee_and_batch(g):
+async def test_report_rows_give_one_row_per_consignee_and_batch_with_names_and_the_units_outcome(g):
     recall = await open_src(g, RecallClass.II)
     await record_return(g, recall.id, "R1", "FIN", 20)
     await record_return(g, recall.id, "W", "SRC", 40)
     await mark_notified(g, recall.id, "R2")
-    rows = progress_rows((await by_ids(g, [recall.id]))[0])
-    fields = [
-        *("consignee_id", "batch_id", "depth", "shipped", "forwarded", "used", "on_hand", "returned"),
-        *("outstanding", "unit", "notified", "status"),
+    rows = await report_rows(g, (await by_ids(g, [recall.id]))[0])
+    got = [
+        (r.line.enterprise_id, r.consignee.name, r.line.batch_id, r.product.id, r.line.outstanding, r.line.status)
+        for r in rows
     ]
-    assert [[row[f] for f in fields] for row in rows] == [
-        ["R1", "FIN", 2, 20.0, 0.0, 0.0, 20.0, 20.0, 0.0, "EA", "yes", "RETURNED"],
-        ["R1", "SIDE", 1, 10.0, 0.0, 0.0, 10.0, 0.0, 10.0, "KGM", "no", "NOT_NOTIFIED"],
-        ["R2", "FIN", 2, 5.0, 0.0, 0.0, 5.0, 0.0, 5.0, "EA", "yes", "NOTIFIED"],
-        ["R2", "MID", 1, 15.0, 0.0, 0.0, 15.0, 0.0, 15.0, "KGM", "yes", "NOTIFIED"],
-        ["W", "SRC", 0, 150.0, 0.0, 0.0, 150.0, 40.0, 110.0, "KGM", "yes", "PARTIALLY_RETURNED"],  # 150 - 40
+    assert got == [
+        ("R1", "Retailer One", "FIN", "P1", 0.0, "RETURNED"),
+        ("R1", "Retailer One", "SIDE", "P1", 10.0, "NOT_NOTIFIED"),
+        ("R2", "Retailer Two", "FIN", "P1", 5.0, "NOTIFIED"),
+        ("R2", "Retailer Two", "MID", "P1", 15.0, "NOTIFIED"),
+        ("W", "Wholesaler", "SRC", "P1", 110.0, "PARTIALLY_RETURNED"),  # 150 - 40
     ]
-    assert {(row["recall_id"], row["recall_class"]) for row in rows} == {(recall.id, "II")}
-    assert list(rows[0]) == [
-        "recall_id",
-        "recall_class",
-        "consignee_id",
-        "batch_id",
-        "depth",
-        "shipped",
-        "forwarded",
-        "used",
-        "on_hand",
-        "returned",
-        "outstanding",
-        "unit",
-        "notified",
-        "status",
+    # Each row carries its unit's outcome in the recall: 20 of 25 EA, 40 of 175 KGM.
+    assert [(r.unit.unit, r.unit.effectiveness) for r in rows] == [
+        ("EA", 0.8),
+        ("KGM", 40 / 175),
+        ("EA", 0.8),
+        ("KGM", 40 / 175),
+        ("KGM", 40 / 175),
     ]
 
 
@@ -671,4 +665,119 @@ async def test_a_recall_stored_before_holdings_reads_as_forwarded_and_used_zero(
     old = await record_return(g, "RC-OLD", "W", "SRC", 75)
     assert holding_tuples(old) == [("W", "SRC", 150.0, 0.0, 0.0, 150.0, "KGM")]
     assert old.effectiveness == 0.5
-    assert progress_rows(old)[0]["on_hand"] == 150.0
+    assert (await report_rows(g, old))[0].line.on_hand == 150.0
+
+
+# --- closing, the final report, the listing -----------------------------------------------------------------------
+
+
+async def test_closing_freezes_effectiveness_per_unit_and_the_lines_not_reached(db):
+    await load(db, *CHAIN)
+    recall = await open_recall(db, ["POWDER"], RecallClass.I, now=ms(OPENED))
+    for enterprise_id, batch_id, quantity in (("MAK", "POWDER", 10_000), ("CAFE", "BREAD", 1_200)):
+        await record_return(db, recall.id, enterprise_id, batch_id, quantity)
+    await mark_notified(db, recall.id, "SHOP")
+    closed = await close_recall(
+        db, recall.id, "  all reachable consignees done  ", "coordinator-li", now=ms(OPENED) + HOUR
+    )
+    assert (closed.status, closed.closed_at_ms, closed.close_reason, closed.closed_by) == (
+        RecallStatus.CLOSED,
+        ms(OPENED) + HOUR,
+        "all reachable consignees done",
+        "coordinator-li",
+    )
+    report = closed.final_report
+    assert [(u.unit, u.on_hand, u.returned, u.outstanding, u.effectiveness) for u in report.by_unit] == [
+        ("EA", 11_520.0, 1_200.0, 10_320.0, 1_200 / 11_520),
+        ("KGM", 24_000.0, 10_000.0, 14_000.0, 10_000 / 24_000),
+    ]
+    assert report.effectiveness == 1_200 / 11_520
+    # Not reached: never notified (BAK, and IMP though it holds nothing), or notified with goods out (SHOP).
+    assert [(n.enterprise_id, n.batch_id, n.outstanding, n.unit, n.notified) for n in report.not_reached] == [
+        ("BAK", "POWDER", 10_000.0, "KGM", False),
+        ("BAK", "PREMIX", 4_000.0, "KGM", False),
+        ("IMP", "POWDER", 0.0, "KGM", False),
+        ("SHOP", "BREAD", 10_320.0, "EA", True),
+    ]
+    assert (await by_ids(db, [recall.id]))[0] == closed
+    # Its progress is as it stood at closing: goods were out, but a closed recall does not fall overdue.
+    assert recall.progress(recall.finish_by_ms + 1).finish_overdue is True
+    assert closed.progress(closed.finish_by_ms + 1).finish_overdue is False
+
+
+async def test_a_closed_recall_takes_no_return_notice_or_second_close_and_its_report_never_changes(g):
+    recall = await open_src(g)
+    closed = await close_recall(g, recall.id, "withdrawn by the producer", now=ms(OPENED) + HOUR)
+    assert closed.closed_by == "anonymous"
+    for attempt in (
+        record_return(g, recall.id, "W", "SRC", 1),
+        mark_notified(g, recall.id, "W"),
+        close_recall(g, recall.id, "again"),
+    ):
+        with pytest.raises(BadInput) as refused:
+            await attempt
+        assert "is CLOSED (closed at 2026-11-27T03:00:00Z: withdrawn by the producer)" in str(refused.value)
+    # A correction of the records changes neither the lines nor the report.
+    await load(g, shipment("S1", "SRC", "W", quantity=999, shipped_at="2026-03-02"))
+    assert (await by_ids(g, [recall.id]))[0] == closed
+
+
+async def test_a_return_racing_the_close_is_either_in_the_report_or_refused(g):
+    for _ in range(3):
+        recall = await open_src(g)
+        returns = [("W", "SRC", 10.0), ("R1", "FIN", 5.0), ("R2", "MID", 5.0), ("R1", "SIDE", 5.0), ("R2", "FIN", 1.0)]
+        attempts = [record_return(g, recall.id, e, b, q) for e, b, q in returns]
+        results = await asyncio.gather(
+            *attempts[:2], close_recall(g, recall.id, "done"), *attempts[2:], return_exceptions=True
+        )
+        closed = (await by_ids(g, [recall.id]))[0]
+        went_in = [
+            r for r, result in zip(returns, results[:2] + results[3:], strict=True) if not isinstance(result, Exception)
+        ]
+        refused = [r for r in results if isinstance(r, Exception)]
+        assert all(isinstance(r, BadInput) and "is CLOSED" in str(r) for r in refused), refused
+        # What the lines say was returned is exactly what the report froze.
+        assert {(ln.enterprise_id, ln.batch_id): ln.returned for ln in closed.lines if ln.returned} == {
+            (e, b): q for e, b, q in went_in
+        }
+        assert [(u.unit, u.returned) for u in closed.final_report.by_unit] == [
+            (u.unit, u.returned) for u in closed.by_unit()
+        ]
+
+
+async def test_a_recall_stored_before_closing_existed_is_open_listed_and_closable(g):
+    await g.write(
+        "risk/create_recall",
+        recall={
+            "id": "RC-OLD",
+            "recallClass": "III",
+            "openedAtMs": ms(OPENED),
+            "startByMs": ms(OPENED) + 72 * HOUR,
+            "finishByMs": ms(OPENED) + 42 * 24 * HOUR,
+            "sources": ["SRC"],
+            "affectedBatchIds": ["SRC"],
+            "affectedDepths": [0],
+            "openedBy": "someone",
+        },
+        lines=[{"enterprise": "W", "batch": "SRC", "shipped": 150.0, "unit": "KGM", "depth": 0}],
+    )
+    old = (await by_ids(g, [recall_id := "RC-OLD"]))[0]
+    assert (old.status, old.final_report) == (RecallStatus.OPEN, None)
+    assert [r.id for r in (await listing(g, RecallStatus.OPEN)).recalls] == [recall_id]
+    closed = await close_recall(g, recall_id, "superseded")
+    assert [r.id for r in (await listing(g, RecallStatus.CLOSED, RecallClass.III)).recalls] == [recall_id]
+    assert closed.final_report.not_reached[0].outstanding == 150.0
+
+
+async def test_the_listing_pages_newest_first_by_opening_then_id(g):
+    at = [ms(OPENED) + i * HOUR for i in (0, 1, 1, 2)]  # two in the same instant
+    opened = [await open_recall(g, ["SRC"], RecallClass.I, now=t) for t in at]
+    order = [r.id for r in sorted(opened, key=lambda r: (r.opened_at_ms, r.id), reverse=True)]
+    first = await listing(g, first=3)
+    assert ([r.id for r in first.recalls], first.has_next_page) == (order[:3], True)
+    rest = await listing(g, first=3, after=first.end_cursor)
+    assert ([r.id for r in rest.recalls], rest.has_next_page) == (order[3:], False)
+    assert rest.recalls[0].lines == opened[0].lines  # each with its lines
+    with pytest.raises(BadInput) as error:
+        await listing(g, after="cmVjYWxsOjEyOg")  # "recall:12:" without an id
+    assert error.value.argument == "after"
