@@ -68,6 +68,10 @@ class Targets:
     def empty(self) -> bool:
         return not any(self.props().values())
 
+    def same_as(self, other: Targets) -> bool:
+        """The same targets, whatever their order or repetition."""
+        return {k: set(v) for k, v in self.props().items()} == {k: set(v) for k, v in other.props().items()}
+
     def props(self) -> dict[str, list[str]]:
         return {name: list(getattr(self, f.name)) for name, f in zip(TARGET_FIELDS, fields(self), strict=True)}
 
@@ -220,6 +224,15 @@ async def _check_targets(graph: Graph, targets: Targets) -> Targets:
     return replace(targets, **{f.name: tuple(dict.fromkeys(getattr(targets, f.name))) for f in fields(targets)})
 
 
+async def _active_twin(graph: Graph, signal_ids: Sequence[str], targets: Targets, at: int) -> Warning | None:
+    """An active warning on exactly these signals and targets: a second one would double every port-control hit."""
+    for row in await graph.read("risk/warnings_in_force", atMs=at, activeOnly=True):
+        warning = read_warning(row)
+        if set(warning.signal_ids) == set(signal_ids) and warning.targets.same_as(targets):
+            return warning
+    return None
+
+
 async def issue(
     graph: Graph,
     signal_ids: Sequence[str],
@@ -241,6 +254,12 @@ async def issue(
         if sig is None:
             raise NotFound("risk signal", sid, "signalIds")
     targets = await _check_targets(graph, targets)
+    if (twin := await _active_twin(graph, wanted, targets, at)) is not None:
+        raise BadInput(
+            "targets",
+            f"warning {twin.id} (grade {twin.grade.value}, in force since {iso(twin.effective_from_ms)}) is already "
+            "active for these signals and targets: adjust it (adjustWarning) rather than issue a second one",
+        )
     assessments = [await assess_signal(graph, s) for s in found if s is not None]
     assessed = most_severe([a.grade for a in assessments])
     reason = optional("reason", reason)

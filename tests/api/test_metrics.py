@@ -57,7 +57,7 @@ async def test_http_requests_by_method_route_template_and_status(client: httpx.A
     requests = "tracegraph_http_requests_total"
     assert moved(before, after, requests, method="GET", route="/healthz", status="200") == 2
     # The template, not the path: one series for every recall id.
-    assert moved(before, after, requests, method="GET", route="/recalls/{recall_id}.csv", status="404") == 1
+    assert moved(before, after, requests, method="GET", route="/recalls/{recall_id}.{extension}", status="404") == 1
     assert moved(before, after, requests, method="GET", route="(none)", status="404") == 1
     assert moved(before, after, requests, method="GET", route="/static/web/{path}", status="200") == 1
     assert not any(name == requests and ("route", "/recalls/R-NOPE.csv") in labels for name, labels in after)
@@ -133,7 +133,7 @@ async def test_neo4j_errors_by_kind_from_rest_and_graphql(down: httpx.AsyncClien
     ops = "tracegraph_graphql_operations_total"
     assert moved(before, after, ops, operation="Down", type="query", outcome="SERVICE_UNAVAILABLE") == 1
     http = "tracegraph_http_requests_total"
-    assert moved(before, after, http, method="GET", route="/recall-scope.csv", status="503") == 1
+    assert moved(before, after, http, method="GET", route="/recall-scope.{extension}", status="503") == 1
 
 
 async def test_operation_names_chosen_by_clients_are_bounded(client: httpx.AsyncClient) -> None:

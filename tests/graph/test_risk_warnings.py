@@ -122,6 +122,22 @@ async def test_grade_defaults_to_the_most_severe_assessed_grade(g: Graph) -> Non
     assert (w2.grade, w2.colour) == (III, "yellow")  # IV, IV, III -> III
 
 
+async def test_a_second_active_warning_on_the_same_signals_and_targets_is_refused_naming_the_first(g: Graph) -> None:
+    first = await warn(g, Targets(batch_ids=("B-NZ",), origin_countries=("NZ",)), signals=("SIG-SERIOUS", "SIG-HIGH"))
+    with pytest.raises(BadInput, match=rf"warning {first.id} \(grade II, in force since .*\) is already active") as err:
+        # the same signals and targets in another order
+        await warn(g, Targets(origin_countries=("NZ",), batch_ids=("B-NZ",)), signals=("SIG-HIGH", "SIG-SERIOUS"))
+    assert err.value.argument == "targets"
+    # other targets, other signals, or once the first is lifted: a warning of its own
+    await warn(g, Targets(batch_ids=("B-NZ",)), signals=("SIG-SERIOUS", "SIG-HIGH"))
+    await warn(g, Targets(batch_ids=("B-NZ",), origin_countries=("NZ",)), signals=("SIG-SERIOUS",))
+    await lift(g, first.id, "contained", now=T0 + 1)
+    again = await warn(
+        g, Targets(batch_ids=("B-NZ",), origin_countries=("NZ",)), signals=("SIG-SERIOUS", "SIG-HIGH"), now=T0 + 2
+    )
+    assert again.id != first.id
+
+
 async def test_issue_is_stored_with_its_history(g: Graph) -> None:
     w = await warn(g, Targets(batch_ids=("B-NZ",)), by="officer-a")
     (stored,) = await by_ids(g, [w.id])
@@ -151,9 +167,11 @@ async def test_an_override_with_a_reason_is_accepted_and_kept(g: Graph) -> None:
     assert (w.grade, w.assessed_grade, w.colour) == (I, II, "red")
     assert w.events[0].reason == "infant formula: a vulnerable group"
     assert "infant formula: a vulnerable group" in w.history[0]
-    # A milder grade than assessed is an override too.
-    w2 = await warn(g, Targets(batch_ids=("B-NZ",)), grade=IV, reason="already withdrawn from sale")
-    assert (w2.grade, w2.assessed_grade) == (IV, II)
+    # A milder grade than assessed is an override too (on other signals: the first warning is still active).
+    w2 = await warn(
+        g, Targets(batch_ids=("B-NZ",)), grade=IV, reason="already withdrawn from sale", signals=("SIG-HIGH",)
+    )
+    assert (w2.grade, w2.assessed_grade) == (IV, III)
 
 
 async def test_giving_the_assessed_grade_needs_no_reason(g: Graph) -> None:
