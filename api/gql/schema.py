@@ -9,12 +9,13 @@ from api.gql.credit import CreditMutation, CreditQuery
 from api.gql.errors import ErrorCodes
 from api.gql.object_cap import CappedExecution, ObjectCapGuard
 from api.gql.risk import RiskMutation, RiskQuery
+from api.gql.search import SearchQuery
 from api.metrics import GraphQLMetrics
 from graph.settings import Settings
 
 
 @strawberry.type
-class Query(CoreQuery, CreditQuery, RiskQuery):
+class Query(CoreQuery, CreditQuery, RiskQuery, SearchQuery):
     pass
 
 
