@@ -238,6 +238,10 @@ class DowngradeReview:
 class OpenedReviews:
     opened: list[DowngradeReview] = strawberry.field(description="Reviews this request opened.")
     already_open: list[DowngradeReview] = strawberry.field(description="Exposures that already had an open review.")
+    skipped: list[DowngradeReview] = strawberry.field(
+        description="Exposures that rest on no evidence beyond what the enterprise's last approved review weighed "
+        "(no new source, tie or higher score): that approved review. The same evidence cannot downgrade twice."
+    )
 
 
 @strawberry.type(description="One factor of an inspection plan and the rate it calls for.")
