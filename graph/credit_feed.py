@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from graph.clock import from_ms
+from graph.clock import from_ms, timestamp
 from graph.credit import GradeChange
 from graph.db import Graph
 from graph.errors import BadInput, check_range
@@ -54,7 +54,10 @@ class CreditEventRecord:
     reason: str
     decided_by: str
     evidence: dict[str, Any]
-    at: datetime
+    at: datetime  # when the change was committed
+    effective_at: datetime  # the legal date of the act; older events without one: `at`
+    enterprise_uscc: str | None = None
+    enterprise_name: str | None = None
 
     @classmethod
     def of(cls, m: dict[str, Any]) -> CreditEventRecord:
@@ -68,10 +71,14 @@ class CreditEventRecord:
             decided_by=m["decidedBy"],
             evidence=json.loads(m.get("evidence") or "{}"),
             at=from_ms(m["atMs"]),
+            effective_at=from_ms(m.get("effectiveAtMs") or m["atMs"]),
+            enterprise_uscc=m.get("enterpriseUscc"),
+            enterprise_name=m.get("enterpriseName"),
         )
 
     @classmethod
     def of_change(cls, c: GradeChange) -> CreditEventRecord:
+        """Without the enterprise's USCC and name: GraphQL reads them through `enterprise`."""
         assert c.seq is not None and c.at_ms is not None, "only changes appended to the feed are events"
         return cls(
             seq=c.seq,
@@ -83,6 +90,7 @@ class CreditEventRecord:
             decided_by=c.decided_by,
             evidence=c.evidence,
             at=from_ms(c.at_ms),
+            effective_at=from_ms(c.effective_at_ms if c.effective_at_ms is not None else c.at_ms),
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -91,13 +99,16 @@ class CreditEventRecord:
             "seq": self.seq,
             "cursor": encode_cursor(self.seq),
             "enterprise": self.enterprise,
+            "enterpriseUscc": self.enterprise_uscc,
+            "enterpriseName": self.enterprise_name,
             "fromGrade": self.from_grade,
             "toGrade": self.to_grade,
             "kind": self.kind,
             "reason": self.reason,
             "decidedBy": self.decided_by,
             "evidence": self.evidence,
-            "at": self.at.isoformat().replace("+00:00", "Z"),
+            "at": timestamp(self.at),
+            "effectiveAt": timestamp(self.effective_at),
         }
 
 

@@ -38,6 +38,10 @@ class CreditEvent:
     to_grade: CreditGrade  # type: ignore[valid-type]
     reason: str
     at: datetime = strawberry.field(description="When the change was committed.")
+    effective_at: datetime = strawberry.field(
+        description="The legal date of the act: a BLACKLIST event's listing date, a CREDIT_REPAIR's lifting or "
+        "expiry, a decision's time (`at` for events recorded before it was kept)."
+    )
     kind: str = strawberry.field(
         description="BLACKLIST, CREDIT_REPAIR, DOWNGRADE_REVIEW, MANUAL, DECLARED (the record's declared grade "
         "changed) or CORRECTION (corrected records)."
@@ -55,6 +59,7 @@ class CreditEvent:
             to_grade=CreditGrade[e.to_grade],
             reason=e.reason,
             at=e.at,
+            effective_at=e.effective_at,
             kind=e.kind,
             decided_by=e.decided_by,
             evidence=e.evidence,
@@ -233,6 +238,10 @@ class DowngradeReview:
 class OpenedReviews:
     opened: list[DowngradeReview] = strawberry.field(description="Reviews this request opened.")
     already_open: list[DowngradeReview] = strawberry.field(description="Exposures that already had an open review.")
+    skipped: list[DowngradeReview] = strawberry.field(
+        description="Exposures that rest on no evidence beyond what the enterprise's last approved review weighed "
+        "(no new source, tie or higher score): that approved review. The same evidence cannot downgrade twice."
+    )
 
 
 @strawberry.type(description="One factor of an inspection plan and the rate it calls for.")
