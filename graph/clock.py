@@ -15,6 +15,14 @@ def from_ms(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000, UTC)
 
 
+def timestamp(moment: datetime | int) -> str:
+    """An instant as the API shows it, ISO 8601 with its offset (+00:00): the one formatter of GraphQL's DateTime
+    and of the NDJSON feed, so both carry the very same string. `moment` is a datetime or epoch milliseconds."""
+    if isinstance(moment, int):
+        moment = from_ms(moment)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+
+
 def iso(ms: int, timespec: str = "auto") -> str:
     """ISO 8601 in UTC with a Z, as evidence and histories show instants."""
     return from_ms(ms).isoformat(timespec=timespec).replace("+00:00", "Z")

@@ -155,6 +155,7 @@ class GradeChange:
     reason: str
     decided_by: str
     evidence: dict[str, Any]
+    effective_at_ms: int | None = None  # the legal date of the act: a listing's start or end, a decision's time
     seq: int | None = None  # set once appended to the feed
     at_ms: int | None = None
 
@@ -167,6 +168,7 @@ class GradeChange:
             "reason": self.reason,
             "decidedBy": self.decided_by,
             "evidence": json.dumps(self.evidence, ensure_ascii=False, sort_keys=True),
+            "effectiveAtMs": self.effective_at_ms,
         }
 
 
@@ -196,9 +198,9 @@ def evaluate(state: CreditState, now: int, cause: Cause, standing: CreditGrade |
     if grade == state.grade:
         return Outcome(stored, None)
 
-    def change(kind: EventKind, reason: str, decided_by: str, evidence: dict[str, Any]) -> Outcome:
+    def change(kind: EventKind, reason: str, decided_by: str, evidence: dict[str, Any], effective: int) -> Outcome:
         evidence = {**evidence, "standingGrade": standing.value}
-        return Outcome(stored, GradeChange(state.id, state.grade, grade, kind, reason, decided_by, evidence))
+        return Outcome(stored, GradeChange(state.id, state.grade, grade, kind, reason, decided_by, evidence, effective))
 
     if rank(grade) > rank(state.grade):
         binding = [listing for listing in in_force if listing.grade == grade]
@@ -209,6 +211,7 @@ def evaluate(state: CreditState, now: int, cause: Cause, standing: CreditGrade |
                 reason,
                 binding[0].agency_id or "blacklist",
                 {"rule": LISTING_RULE, "listings": [listing.evidence() for listing in binding]},
+                min(listing.listed_at_ms for listing in binding),  # the grade fell when the first came into force
             )
     else:
         # Credit repair: listings that held the grade down and ended since the grade was last evaluated.
@@ -232,8 +235,10 @@ def evaluate(state: CreditState, now: int, cause: Cause, standing: CreditGrade |
                 reason,
                 decided_by,
                 {"rule": REPAIR_RULE, "listings": [listing.evidence() for _, listing, _ in ended]},
+                at,  # the lifting or expiry that let the grade return
             )
-    return change(cause.kind, cause.reason, cause.decided_by, cause.evidence)
+    # A decision, a declared grade or corrected records take effect when they are evaluated.
+    return change(cause.kind, cause.reason, cause.decided_by, cause.evidence, now)
 
 
 Decide = Callable[[CreditState, int], CreditGrade | None]

@@ -17,11 +17,11 @@ from dataclasses import field
 from datetime import datetime
 from typing import Any
 
-from graph.clock import from_ms
+from graph.clock import from_ms, timestamp
 from graph.credit import GradeChange
 from graph.db import Graph
 from graph.errors import BadInput, check_range
-from graph.read_model import MAX_PAGE, read_grouped, read_model, reader
+from graph.read_model import MAX_PAGE, ROW, column, read_grouped, read_model, reader
 from graph.records import CreditGrade
 
 CURSOR_PREFIX = "credit-event:"
@@ -44,6 +44,11 @@ def decode_cursor(cursor: str, argument: str = "after") -> int:
     raise BadInput(argument, f"malformed cursor {cursor!r}: pass the endCursor of a previous page, or omit it")
 
 
+def _effective_at(m: Any) -> datetime:
+    """The legal date of the act; events recorded before it was kept have their commit instant."""
+    return from_ms(m.get("effectiveAtMs") or m["atMs"])
+
+
 @read_model
 class CreditEventRecord:
     seq: int  # strictly increasing, without gaps, in commit order
@@ -51,10 +56,13 @@ class CreditEventRecord:
     to_grade: CreditGrade
     reason: str
     at: datetime  # when the change was committed
+    effective_at: datetime = column(ROW, read=_effective_at)  # the legal date of the act
     kind: str  # an EventKind
     decided_by: str  # the regulator, agency or process that decided the change
     evidence: dict[str, Any] = field(default_factory=dict)  # JSON text on the node
     enterprise_id: str
+    enterprise_uscc: str | None = None  # the enterprise as it is now (the feed's statements; not of a change)
+    enterprise_name: str | None = None
 
     @property
     def cursor(self) -> str:
@@ -63,6 +71,7 @@ class CreditEventRecord:
 
     @classmethod
     def of_change(cls, c: GradeChange) -> CreditEventRecord:
+        """Without the enterprise's USCC and name: GraphQL reads them through `enterprise`."""
         assert c.seq is not None and c.at_ms is not None, "only changes appended to the feed are events"
         return cls(
             seq=c.seq,
@@ -74,6 +83,7 @@ class CreditEventRecord:
             decided_by=c.decided_by,
             evidence=c.evidence,
             at=from_ms(c.at_ms),
+            effective_at=from_ms(c.effective_at_ms if c.effective_at_ms is not None else c.at_ms),
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -82,13 +92,16 @@ class CreditEventRecord:
             "seq": self.seq,
             "cursor": self.cursor,
             "enterprise": self.enterprise_id,
+            "enterpriseUscc": self.enterprise_uscc,
+            "enterpriseName": self.enterprise_name,
             "fromGrade": self.from_grade.value,
             "toGrade": self.to_grade.value,
             "kind": self.kind,
             "reason": self.reason,
             "decidedBy": self.decided_by,
             "evidence": self.evidence,
-            "at": self.at.isoformat().replace("+00:00", "Z"),
+            "at": timestamp(self.at),
+            "effectiveAt": timestamp(self.effective_at),
         }
 
 

@@ -1,15 +1,17 @@
 """Downgrade reviews: contagion asks a person to look; only an approval changes a grade.
 
 Opening takes the exposures whose action is DOWNGRADE_REVIEW and opens one review per enterprise (never two
-open at once), each with a snapshot of the evidence that opened it. A regulator approves (the grade drops
-one step, and the credit event carries the review's evidence) or rejects with a reason.
+open at once), each with a snapshot of the evidence that opened it. The same evidence cannot downgrade twice: an
+exposure whose sources, ties and score the enterprise's last approved review already weighed opens nothing.
+A regulator approves (the grade drops one step, and the credit event carries the review's evidence) or rejects
+with a reason.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -66,6 +68,20 @@ read_review = reader(Review, "review")
 class Opened:
     opened: list[Review]  # reviews this call opened
     already_open: list[Review]  # exposures that already had an open review
+    skipped: list[Review] = field(default_factory=list)  # the approved reviews that already weighed an exposure
+
+
+def _ties(paths: Sequence[cg.ContagionPath]) -> set[tuple[str, str, str, str | None]]:
+    return {(h.from_id, h.to_id, h.kind, h.via) for p in paths for h in p.hops}
+
+
+def _has_new_evidence(exposure: cg.Exposure, approved: Review) -> bool:
+    """Whether the exposure rests on something the approved review did not have: a source, a tie, a higher score."""
+    return (
+        not {p.source_id for p in exposure.evidence} <= set(approved.sources)
+        or not _ties(exposure.evidence) <= _ties(approved.evidence)
+        or exposure.score > approved.score
+    )
 
 
 async def open_reviews(
@@ -75,8 +91,17 @@ async def open_reviews(
     at = now if now is not None else now_ms()
     exposures = await cg.contagion(graph, source_ids, max_hops, min_score=0.6)
     due = [e for e in exposures if e.action == cg.Action.DOWNGRADE_REVIEW]
+    last_approved = await of_enterprises(graph, [e.enterprise for e in due], 1, ReviewStatus.APPROVED)
+    # The same evidence cannot downgrade twice: skip an exposure its enterprise's last approved review weighed.
+    skipped = [
+        approved[0]
+        for e, approved in zip(due, last_approved, strict=True)
+        if approved and not _has_new_evidence(e, approved[0])
+    ]
+    weighed = {r.enterprise_id for r in skipped}
+    due = [e for e in due if e.enterprise not in weighed]
     if not due:
-        return Opened([], [])
+        return Opened([], [], skipped)
     rows = [
         {
             "id": dated_id("DR", at, digits=10),
@@ -92,7 +117,7 @@ async def open_reviews(
     result = await graph.write("reviews/open", rows=rows, now=at, by=by)
     opened = [read_review(r) for r in result if r["opened"]]
     already = [read_review(r) for r in result if not r["opened"]]
-    return Opened(opened, already)
+    return Opened(opened, already, skipped)
 
 
 async def _decide(

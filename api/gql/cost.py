@@ -60,6 +60,10 @@ UNPAGED: dict[str, int] = {
     "Lab.statusHistory": 10,
 }
 
+# A page's list is as long as the `first` of the field that answers the page (searchEnterprises(first: 500) {
+# items }): it is charged that, as if the page field were the list.
+PAGE_ITEMS = frozenset({"EnterprisePage.items", "PersonPage.items", "BatchPage.items", "ShipmentPage.items"})
+
 
 @dataclass(frozen=True)
 class Factor:
@@ -100,8 +104,10 @@ class _Walk:
         self.schema = schema
         self.fragments = fragments
         self.variables = variables
-        self.fragment_costs: dict[str, Cost] = {}  # each fragment costed once, however often it is spread
+        # Each fragment costed once per page size (PAGE_ITEMS), however often it is spread.
+        self.fragment_costs: dict[tuple[str, Factor | None], Cost] = {}
         self.open: set[str] = set()  # fragments being costed: a cycle (refused by validation) is not followed
+        self.page: Factor | None = None  # the `first` of the page field being walked (PAGE_ITEMS)
 
     def selection_set(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None) -> Cost:
         cost = Cost(0)
@@ -119,15 +125,15 @@ class _Walk:
         return cost
 
     def fragment(self, name: str) -> Cost:
-        if name in self.fragment_costs:
-            return self.fragment_costs[name]
+        if (name, self.page) in self.fragment_costs:
+            return self.fragment_costs[name, self.page]
         definition = self.fragments.get(name)
         if definition is None or name in self.open:
             return Cost(0)
         self.open.add(name)
         cost = self.selection_set(definition.selection_set, self.schema.get_type(definition.type_condition.name.value))
         self.open.discard(name)
-        self.fragment_costs[name] = cost
+        self.fragment_costs[name, self.page] = cost
         return cost
 
     def field(self, node: FieldNode, parent: GraphQLNamedType) -> Cost:
@@ -138,15 +144,23 @@ class _Walk:
         if not is_composite_type(get_named_type(definition.type)):
             return Cost(0)
         key = node.alias.value if node.alias else name
-        inner = self.selection_set(node.selection_set, get_named_type(definition.type))
         if not is_list_type(get_nullable_type(definition.type)):
-            return inner.times(1, key, None)
+            outer = self.page
+            if "first" in definition.args:  # a page: its items are charged this field's `first`
+                self.page = self.list_size(node, definition, f"{parent.name}.{name}")
+            try:
+                return self.selection_set(node.selection_set, get_named_type(definition.type)).times(1, key, None)
+            finally:
+                self.page = outer
+        inner = self.selection_set(node.selection_set, get_named_type(definition.type))
         factor = self.list_size(node, definition, f"{parent.name}.{name}")
         return inner.times(factor.size, key, factor)
 
     def list_size(self, node: FieldNode, definition: Any, qualified: str) -> Factor:
         name = node.name.value
         first = definition.args.get("first")
+        if first is None and qualified in PAGE_ITEMS and self.page is not None:
+            return Factor(name, self.page.size, self.page.asked)
         if first is None:
             return Factor(name, UNPAGED.get(qualified, UNPAGED_LIST), asked=False)
         given = next((a for a in node.arguments or () if a.name.value == "first"), None)

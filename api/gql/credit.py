@@ -143,6 +143,7 @@ class CreditMutation:
         return OpenedReviews(
             opened=[DowngradeReview.of(r) for r in result.opened],
             already_open=[DowngradeReview.of(r) for r in result.already_open],
+            skipped=[DowngradeReview.of(r) for r in result.skipped],
         )
 
     @strawberry.mutation(

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 class CreditEvent(View, credit_feed.CreditEventRecord):
     seq: int = strawberry.field(description="Strictly increasing, without gaps, in commit order.")
     at: datetime = strawberry.field(description="When the change was committed.")
+    effective_at: datetime = strawberry.field(
+        description="The legal date of the act: a BLACKLIST event's listing date, a CREDIT_REPAIR's lifting or "
+        "expiry, a decision's time (`at` for events recorded before it was kept)."
+    )
     kind: str = strawberry.field(
         description="BLACKLIST, CREDIT_REPAIR, DOWNGRADE_REVIEW, MANUAL, DECLARED (the record's declared grade "
         "changed) or CORRECTION (corrected records)."
@@ -37,6 +41,8 @@ class CreditEvent(View, credit_feed.CreditEventRecord):
         graphql_type=JSON, description="The records, paths and rule behind the change."
     )
     enterprise_id: Private[str]
+    enterprise_uscc: Private[str | None]  # the bulk feed's; GraphQL reads them through `enterprise`
+    enterprise_name: Private[str | None]
 
     @strawberry.field(description="Resume the feed after this event with `after: cursor`.")
     def cursor(self) -> str:
@@ -170,6 +176,10 @@ class DowngradeReview(View, rv.Review):
 class OpenedReviews:
     opened: list[DowngradeReview] = strawberry.field(description="Reviews this request opened.")
     already_open: list[DowngradeReview] = strawberry.field(description="Exposures that already had an open review.")
+    skipped: list[DowngradeReview] = strawberry.field(
+        description="Exposures that rest on no evidence beyond what the enterprise's last approved review weighed "
+        "(no new source, tie or higher score): that approved review. The same evidence cannot downgrade twice."
+    )
 
 
 @strawberry.type(description="One factor of an inspection plan and the rate it calls for.")

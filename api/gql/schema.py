@@ -1,7 +1,10 @@
 """The schema: the core and risk contracts and the credit network, as Query/Mutation mixins."""
 
+from datetime import datetime
+
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.schema.config import StrawberryConfig
 
 from api.gql.core import CoreMutation, CoreQuery
 from api.gql.cost import QueryCostLimiter
@@ -9,12 +12,22 @@ from api.gql.credit import CreditMutation, CreditQuery
 from api.gql.errors import ErrorCodes
 from api.gql.object_cap import CappedExecution, ObjectCapGuard
 from api.gql.risk import RiskMutation, RiskQuery
+from api.gql.search import SearchQuery
 from api.metrics import GraphQLMetrics
+from graph.clock import timestamp
 from graph.settings import Settings
+
+# DateTime as graph.clock formats instants, so GraphQL and the NDJSON feed show the very same string.
+DateTime = strawberry.scalar(
+    name="DateTime",
+    description="Date with time (isoformat)",
+    serialize=timestamp,
+    parse_value=datetime.fromisoformat,
+)
 
 
 @strawberry.type
-class Query(CoreQuery, CreditQuery, RiskQuery):
+class Query(CoreQuery, CreditQuery, RiskQuery, SearchQuery):
     pass
 
 
@@ -33,6 +46,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         execution_context_class=CappedExecution,
+        config=StrawberryConfig(scalar_map={datetime: DateTime}),
         extensions=[
             GraphQLMetrics,  # first: it sees the errors as raised and as answered
             # Factories, so each request gets fresh extension instances.

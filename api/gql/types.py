@@ -173,6 +173,10 @@ async def load_batches(info: Info, ids: list[str]) -> list[Batch]:
     return [Batch.of(b) for b in await info.context.loaders.batch.load_many(ids) if b is not None]
 
 
+async def load_enterprises(info: Info, ids: list[str]) -> list[Enterprise]:
+    return [Enterprise.of(e) for e in await info.context.loaders.enterprise.load_many(ids) if e is not None]
+
+
 async def load_uses(info: Info, uses: list[nodes.Use]) -> list[BatchUse]:
     batches = await info.context.loaders.batch.load_many([u.batch_id for u in uses])
     return [BatchUse(batch=Batch.of(b), quantity=u.quantity) for b, u in zip(batches, uses, strict=True) if b]

@@ -3,7 +3,8 @@
 // held until commit: the transaction that draws seq n commits before any transaction can draw n + 1, so seq
 // order is commit order and a reader that sees n + 1 also sees n. Under the same lock `at` is $now, or the
 // previous events' `at` when that is later (a transaction that read its clock earlier but queued longer).
-// Callers only send a non-empty $events.
+// effectiveAtMs is the legal date of the act (a listing's start or end, a decision's time). Callers only send a
+// non-empty $events.
 MERGE (c:Sequence {name: 'creditEvent'})
   ON CREATE SET c.value = 0
 SET c.value = c.value + size($events)
@@ -15,6 +16,6 @@ WITH base + i + 1 AS seq, $events[i] AS ev, at
 MATCH (e:Enterprise {id: ev.enterprise})
 CREATE (x:CreditEvent {seq: seq, enterpriseId: ev.enterprise, fromGrade: ev.fromGrade, toGrade: ev.toGrade,
                        kind: ev.kind, reason: ev.reason, decidedBy: ev.decidedBy, evidence: ev.evidence,
-                       atMs: at})
+                       atMs: at, effectiveAtMs: coalesce(ev.effectiveAtMs, at)})
 CREATE (x)-[:CONCERNS]->(e)
 RETURN collect(seq) AS seqs, at

@@ -1,4 +1,4 @@
-// Credit history of enterprises, newest first, at most $limit each.
+// Credit history of enterprises, newest first, at most $limit each, with the enterprise's USCC and name.
 UNWIND $ids AS id
 MATCH (e:Enterprise {id: id})
 CALL (e) {
@@ -7,4 +7,4 @@ CALL (e) {
   ORDER BY x.seq DESC
   LIMIT $limit
 }
-RETURN id AS parent, x {.*} AS event
+RETURN id AS parent, x {.*, enterpriseUscc: e.uscc, enterpriseName: e.name} AS event

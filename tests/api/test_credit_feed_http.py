@@ -22,6 +22,7 @@ query($after: String, $first: Int!) {
   }
 }"""
 
+USCC_X = "91410702MAP306MQ4L"
 # 2030-03-17T17:46:40Z, then one second apart
 AT = 1_900_000_000_000
 
@@ -35,7 +36,7 @@ async def five_events(db):
     """X: listed (seq 1); then decisions on Y, Z, Y, Z (seq 2..5) at known instants."""
     await load(
         db,
-        enterprise("X", creditGrade="CERTIFIED"),
+        enterprise("X", "新乡市牧野食品有限公司", creditGrade="CERTIFIED", uscc=USCC_X),
         enterprise("Y"),
         enterprise("Z"),
         {"type": "blacklist", "id": "K1", "enterprise": "X", "reason": "fraud", "listedAt": "2026-03-01"},
@@ -139,6 +140,32 @@ async def test_graphql_credit_events_carry_kind_decider_evidence_and_cursor(clie
     assert rows(rest["events"]) == EXPECTED[1:2]
 
 
+async def test_graphql_and_ndjson_carry_the_same_uscc_name_kind_and_timestamps(client, five_events):
+    query = "{ creditEvents(first: 5) { events { seq kind at effectiveAt enterprise { id uscc name } } } }"
+    body = await gql(client, query)
+    assert "errors" not in body, body
+    via_graphql = body["data"]["creditEvents"]["events"]
+    via_ndjson = lines(await client.get("/credit/events", params={"limit": 5}))
+    assert [
+        (e["seq"], e["enterprise"]["uscc"], e["enterprise"]["name"], e["kind"], e["at"], e["effectiveAt"])
+        for e in via_graphql
+    ] == [
+        (e["seq"], e["enterpriseUscc"], e["enterpriseName"], e["kind"], e["at"], e["effectiveAt"]) for e in via_ndjson
+    ]
+    listed = via_ndjson[0]
+    assert (listed["enterprise"], listed["enterpriseUscc"], listed["enterpriseName"], listed["kind"]) == (
+        "X",
+        USCC_X,
+        "新乡市牧野食品有限公司",
+        "BLACKLIST",
+    )
+    # The legal date of a listing is its listedAt, not the (later) instant the import committed it.
+    assert listed["effectiveAt"] == "2026-03-01T00:00:00+00:00"
+    assert listed["at"] != listed["effectiveAt"] and listed["at"].endswith("+00:00")
+    assert (via_ndjson[1]["enterpriseName"], via_ndjson[1]["enterpriseUscc"]) == ("Enterprise Y", None)
+    assert via_ndjson[3]["effectiveAt"] == "2030-03-17T17:46:42+00:00"  # a decision: its own time
+
+
 # --- NDJSON over GET /credit/events --------------------------------------------------------------------------------
 
 
@@ -159,6 +186,8 @@ async def test_rest_feed_is_ndjson_with_the_next_cursor_in_a_header(client, five
         "seq",
         "cursor",
         "enterprise",
+        "enterpriseUscc",
+        "enterpriseName",
         "fromGrade",
         "toGrade",
         "kind",
@@ -166,11 +195,12 @@ async def test_rest_feed_is_ndjson_with_the_next_cursor_in_a_header(client, five
         "decidedBy",
         "evidence",
         "at",
+        "effectiveAt",
     }
     assert (listed["kind"], listed["reason"]) == ("BLACKLIST", "blacklisted: K1 (fraud)")
     assert [listing["id"] for listing in listed["evidence"]["listings"]] == ["K1"]
     assert (manual["kind"], manual["reason"], manual["decidedBy"]) == ("MANUAL", "good record", "inspector Li")
-    assert manual["at"] == "2030-03-17T17:46:40Z"
+    assert manual["at"] == manual["effectiveAt"] == "2030-03-17T17:46:40+00:00"
     assert response.headers["x-next-cursor"] == manual["cursor"]
 
     following = await client.get("/credit/events", params={"after": response.headers["x-next-cursor"], "limit": 2})

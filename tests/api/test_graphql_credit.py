@@ -167,6 +167,11 @@ async def test_contagion_opening_and_approving_a_review_downgrades_with_evidence
     assert event["evidence"]["score"] == 0.8
     assert event["evidence"]["paths"] == A_EVIDENCE_JSON
     assert a["downgradeReviews"] == [{"id": review["id"], "status": "APPROVED"}]
+    # the same evidence cannot downgrade twice: opening again names the approved review that weighed it
+    skip = "mutation($by: String!) { openDowngradeReviews(by: $by) { opened { id } skipped { id status } } }"
+    after = (await gql(api, skip, by="inspector-2"))["data"]["openDowngradeReviews"]
+    assert after == {"opened": [], "skipped": [{"id": review["id"], "status": "APPROVED"}]}
+    assert (await gql(api, ENTERPRISE, id="A"))["data"]["enterprise"]["downgradeReviews"] == a["downgradeReviews"]
     # DISHONEST's rate (>= 0.8) beats the raised rate for contagion (0.3); both reasons are listed
     plan = a["inspectionPlan"]
     assert plan["rate"] >= 0.8

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from graph.credit import set_grade
-from graph.credit_feed import CreditEventPage, page
+from graph.credit import set_grade, sweep
+from graph.credit_feed import CreditEventPage, history, page
 from graph.db import Graph
 from graph.errors import BadInput
 from graph.records import CreditGrade as G
@@ -130,7 +130,7 @@ async def test_events_written_by_imports_are_in_the_feed_with_their_content(db):
     await load(
         db,
         enterprise("X", creditGrade="CERTIFIED"),
-        {"type": "blacklist", "id": "K1", "enterprise": "X", "reason": "fraud", "listedAt": "2026-03-01"},
+        {"type": "blacklist", "id": "K1", "enterprise": "X", "reason": "fraud", "listedAt": "2030-03-01"},
     )
     await set_grade(db, "X", G.SERIOUSLY_DISHONEST, "forged certificates", "inspector Li", now=1_900_000_000_000)
     p = await page(db, None, 10)
@@ -143,6 +143,47 @@ async def test_events_written_by_imports_are_in_the_feed_with_their_content(db):
     assert manual.evidence["grade"] == "SERIOUSLY_DISHONEST"
     assert manual.at.isoformat() == "2030-03-17T17:46:40+00:00"  # 1_900_000_000_000 ms
     assert [listing["id"] for listing in p.events[0].evidence["listings"]] == ["K1"]
+
+
+async def test_each_event_has_the_legal_date_of_its_act_beside_its_commit_time(db):
+    day = 86_400_000
+    listed_ms = 1_898_553_600_000  # 2030-03-01T00:00:00Z
+    await load(
+        db,
+        enterprise("X", "新乡市牧野食品有限公司", creditGrade="CERTIFIED", uscc="91410702MAP306MQ4L"),
+        {
+            "type": "blacklist",
+            "id": "K1",
+            "enterprise": "X",
+            "reason": "fraud",
+            "listedAt": "2030-03-01",
+            "expiresAt": "2030-04-01",
+        },
+    )
+    await sweep(db, now=listed_ms + 2 * day)  # the listing is noticed two days late
+    await sweep(db, now=listed_ms + 40 * day)  # and its expiry ten days late
+    await set_grade(db, "X", G.REGULAR, "late filings", "inspector Li", now=listed_ms + 50 * day)
+    events = (await page(db, None, 10)).events
+    assert [(e.kind, e.effective_at.isoformat()) for e in events] == [
+        ("BLACKLIST", "2030-03-01T00:00:00+00:00"),
+        ("CREDIT_REPAIR", "2030-04-01T00:00:00+00:00"),
+        ("MANUAL", events[2].at.isoformat()),
+    ]
+    assert [e.at.isoformat() for e in events[:2]] == ["2030-03-03T00:00:00+00:00", "2030-04-10T00:00:00+00:00"]
+    assert {(e.enterprise_uscc, e.enterprise_name) for e in events} == {
+        ("91410702MAP306MQ4L", "新乡市牧野食品有限公司")
+    }
+    (history_of_x,) = await history(db, ["X"], 10)
+    assert [(e.seq, e.effective_at, e.enterprise_uscc) for e in history_of_x] == [
+        (e.seq, e.effective_at, e.enterprise_uscc) for e in reversed(events)
+    ]
+
+
+async def test_an_event_recorded_before_effective_dates_were_kept_reads_its_commit_time(graded):
+    await set_grade(graded, "E00", CE, "good record", "inspector Li", now=1_900_000_000_000)
+    await graded.driver.execute_query("MATCH (x:CreditEvent) REMOVE x.effectiveAtMs", database_=graded.database)
+    (event,) = (await page(graded, None, 10)).events
+    assert event.effective_at == event.at
 
 
 # --- refused arguments ---------------------------------------------------------------------------------------------
@@ -303,7 +344,7 @@ async def test_concurrent_imports_and_decisions_number_their_events_without_gaps
         await load(
             db,
             *(
-                {"type": "blacklist", "id": f"K{k}-{i}", "enterprise": i, "reason": "fraud", "listedAt": "2026-03-01"}
+                {"type": "blacklist", "id": f"K{k}-{i}", "enterprise": i, "reason": "fraud", "listedAt": "2030-03-01"}
                 for i in ids[4 * k : 4 * k + 4]
             ),
         )

@@ -171,6 +171,45 @@ async def test_a_new_review_can_open_once_the_previous_one_is_decided(db):
     assert history == {first.id: ReviewStatus.REJECTED, new.id: ReviewStatus.OPEN}
 
 
+async def test_after_an_approval_the_same_evidence_opens_no_new_review(db):
+    await load(db, *network())
+    first = await opened_for(db, "A", source_ids=["X"])
+    approved = await reviews.approve(db, first.id, "officer-1", "controlled by a blacklisted parent")
+    assert await grade(db, "A") == "DISHONEST"
+    again = await reviews.open_reviews(db, "inspector-2", ["X"])
+    # A's exposure (X -CONTROL- A, 0.8) is exactly what the approval weighed: no second downgrade on it.
+    assert [r.enterprise for r in again.opened] == []
+    assert [(r.id, r.status, r.enterprise) for r in again.skipped] == [(approved.id, ReviewStatus.APPROVED, "A")]
+    assert {r.enterprise for r in again.already_open} == {"E", "F"}
+    history = {r.id: r.status for r in (await reviews.of_enterprises(db, ["A"], 100))[0]}
+    assert history == {first.id: ReviewStatus.APPROVED}
+    assert await grade(db, "A") == "DISHONEST"
+
+
+async def test_after_an_approval_new_evidence_opens_a_new_review(db):
+    await load(db, *network())
+    first = await opened_for(db, "A", source_ids=["X"])
+    await reviews.approve(db, first.id, "officer-1", "controlled by a blacklisted parent")
+    # Y, newly blacklisted, also holds a controlling share of A: a new source, a new tie, a higher score.
+    await load(db, enterprise("Y"), link("SHAREHOLDER", "Y", "A", 0.3), blacklist("K2", "Y"))
+    again = await reviews.open_reviews(db, "inspector-2", ["X", "Y"])
+    new = next(r for r in again.opened if r.enterprise == "A")
+    assert new.id != first.id and new.sources == ["X", "Y"]
+    assert "A" not in {r.enterprise for r in again.skipped}
+
+
+async def test_after_an_approval_a_new_tie_from_the_same_source_opens_a_new_review(db):
+    await load(db, *network())
+    first = await opened_for(db, "F", source_ids=["X"])
+    await reviews.approve(db, first.id, "officer-1", "controlled through A")
+    # X now controls F directly: the same source, but a tie the approval never weighed.
+    await load(db, link("SHAREHOLDER", "X", "F", 0.6))
+    again = await reviews.open_reviews(db, "inspector-2", ["X"])
+    new = next(r for r in again.opened if r.enterprise == "F")
+    assert new.sources == ["X"]
+    assert [(h.from_, h.to, h.kind) for p in new.evidence for h in p.hops] == [("X", "F", "CONTROL")]
+
+
 async def test_opening_from_given_sources_within_max_hops(db):
     await load(db, *network())
     result = await reviews.open_reviews(db, "inspector-1", ["X"], max_hops=1)

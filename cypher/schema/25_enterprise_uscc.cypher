@@ -1,0 +1,1 @@
+CREATE INDEX enterprise_uscc IF NOT EXISTS FOR (n:Enterprise) ON (n.uscc)

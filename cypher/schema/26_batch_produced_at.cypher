@@ -1,0 +1,1 @@
+CREATE INDEX batch_produced_at IF NOT EXISTS FOR (n:Batch) ON (n.producedAtMs)
