@@ -45,6 +45,13 @@ class Page:
     has_next_page: bool
 
 
+ROLES: dict[str, str] = {
+    "LEGAL_REPRESENTATIVE_OF": "LEGAL_REPRESENTATIVE",
+    "OFFICER_OF": "OFFICER",
+    "SHAREHOLDER_OF": "SHAREHOLDER",
+}
+
+
 @read_model
 class PersonSeat:
     enterprise_id: str = column("enterprise")
@@ -119,9 +126,6 @@ async def batches(
 async def shipments(graph: Graph, declaration: str, first: int = 100, after: str | None = None) -> Page:
     """Shipments whose declaration number starts with `declaration`."""
     return await _page(graph, "shipments", first, after, declaration=_text("declaration", declaration))
-
-
-ROLES = {"LEGAL_REPRESENTATIVE_OF": "LEGAL_REPRESENTATIVE", "OFFICER_OF": "OFFICER", "SHAREHOLDER_OF": "SHAREHOLDER"}
 
 
 async def persons_by_id(graph: Graph, ids: list[str], limit: int = 100) -> list[PersonRecord | None]:

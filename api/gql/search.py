@@ -8,6 +8,7 @@ from functools import partial
 from typing import Annotated
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from api.gql.context import Info
 from api.gql.types import Batch, Enterprise, Shipment, load_batches, load_enterprises
@@ -80,7 +81,7 @@ class ShipmentPage:
     has_next_page: bool
 
 
-def _persons_loader(info: Info):  # type: ignore[no-untyped-def]
+def _persons_loader(info: Info) -> DataLoader[str, search.PersonRecord | None]:
     return info.context.loaders.keyed(
         "persons", partial(search.persons_by_id, info.context.graph, limit=search.MAX_PAGE)
     )

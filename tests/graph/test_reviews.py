@@ -178,9 +178,9 @@ async def test_after_an_approval_the_same_evidence_opens_no_new_review(db):
     assert await grade(db, "A") == "DISHONEST"
     again = await reviews.open_reviews(db, "inspector-2", ["X"])
     # A's exposure (X -CONTROL- A, 0.8) is exactly what the approval weighed: no second downgrade on it.
-    assert [r.enterprise for r in again.opened] == []
-    assert [(r.id, r.status, r.enterprise) for r in again.skipped] == [(approved.id, ReviewStatus.APPROVED, "A")]
-    assert {r.enterprise for r in again.already_open} == {"E", "F"}
+    assert [r.enterprise_id for r in again.opened] == []
+    assert [(r.id, r.status, r.enterprise_id) for r in again.skipped] == [(approved.id, ReviewStatus.APPROVED, "A")]
+    assert {r.enterprise_id for r in again.already_open} == {"E", "F"}
     history = {r.id: r.status for r in (await reviews.of_enterprises(db, ["A"], 100))[0]}
     assert history == {first.id: ReviewStatus.APPROVED}
     assert await grade(db, "A") == "DISHONEST"
@@ -193,9 +193,9 @@ async def test_after_an_approval_new_evidence_opens_a_new_review(db):
     # Y, newly blacklisted, also holds a controlling share of A: a new source, a new tie, a higher score.
     await load(db, enterprise("Y"), link("SHAREHOLDER", "Y", "A", 0.3), blacklist("K2", "Y"))
     again = await reviews.open_reviews(db, "inspector-2", ["X", "Y"])
-    new = next(r for r in again.opened if r.enterprise == "A")
+    new = next(r for r in again.opened if r.enterprise_id == "A")
     assert new.id != first.id and new.sources == ["X", "Y"]
-    assert "A" not in {r.enterprise for r in again.skipped}
+    assert "A" not in {r.enterprise_id for r in again.skipped}
 
 
 async def test_after_an_approval_a_new_tie_from_the_same_source_opens_a_new_review(db):
@@ -205,9 +205,9 @@ async def test_after_an_approval_a_new_tie_from_the_same_source_opens_a_new_revi
     # X now controls F directly: the same source, but a tie the approval never weighed.
     await load(db, link("SHAREHOLDER", "X", "F", 0.6))
     again = await reviews.open_reviews(db, "inspector-2", ["X"])
-    new = next(r for r in again.opened if r.enterprise == "F")
+    new = next(r for r in again.opened if r.enterprise_id == "F")
     assert new.sources == ["X"]
-    assert [(h.from_, h.to, h.kind) for p in new.evidence for h in p.hops] == [("X", "F", "CONTROL")]
+    assert [(h.from_id, h.to_id, h.kind) for p in new.evidence for h in p.hops] == [("X", "F", "CONTROL")]
 
 
 async def test_opening_from_given_sources_within_max_hops(db):
