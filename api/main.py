@@ -17,6 +17,7 @@ from api.gql.context import ACTOR_HEADER, Context
 from api.gql.schema import build_schema
 from api.graphql_http import StrictGraphQLRouter
 from api.http_errors import install_error_handlers
+from api.import_jobs import router as import_jobs_router
 from api.logging import configure_logging
 from api.rest import router as rest_router
 from graph import credit
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         StrictGraphQLRouter(build_schema(settings), context_getter=context, graphql_ide="graphiql"), prefix="/graphql"
     )
     app.include_router(rest_router)
+    app.include_router(import_jobs_router)
 
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:
