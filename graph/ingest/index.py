@@ -223,10 +223,6 @@ class ImportIndex:
         """The record `rtype` `ident` was refused on `line` (the first such line counts)."""
         self.db.execute("INSERT OR IGNORE INTO rejected VALUES (?, ?, ?)", (rtype, ident, line))
 
-    def refused(self, rtype: str, ident: str) -> int | None:
-        row = self.db.execute("SELECT line FROM rejected WHERE type = ? AND ident = ?", (rtype, ident)).fetchone()
-        return row[0] if row else None
-
     def depend(self, line: int, on: int) -> None:
         """`line` refers to the record refused on line `on`: not a fault of its own."""
         self.db.execute("INSERT OR IGNORE INTO dependent VALUES (?, ?)", (on, line))
