@@ -35,12 +35,6 @@ CREATE INDEX record_type ON record (type);  -- (type, line): each type in line o
 CREATE TABLE repeat (                  -- later lines that state an identity again
   line INTEGER PRIMARY KEY, type TEXT NOT NULL, ident TEXT NOT NULL, hash TEXT NOT NULL
 );
-CREATE TRIGGER record_repeat BEFORE INSERT ON record
-WHEN EXISTS (SELECT 1 FROM record WHERE type = NEW.type AND ident = NEW.ident)
-BEGIN
-  INSERT INTO repeat VALUES (NEW.line, NEW.type, NEW.ident, NEW.hash);
-  SELECT RAISE(IGNORE);
-END;
 CREATE TABLE ref (line INTEGER NOT NULL, field TEXT NOT NULL, kind TEXT NOT NULL, ident TEXT NOT NULL);
 CREATE TABLE link (
   line INTEGER PRIMARY KEY, kind TEXT NOT NULL, holder TEXT NOT NULL, target TEXT NOT NULL, share REAL
@@ -155,7 +149,15 @@ async def chunks(rows: Iterator[T], size: int) -> AsyncIterator[list[T]]:
 class ImportIndex:
     def __init__(self) -> None:
         self.db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
-        for pragma in (f"cache_size = -{CACHE_KIB}", "journal_mode = OFF", "synchronous = OFF", "temp_store = FILE"):
+        # A scratch database: no journal, no syncs (a crash loses nothing the import needs again); larger pages
+        # suit the rows of its main table.
+        for pragma in (
+            "page_size = 16384",
+            f"cache_size = -{CACHE_KIB}",
+            "journal_mode = OFF",
+            "synchronous = OFF",
+            "temp_store = FILE",
+        ):
             self.db.execute(f"PRAGMA {pragma}")
         self.db.executescript(_SCHEMA)
         self._pending: list[tuple[int, Any]] = []
@@ -192,8 +194,13 @@ class ImportIndex:
                 entries.append((line, record.type, record.id, row["hash"], pickle.dumps(rows, pickle.HIGHEST_PROTOCOL)))
         db = self.db
         db.execute("BEGIN")
-        db.executemany("INSERT INTO record VALUES (?, ?, ?, ?, ?)", entries)
-        repeated = {n for (n,) in db.execute("SELECT line FROM repeat WHERE line >= ?", (pending[0][0],))}
+        # The unique index keeps the first line of each identity; a line it ignored is a repeat.
+        db.executemany("INSERT OR IGNORE INTO record VALUES (?, ?, ?, ?, ?)", entries)
+        stored = "SELECT line FROM record WHERE line BETWEEN ? AND ?"
+        kept = {n for (n,) in db.execute(stored, (pending[0][0], pending[-1][0]))}
+        repeats = [entry[:4] for entry in entries if entry[0] not in kept]
+        db.executemany("INSERT INTO repeat VALUES (?, ?, ?, ?)", repeats)
+        repeated = {entry[0] for entry in repeats}
         refs: list[tuple[int, str, str, str]] = []
         links: list[tuple[int, str, str, str, float | None]] = []
         edges: list[tuple[str, str]] = []
