@@ -160,3 +160,15 @@ async def test_a_job_whose_database_is_unreachable_fails_in_one_line():
         assert job["error"].startswith("cannot use Neo4j at bolt://127.0.0.1:1")
     finally:
         await graph.close()
+
+
+async def test_jobs_survive_nothing_closing_the_registry_removes_their_files(db, tmp_path):
+    jobs = ImportJobs(db, keep_s=60)
+    files = [tmp_path / f"body-{i}.ndjson" for i in range(2)]
+    for file in files:
+        file.write_bytes(body(*RECORDS))
+    queued = [jobs.submit(file, len(RECORDS)) for file in files]
+    await jobs.close()  # as at shutdown: the worker had not started
+    assert [f.exists() for f in files] == [False, False]
+    assert [jobs.get(job.id) for job in queued] == [None, None]
+    assert await node_count(db) == 0

@@ -1,8 +1,10 @@
 """The import streams (issue 11, item 17): its lines are read once, into an on-disk index, and written from it in
-chunks, so memory does not grow with the file; every guarantee of a whole import holds across chunk boundaries."""
+chunks, so memory does not grow with the file; every guarantee of a whole import holds across chunk boundaries.
+And a posted body is spooled to disk as it comes, gunzipped in bounded steps."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import tracemalloc
 from collections.abc import Iterator
@@ -13,6 +15,7 @@ import pytest
 from graph.db import Graph
 from graph.imports import import_lines
 from graph.ingest import Counts, parse
+from graph.ingest.source import Spool
 from tests.conftest import BASE, batch, enterprise, load, ndjson, shipment
 from tests.graph.test_ingest import ALL_TYPES, ALL_TYPES_COUNTS, link, nodes, relationships
 
@@ -131,3 +134,21 @@ async def test_memory_does_not_grow_with_the_file(db, monkeypatch):
 
     small, large = await peak(1_000, "S"), await peak(4_000, "L")
     assert large < 1.5 * small, (small, large)
+
+
+def test_a_gzip_body_is_inflated_to_disk_in_bounded_steps(tmp_path):
+    """A small body that inflates to 200 MB (a gzip bomb, or just a big file) never sits in memory whole."""
+    compressed = gzip.compress(b'{"type": "enterprise"}\n' * 8_000_000, compresslevel=1)
+    tracemalloc.start()
+    try:
+        spool = Spool(gzipped=True, directory=str(tmp_path))
+        for i in range(0, len(compressed), 65_536):
+            spool.write(compressed[i : i + 65_536])
+        lines = spool.finish()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert lines == 8_000_000 and spool.path.stat().st_size == 23 * 8_000_000
+    assert peak < 8 * Spool.STEP, peak
+    spool.discard()
+    assert not spool.path.exists()
