@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import codecs
-import dataclasses
 import importlib.metadata
 import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import neo4j
 import typer
@@ -26,6 +26,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from api.import_client import RemoteImportError, import_over_http
 from graph import credit
 from graph.db import Graph, open_driver
 from graph.imports import import_lines
@@ -94,42 +95,40 @@ def _count_lines(path: Path) -> int:
     return count + (last != b"\n")
 
 
-def _report_json(file: Path, report: ImportReport) -> str:
-    return json.dumps(
-        {
-            "file": str(file),
-            "ok": report.ok,
-            "dryRun": report.dry_run,
-            "created": report.created,
-            "updated": report.updated,
-            "unchanged": report.unchanged,
-            "byType": {t: dataclasses.asdict(c) for t, c in report.by_type.items()},
-            "errorCount": report.error_count,
-            "errors": [dataclasses.asdict(e) for e in report.errors],
-        },
-        ensure_ascii=False,
+def _bar() -> Progress:
+    return Progress(
+        TextColumn("{task.description:<26}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
     )
 
 
-@cli.command("import")
-def import_file(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="NDJSON records")],
-    batch_size: Annotated[int | None, typer.Option(help="Records per write transaction.")] = None,
-    encoding: Annotated[str, typer.Option(help="The file's text encoding, e.g. gb18030.")] = "utf-8",
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Validate and say what would be created, updated, unchanged.")
-    ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
-) -> None:
-    """Import NDJSON records (contract/RECORDS.md): all or nothing, idempotent, errors with line numbers.
-    The text is read line by line; the validated records are held until they are written."""
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        raise typer.BadParameter(f"unknown encoding {encoding!r}", param_hint="--encoding") from None
-    settings = get_settings()
-    if batch_size:
-        settings = settings.model_copy(update={"import_batch_size": batch_size})
+def _progress_on(bar: Progress) -> Callable[[str, int, int | None], None]:
+    """A progress callback drawing on `bar`: bytes while uploading, lines while validating, then records. The bar
+    starts again when the unit changes, so its rate and time remaining are of one unit."""
+    task = bar.add_task("validating", total=None, rate="")
+    shown = {"unit": ""}
+
+    def progress(stage: str, done: int, total: int | None) -> None:
+        unit = {"uploading": "bytes", "validating": "lines"}.get(stage, "records")
+        if unit != shown["unit"]:
+            shown["unit"] = unit
+            bar.reset(task, total=total, description=stage)
+        speed = bar.tasks[task].speed
+        rate = f"{speed:,.0f} {unit}/s" if speed else ""
+        bar.update(task, description=stage, completed=done, total=total, rate=rate)
+
+    return progress
+
+
+def _import_locally(
+    file: Path, settings: Settings, encoding: str, dry_run: bool, show_progress: bool
+) -> dict[str, Any]:
     total_lines = _count_lines(file)
 
     async def work(graph: Graph) -> ImportReport:
@@ -137,49 +136,92 @@ def import_file(
             await apply_schema(graph)
         with file.open("rb") as stream:
             lines = file_lines(stream, encoding)
-            if not err.is_terminal or as_json:
+            if not show_progress:
                 return await import_lines(graph, lines, dry_run=dry_run, total_lines=total_lines)
-            with Progress(
-                TextColumn("{task.description:<26}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TaskProgressColumn(),
-                TextColumn("{task.fields[rate]}"),
-                TimeRemainingColumn(),
-                console=err,
-                transient=True,
-            ) as bar:
-                task = bar.add_task("validating", total=total_lines, rate="")
+            with _bar() as bar:
+                return await import_lines(graph, lines, _progress_on(bar), dry_run=dry_run, total_lines=total_lines)
 
-                def progress(stage: str, done: int, total: int | None) -> None:
-                    unit = "lines" if stage == "validating" else "records"
-                    speed = bar.tasks[task].speed
-                    rate = f"{speed:,.0f} {unit}/s" if speed else ""
-                    bar.update(task, description=stage, completed=done, total=total, rate=rate)
+    report: ImportReport = asyncio.run(_with_graph(work, settings, writes=not dry_run))
+    return report.as_json(str(file))
 
-                return await import_lines(graph, lines, progress, dry_run=dry_run, total_lines=total_lines)
 
-    report = asyncio.run(_with_graph(work, settings, writes=not dry_run))
+def _import_remotely(
+    file: Path, url: str, token: str | None, encoding: str, dry_run: bool, show_progress: bool
+) -> dict[str, Any]:
+    if not dry_run:
+        err.print(f"target: {url.rstrip('/')}/imports (an import job on that server)", highlight=False, soft_wrap=True)
+    try:
+        if not show_progress:
+            return import_over_http(file, url, token=token, dry_run=dry_run, encoding=encoding)
+        with _bar() as bar:
+            return import_over_http(
+                file, url, token=token, dry_run=dry_run, encoding=encoding, progress=_progress_on(bar)
+            )
+    except RemoteImportError as error:
+        err.print(f"[red]{error}[/red]", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+def _print_report(file: Path, report: dict[str, Any], as_json: bool) -> None:
+    """The report of a local or a remote import, alike; exit status 1 when it has errors (nothing was written)."""
     if as_json:
-        typer.echo(_report_json(file, report))
-        if not report.ok:
+        typer.echo(json.dumps({**report, "file": str(file)}, ensure_ascii=False))
+        if not report["ok"]:
             raise typer.Exit(1)
         return
-    if not report.ok:
-        for e in report.errors:
-            where = f"{file}:{e.line}" + (f": {e.field}" if e.field else "")
-            err.print(f"[red]{where}[/red]: {e.message}", highlight=False, soft_wrap=True)
-        shown = len(report.errors)
-        more = f" (first {shown} shown)" if report.error_count > shown else ""
-        err.print(f"[bold red]{report.error_count} error(s){more}; nothing was written.[/bold red]")
+    if not report["ok"]:
+        for e in report["errors"]:
+            where = f"{file}:{e['line']}" + (f": {e['field']}" if e["field"] else "")
+            err.print(f"[red]{where}[/red]: {e['message']}", highlight=False, soft_wrap=True)
+        shown = len(report["errors"])
+        more = f" (first {shown} shown)" if report["errorCount"] > shown else ""
+        err.print(f"[bold red]{report['errorCount']} error(s){more}; nothing was written.[/bold red]")
         raise typer.Exit(1)
+    dry_run = report["dryRun"]
     title = f"dry run of {file}: nothing was written" if dry_run else f"imported {file}"
     heads = ("would create", "would update", "unchanged") if dry_run else ("created", "updated", "unchanged")
     table = Table("type", *heads, title=title)
-    for rtype, c in report.by_type.items():
-        table.add_row(rtype, str(c.created), str(c.updated), str(c.unchanged))
-    table.add_row("total", str(report.created), str(report.updated), str(report.unchanged), style="bold")
+    for rtype, c in report["byType"].items():
+        table.add_row(rtype, str(c["created"]), str(c["updated"]), str(c["unchanged"]))
+    table.add_row("total", str(report["created"]), str(report["updated"]), str(report["unchanged"]), style="bold")
     Console().print(table)
+
+
+@cli.command("import")
+def import_file(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="NDJSON records")],
+    batch_size: Annotated[int | None, typer.Option(help="Records per write transaction (local import).")] = None,
+    encoding: Annotated[str, typer.Option(help="The file's text encoding, e.g. gb18030.")] = "utf-8",
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate and say what would be created, updated, unchanged.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
+    url: Annotated[
+        str | None,
+        typer.Option(help="Import through the tracegraph server at this URL (POST /imports) instead of Neo4j."),
+    ] = None,
+    token: Annotated[
+        str | None, typer.Option(envvar="TRACEGRAPH_TOKEN", help="Bearer token sent to --url.", show_default=False)
+    ] = None,
+) -> None:
+    """Import NDJSON records (contract/RECORDS.md): all or nothing, idempotent, errors with line numbers.
+    The file is streamed: read line by line into an on-disk index, then written from it in batches, so memory
+    does not grow with the file. With --url, the file goes to a server as an import job (gzip on the way)."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise typer.BadParameter(f"unknown encoding {encoding!r}", param_hint="--encoding") from None
+    show_progress = err.is_terminal and not as_json
+    if url:
+        if batch_size:
+            raise typer.BadParameter("applies to a local import; the server uses its own", param_hint="--batch-size")
+        report = _import_remotely(file, url, token, encoding, dry_run, show_progress)
+    else:
+        settings = get_settings()
+        if batch_size:
+            settings = settings.model_copy(update={"import_batch_size": batch_size})
+        report = _import_locally(file, settings, encoding, dry_run, show_progress)
+    _print_report(file, report, as_json)
 
 
 @cli.command()

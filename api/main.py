@@ -18,6 +18,7 @@ from api.body_limit import BodyLimit
 from api.gql.context import ACTOR_HEADER, Context
 from api.gql.schema import build_schema
 from api.http_errors import install_error_handlers
+from api.import_jobs import router as import_jobs_router
 from api.logging import configure_logging
 from api.rest import router as rest_router
 from api.web import assets, docs
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         GraphQLRouter(build_schema(settings), path="/graphql", context_getter=context, graphql_ide="graphiql")
     )
     app.include_router(rest_router)
+    app.include_router(import_jobs_router)
     app.include_router(docs.router)
     assets.mount(app)
 

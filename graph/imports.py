@@ -1,7 +1,7 @@
 """Imports, whole: the pipeline (graph/ingest/) and then the state derived from what it wrote, each step found
 again from the graph so that a re-run after a fault anywhere completes it.
 
-Every way in (the CLI, importRecords, reportSignal) imports through here."""
+Every way in (the CLI, importRecords, reportSignal, POST /imports) imports through here."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from graph import contagion, credit
 from graph.db import Graph
 from graph.errors import BadInput
 from graph.ingest import pipeline
+from graph.ingest.index import ImportIndex, chunks
 from graph.ingest.report import ImportReport, Progress
 from graph.ingest.source import SourceLine
 from graph.risk import signals
@@ -31,20 +32,23 @@ async def import_lines(
     dry_run: bool = False,
     total_lines: int | None = None,
 ) -> ImportReport:
-    """Validate and write the records of `lines` (item n is line n), then refresh what they change: contagion
-    ties (work items the writes recorded), credit grades (listings and declared grades) and LAB_FAILURE signals.
-    A dry run validates and counts what it would create, update and leave unchanged, and writes nothing."""
-    outcome = await pipeline.run(
-        graph, lines, progress, steps_after=DERIVED_STEPS, dry_run=dry_run, total_lines=total_lines
-    )
-    if outcome.written is None:
+    """Validate and write the records of `lines` (item n is line n; read once, so a file streams through), then
+    refresh what they change: contagion ties (work items the writes recorded), credit grades (listings and
+    declared grades) and LAB_FAILURE signals. A dry run validates and counts what it would create, update and
+    leave unchanged, and writes nothing."""
+    with ImportIndex() as index:
+        outcome = await pipeline.run(
+            graph, lines, index, progress, steps_after=DERIVED_STEPS, dry_run=dry_run, total_lines=total_lines
+        )
+        if outcome.written is None:
+            return _observed(outcome.report)
+        await contagion.refresh_pending_ties(graph)
+        outcome.step("refreshing contagion ties", 1)
+        await credit.sweep(graph, also=outcome.written.graded)
+        outcome.step("evaluating credit grades", 1)
+        async for reports in chunks(outcome.failed_reports(), graph.settings.import_batch_size):
+            await signals.raise_lab_failures(graph, reports)
         return _observed(outcome.report)
-    await contagion.refresh_pending_ties(graph)
-    outcome.step("refreshing contagion ties", 1)
-    await credit.sweep(graph, also=outcome.written.graded)
-    outcome.step("evaluating credit grades", 1)
-    await signals.raise_lab_failures(graph, outcome.written.failed_reports)
-    return _observed(outcome.report)
 
 
 def _observed(report: ImportReport) -> ImportReport:

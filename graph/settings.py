@@ -61,8 +61,12 @@ class Settings(BaseSettings):
     # Import write transactions in flight at once. More than 1 overlaps packing with writing, but chunks that
     # link the same hub enterprises then deadlock and are retried after a back-off: measured slower (bench/).
     import_concurrency: int = Field(default=1, ge=1, le=16)
-    # Refuse imports posted over GraphQL above this size; the CLI streams files of any size.
+    # Refuse imports posted over GraphQL above this size; the CLI and POST /imports stream files of any size.
     import_max_bytes: int = 20_000_000
+    # Import jobs (POST /imports): a finished job is kept in memory this long (seconds); the bodies are spooled to
+    # this directory (default: the system's temporary directory), and need about their uncompressed size there.
+    import_job_keep_s: float = Field(default=3600.0, ge=0)
+    import_job_dir: str | None = None
 
     # GraphQL request limits (guard the server against expensive or abusive queries).
     # Depth: an 8-tier `inputs { batch { inputs ... } }` walk (the generator's tiers) is 18 levels deep.
@@ -116,9 +120,10 @@ class Settings(BaseSettings):
     api_max_header_bytes: int = Field(default=16_384, ge=1024)  # request line plus headers
     api_graceful_shutdown_s: int = Field(default=30, ge=0)  # on SIGTERM, requests in flight get this long
     # Request bodies larger than this are refused with 413 (bytes); per path (prefix) another cap, or null for
-    # none, e.g. MAX_BODY_BYTES_BY_PATH='{"/imports": null}' for an endpoint that streams what it reads.
+    # none. POST /imports streams its body to disk, so it has none unless MAX_BODY_BYTES_BY_PATH (which replaces
+    # this default) sets one, e.g. '{"/imports": 5000000000}'.
     max_body_bytes: int = Field(default=10_000_000, ge=0)
-    max_body_bytes_by_path: dict[str, int | None] = Field(default_factory=dict)
+    max_body_bytes_by_path: dict[str, int | None] = Field(default_factory=lambda: {"/imports": None})
 
     @field_validator("inspection_rates")
     @classmethod

@@ -1,34 +1,26 @@
-"""Stage 1, parse: each line into a record model (graph.records), every fault an error naming its line and field;
-then one record per identity."""
+"""Stage 1, parse (pass 1 over the lines): each line into a record model (graph.records), every fault an error
+naming its line and field; each valid record into the index (graph/ingest/index.py), which keeps one per identity."""
 
 from __future__ import annotations
 
+import asyncio
 import difflib
 import gc
 import json
 import threading
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from itertools import islice
 from typing import Any, get_args
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from graph import records as rec
+from graph.ingest.index import ImportIndex
 from graph.ingest.report import Errors, Progress
-from graph.ingest.rows import content_hash
 from graph.ingest.source import SourceLine, Unreadable
 
 _RECORD = TypeAdapter(rec.Record)
-
-Latest = dict[str, dict[Any, "Parsed"]]  # per record type, the record of each identity
-
-
-@dataclass(frozen=True)
-class Parsed:
-    line: int
-    record: Any  # one of the graph.records models
 
 
 def _field_of(loc: tuple[int | str, ...]) -> str | None:
@@ -73,32 +65,50 @@ class _GcPause:
 gc_paused = _GcPause()
 
 
-PROGRESS_EVERY = 10_000  # lines between two progress reports while parsing
+PROGRESS_EVERY = 10_000  # lines between two progress reports while parsing; also the lines of one chunk
 
 
-def parse_lines(
-    lines: Iterable[SourceLine], errors: Errors, progress: Progress | None = None, total: int | None = None
-) -> list[Parsed]:
-    """Each line as a record model; `progress("validating", lines so far, total)` now and then."""
+async def parse_lines(
+    lines: Iterable[SourceLine],
+    index: ImportIndex,
+    errors: Errors,
+    progress: Progress | None = None,
+    total: int | None = None,
+) -> int:
+    """Validate each line into the index, a chunk of lines at a time (pass 1); `progress("validating", lines so
+    far, total)` after each chunk. Returns the number of lines.
+
+    A chunk is read, validated and stored in a worker thread: a server keeps answering while a large file is
+    validated, and only the chunk is in memory."""
+    it = iter(lines)
+    number = 0
+    while True:
+        done = await asyncio.to_thread(_parse_chunk, it, number, index, errors)
+        if done == number:
+            break
+        number = done
+        if progress and number % PROGRESS_EVERY == 0:
+            progress("validating", number, total)
+    if progress:
+        progress("validating", number, total)
+    return number
+
+
+def _parse_chunk(lines: Iterator[SourceLine], number: int, index: ImportIndex, errors: Errors) -> int:
     with gc_paused():
-        parsed: list[Parsed] = []
-        number = 0
-        for number, raw in enumerate(lines, start=1):
-            if progress and number % PROGRESS_EVERY == 0:
-                progress("validating", number, total)
+        for raw in islice(lines, PROGRESS_EVERY):
+            number += 1
             if isinstance(raw, Unreadable):
                 errors.add(number, None, raw.reason)
             elif not isinstance(raw, str) or raw.strip():
-                _parse(number, raw, parsed, errors)
-        if progress:
-            progress("validating", number, total)
-        return parsed
+                _parse(number, raw, index, errors)
+        index.flush()
+    return number
 
 
-def _parse(number: int, raw: str | Mapping[str, Any], parsed: list[Parsed], errors: Errors) -> None:
+def _parse(number: int, raw: str | Mapping[str, Any], index: ImportIndex, errors: Errors) -> None:
     try:
         record = _RECORD.validate_json(raw) if isinstance(raw, str) else _RECORD.validate_python(raw)
-        parsed.append(Parsed(number, record))
     except ValidationError as err:
         data = _as_object(raw)
         for e in err.errors(include_url=False):
@@ -116,9 +126,11 @@ def _parse(number: int, raw: str | Mapping[str, Any], parsed: list[Parsed], erro
                 if kind.endswith("_type") or kind.endswith("_parsing"):
                     message += f", got {_shown(e['input'])}"
                 errors.add(number, _field_of(loc), message)
-        # Lines that refer to this record are not faults of their own (Errors.depends).
+        # Lines that refer to this record are not faults of their own (ImportIndex.depend).
         if isinstance(data.get("type"), str) and isinstance(data.get("id"), str):
-            errors.rejected.setdefault((data["type"], data["id"]), number)
+            index.reject(data["type"], data["id"], number)
+    else:
+        index.add(number, record)
 
 
 def _as_object(raw: str | Mapping[str, Any]) -> dict[str, Any]:
@@ -175,34 +187,3 @@ def _type_message(data: dict[str, Any]) -> str:
     if value is None:
         return f'missing "type" (one of {known})'
     return f"unknown record type {value!r} (one of {known})"
-
-
-def _identity(record: Any) -> Any:
-    return record.identity if record.type == "link" else record.id
-
-
-def _describe(record: Any) -> str:
-    if record.type == "link":
-        kind, holder, to = record.identity
-        return f"link {kind} {holder!r} -> {to!r}"
-    return f"{record.type} {record.id!r}"
-
-
-def unique(parsed: list[Parsed], errors: Errors) -> Latest:
-    """Per type, one line for each identity. A record stated twice with the same content is one record; with
-    different content it is an error naming both lines, since which one the supplier meant is unknowable."""
-    latest: Latest = defaultdict(dict)
-    for p in parsed:
-        bucket = latest[p.record.type]
-        key = _identity(p.record)
-        first = bucket.get(key)
-        if first is None:
-            bucket[key] = p
-        elif content_hash(first.record) != content_hash(p.record):
-            errors.add(
-                p.line,
-                "id" if p.record.type != "link" else None,
-                f"{_describe(p.record)} is also on line {first.line} with different content; "
-                "state each record once per import",
-            )
-    return latest

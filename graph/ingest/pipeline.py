@@ -1,13 +1,17 @@
-"""The import pipeline: parse -> check -> rows -> write, all or nothing. It knows records and the graph, and no
-capability: what is derived from the records (ties, grades, signals) is graph/imports.py's."""
+"""The import pipeline: parse -> check -> write, all or nothing, in two passes: the lines once (parse, into the
+on-disk index), then the index (check, then write or preview). Memory holds a chunk, never the file or its
+records. It knows records and the graph, and no capability: what is derived from the records (ties, grades,
+signals) is graph/imports.py's."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import asyncio
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from graph.db import Graph
 from graph.ingest import check, parse, write
+from graph.ingest.index import ImportIndex
 from graph.ingest.preview import preview
 from graph.ingest.report import Errors, ImportReport, Progress
 from graph.ingest.source import SourceLine
@@ -18,11 +22,13 @@ class Outcome:
     report: ImportReport
     written: write.Written | None  # None when the import had errors and wrote nothing
     step: Callable[[str, int], None]  # advances the same progress, for the steps that follow the pipeline
+    failed_reports: Callable[[], Iterator[str]]  # FAIL test reports written (read from the index while open)
 
 
 async def run(
     graph: Graph,
     lines: Iterable[SourceLine],
+    index: ImportIndex,
     progress: Progress | None = None,
     *,
     steps_after: int = 0,
@@ -30,15 +36,17 @@ async def run(
     total_lines: int | None = None,
 ) -> Outcome:
     """Validate every line; if all are valid, write them (or, in a dry run, count what writing would do).
-    `lines`: item n is line n, from any source; `total_lines`, when known, lets validation progress show a total."""
+    `lines`: item n is line n, from any source, read once; `total_lines`, when known, lets validation progress
+    show a total. `index` holds the import's working set; the caller closes it after the derived steps."""
     errors = Errors()
-    parsed = parse.parse_lines(lines, errors, progress, total_lines)
-    latest = parse.unique(parsed, errors)
-    known = await check.check_references(graph, latest, errors)
-    await check.check_cycles(graph, latest.get("batch", {}), known.existing_batches, errors)
-    report = ImportReport(errors=errors.sorted(), error_count=errors.count, dry_run=dry_run)
+    await parse.parse_lines(lines, index, errors, progress, total_lines)
+    await asyncio.to_thread(check.check_duplicates, index, errors)
+    await check.look_up_outside(graph, index)
+    await asyncio.to_thread(check.check_references, index, errors)
+    await check.check_cycles(graph, index, errors)
+    report = ImportReport(errors=errors.sorted(index.dependents), error_count=errors.count, dry_run=dry_run)
 
-    total = write.units(latest) + steps_after
+    total = write.units(index) + steps_after
     done = 0
 
     def step(stage: str, n: int) -> None:
@@ -47,9 +55,11 @@ async def run(
         if progress:
             progress(stage, done, total)
 
+    outcome = Outcome(report, None, step, index.failed_reports)
     if errors.count:
-        return Outcome(report, None, step)
+        return outcome
     if dry_run:
-        await preview(graph, latest, report)
-        return Outcome(report, None, step)
-    return Outcome(report, await write.write(graph, latest, known, report, step), step)
+        await preview(graph, index, report)
+        return outcome
+    outcome.written = await write.write(graph, index, report, step)
+    return outcome

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 MAX_REPORTED_ERRORS = 1000
 
@@ -52,37 +54,47 @@ class ImportReport:
     def unchanged(self) -> int:
         return sum(c.unchanged for c in self.by_type.values())
 
+    def as_json(self, file: str | None = None) -> dict[str, Any]:
+        """The report as `tracegraph import --json` prints it and GET /imports/{id} shows it."""
+        return {
+            "file": file,
+            "ok": self.ok,
+            "dryRun": self.dry_run,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "byType": {t: dataclasses.asdict(c) for t, c in self.by_type.items()},
+            "errorCount": self.error_count,
+            "errors": [dataclasses.asdict(e) for e in self.errors],
+        }
+
 
 class Errors:
-    """Every error found, the first MAX_REPORTED_ERRORS of them kept. One fault is one error: a record refused on
-    its own line is remembered, and a reference to it elsewhere only counts as depending on that line."""
+    """Every error found, the first MAX_REPORTED_ERRORS of them kept. One fault is one error: lines that refer to
+    a record refused on its own line are counted there (ImportIndex.depend), not reported."""
 
     def __init__(self) -> None:
         self.items: list[ImportIssue] = []
         self.count = 0
-        self.rejected: dict[tuple[str, str], int] = {}  # (record type, id) of a refused line -> its line
-        self._dependents: dict[int, set[int]] = {}
 
     def add(self, line: int, field_name: str | None, message: str) -> None:
         self.count += 1
         if len(self.items) < MAX_REPORTED_ERRORS:
             self.items.append(ImportIssue(line, field_name, message))
 
-    def depends(self, line: int, on: int) -> None:
-        """`line` refers to the record refused on line `on`."""
-        self._dependents.setdefault(on, set()).add(line)
-
-    def sorted(self) -> list[ImportIssue]:
-        """The errors in line order, a refused record's first error saying how many other lines refer to it."""
+    def sorted(self, dependents: Callable[[int], tuple[int, list[int]]]) -> list[ImportIssue]:
+        """The errors in line order, a refused record's first error saying how many other lines refer to it
+        (`dependents(line)`: how many, and the first few)."""
         noted: set[int] = set()
         out: list[ImportIssue] = []
         for issue in sorted(self.items, key=lambda e: e.line):
-            others = self._dependents.get(issue.line, set()) - {issue.line}
-            if others and issue.line not in noted:
+            if issue.line not in noted:
                 noted.add(issue.line)
-                lines = ", ".join(str(n) for n in sorted(others)[:5]) + (", ..." if len(others) > 5 else "")
-                issue = ImportIssue(
-                    issue.line, issue.field, f"{issue.message} ({len(others)} other line(s) refer to it: {lines})"
-                )
+                count, first = dependents(issue.line)
+                if count:
+                    lines = ", ".join(str(n) for n in first) + (", ..." if count > len(first) else "")
+                    issue = ImportIssue(
+                        issue.line, issue.field, f"{issue.message} ({count} other line(s) refer to it: {lines})"
+                    )
             out.append(issue)
         return out

@@ -140,11 +140,11 @@ def relation_row(record: Any) -> dict[str, Any]:
     raise TypeError(f"no relationships for {type(record).__name__}")
 
 
-def link_row(link: rec.Link, holder_is_person: bool) -> dict[str, Any]:
+def link_row(kind: str, holder: str, to: str, share: float | None, holder_is_person: bool) -> dict[str, Any]:
     return {
-        "relType": LINK_REL_TYPES[LinkKind(link.kind)],
-        "to": link.to,
-        "share": link.share,
-        "fromPerson": link.from_ if holder_is_person else None,
-        "fromEnterprise": None if holder_is_person else link.from_,
+        "relType": LINK_REL_TYPES[LinkKind(kind)],
+        "to": to,
+        "share": share,
+        "fromPerson": holder if holder_is_person else None,
+        "fromEnterprise": None if holder_is_person else holder,
     }
