@@ -9,9 +9,9 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import neo4j
 import typer
@@ -59,13 +59,18 @@ def _options(
 err = Console(stderr=True)
 
 
+T = TypeVar("T")
+
+
 def _target(settings: Settings) -> str:
     """Where a command writes, said before it does: the default is a local server, which may not be meant."""
     source = "NEO4J_URI" if "NEO4J_URI" in os.environ else "default; set NEO4J_URI to change"
     return f"{settings.neo4j_uri} database {settings.neo4j_database!r} ({source})"
 
 
-async def _with_graph(work, settings: Settings | None = None, writes: bool = True):  # type: ignore[no-untyped-def]
+async def _with_graph(
+    work: Callable[[Graph], Awaitable[T]], settings: Settings | None = None, writes: bool = True
+) -> T:
     """Run `work(graph)`; a database that cannot be reached is one line and exit status 2, not a traceback."""
     settings = settings or get_settings()
     if writes:

@@ -98,13 +98,13 @@ def _lone_surrogate_in(text: str) -> str | None:
 class StrictGraphQLRouter(GraphQLRouter):
     """Strawberry's FastAPI router, strict about what a request body is and clear about why one is refused."""
 
-    async def run(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    async def run(self, *args: Any, **kwargs: Any) -> Any:
         try:
             return await super().run(*args, **kwargs)
         except HTTPException as e:  # strawberry's own refusals answer plain text; keep one JSON shape
             return request_error(e.status_code, e.reason)
 
-    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:  # type: ignore[override]
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
         if request.method == "POST":
             content_type = (request.content_type or "").split(";")[0].strip().lower()
             if content_type != "application/json":
@@ -120,7 +120,7 @@ class StrictGraphQLRouter(GraphQLRouter):
             return decode_request_body(data)
         return super().parse_json(data)
 
-    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:  # type: ignore[override]
+    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         request_data: GraphQLRequestData = kwargs["request_data"]
         if problem := lone_surrogate_in_request(request_data.variables, request_data.operation_name):
             error = GraphQLError(problem, extensions={"code": "BAD_USER_INPUT"})

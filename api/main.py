@@ -6,11 +6,11 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
 
 import structlog
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
 
 from api import metrics
@@ -104,7 +104,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
     )
 
     @app.middleware("http")
-    async def access_log(request: Request, call_next):  # type: ignore[no-untyped-def]
+    async def access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()

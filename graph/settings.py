@@ -123,7 +123,9 @@ class Settings(BaseSettings):
     # none. POST /imports streams its body to disk, so it has none unless MAX_BODY_BYTES_BY_PATH (which replaces
     # this default) sets one, e.g. '{"/imports": 5000000000}'.
     max_body_bytes: int = Field(default=10_000_000, ge=0)
-    max_body_bytes_by_path: dict[str, int | None] = Field(default_factory=lambda: {"/imports": None})
+    max_body_bytes_by_path: dict[str, int | None] = Field(
+        default_factory=lambda: dict[str, int | None]({"/imports": None})
+    )
 
     @field_validator("inspection_rates")
     @classmethod

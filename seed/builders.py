@@ -179,9 +179,9 @@ class RecordSet:
             self._by_id[(record["type"], record["id"])] = record
         return str(record.get("id", ""))
 
-    def get(self, type: str, id: str) -> Record:
+    def get(self, record_type: str, id: str) -> Record:
         """A record added before, by type and id."""
-        return self._by_id[(type, id)]
+        return self._by_id[(record_type, id)]
 
     def serial(self, key: str) -> int:
         """1, 2, 3, ... for successive calls with the same key: numbers ids within a day, a lab, ..."""

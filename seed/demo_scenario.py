@@ -24,6 +24,7 @@ enterprises' USCCs, then the distributors' sales), so the order of the chapters 
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -92,7 +93,7 @@ class Demo:
         unit: str,
         produced: str,
         origin: str | None = None,
-        inputs: dict[str, float] | None = None,
+        inputs: Mapping[str, float] | None = None,
     ) -> str:
         return self.records.add(
             batch(
@@ -592,8 +593,8 @@ def _infant_formula(demo: Demo) -> None:
     for lot in ("LOT-PMX-2026-0115", "LOT-PMX-2026-0201"):
         demo.report("LAB-MY-QC", lot, day(demo.lot(lot)["producedAt"], 6), [("铅（以Pb计）", 0.1, 0.5, "mg/kg")])
 
-    for lot, (kg, when, inputs) in BASES.items():
-        demo.batch(lot, P_IFB, IFM, kg, "KGM", when, "CN", inputs)
+    for lot, (base_kg, when, inputs) in BASES.items():
+        demo.batch(lot, P_IFB, IFM, base_kg, "KGM", when, "CN", inputs)
         demo.report("LAB-MY-QC", lot, day(when, 1), BASE_RELEASE)
 
     for lot, (prod, cans, when, inputs) in CANS.items():

@@ -209,7 +209,8 @@ def batches(world: World) -> Iterator[Record]:
     makers = Zipf(roles["MAKER"] or world.enterprises, s=1.1)
     foreign_makers = Zipf(roles["FOREIGN"] or roles["MAKER"], s=1.0)
     product_pick = Zipf(world.products, s=0.9)
-    world.tiers = tiers = [[] for _ in TIER_SHARES]
+    tiers: list[list[str]] = [[] for _ in TIER_SHARES]
+    world.tiers = tiers
     popular: list[Zipf | None] = [None] * len(TIER_SHARES)
     serial = itertools.count()
     for tier, share in enumerate(TIER_SHARES):

@@ -83,8 +83,8 @@ class RecallScope:
     )
 
 
-@strawberry.type
-class ImportError:
+@strawberry.type(name="ImportError")  # the contract's name; ImportIssue in Python, not the builtin
+class ImportIssue:
     line: int
     field: str | None
     message: str
@@ -104,7 +104,7 @@ class ImportReport:
     created: int
     updated: int
     unchanged: int
-    errors: list[ImportError] = strawberry.field(description="At most 1000; errorCount has the total.")
+    errors: list[ImportIssue] = strawberry.field(description="At most 1000; errorCount has the total.")
     error_count: int
     by_type: list[ImportTypeCount]
 
@@ -116,7 +116,7 @@ class ImportReport:
             updated=r.updated,
             unchanged=r.unchanged,
             error_count=r.error_count,
-            errors=[ImportError(line=e.line, field=e.field, message=e.message) for e in r.errors],
+            errors=[ImportIssue(line=e.line, field=e.field, message=e.message) for e in r.errors],
             by_type=[
                 ImportTypeCount(type=t, created=c.created, updated=c.updated, unchanged=c.unchanged)
                 for t, c in r.by_type.items()

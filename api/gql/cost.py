@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from graphql import (
     DocumentNode,
@@ -191,7 +191,8 @@ def query_cost(
     coerced = get_variable_values(schema, operation.variable_definitions or (), dict(variables or {}))
     if isinstance(coerced, list):  # bad variables: execution refuses them with a message of its own
         return None
-    values = getattr(coerced, "coerced", coerced)  # graphql-core 3.3 adds the values' sources beside them
+    # graphql-core 3.3 adds the values' sources beside them
+    values = cast(dict[str, Any], getattr(coerced, "coerced", coerced))
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     return _Walk(schema, fragments, values).selection_set(operation.selection_set, root)
 

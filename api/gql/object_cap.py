@@ -88,7 +88,11 @@ class CappedExecution(StrawberryGraphQLCoreExecutionContext):
         if not self.is_awaitable(result) or not isinstance(cap, ObjectCap):
             return result
         execution = asyncio.ensure_future(result)
-        cap.on_exceeded = lambda _: execution.cancel()
+
+        def cancel(_: ResultTooLarge) -> None:
+            execution.cancel()
+
+        cap.on_exceeded = cancel
 
         async def settled() -> Any:
             try:

@@ -15,7 +15,7 @@ from api.gql.risk_types import (
     RecallPage,
     RiskSignal,
     RiskSignalInput,
-    Warning,
+    RiskWarning,
     WarningEvaluation,
     WarningTargets,
 )
@@ -35,9 +35,9 @@ class RiskQuery:
         return Assessment.of(await assessment.assess(info.context.graph, signal_id))
 
     @strawberry.field(description="A warning by id; null when unknown.")
-    async def warning(self, info: Info, id: strawberry.ID) -> Warning | None:
+    async def warning(self, info: Info, id: strawberry.ID) -> RiskWarning | None:
         warning = (await warnings.by_ids(info.context.graph, [id]))[0]
-        return Warning(value=warning) if warning else None
+        return RiskWarning(value=warning) if warning else None
 
     @strawberry.field(
         description="IMPORT and EXPORT shipments of batches the warning targets, shipped on or after effectiveFrom "
@@ -88,8 +88,8 @@ class RiskQuery:
         return RiskSignal.of(signal) if signal else None
 
     @strawberry.field(description="Warnings, newest first; status filters them.")
-    async def warnings(self, info: Info, status: WarningStatus | None = None, first: int = 100) -> list[Warning]:
-        return [Warning(value=w) for w in await warnings.listing(info.context.graph, status, first)]
+    async def warnings(self, info: Info, status: WarningStatus | None = None, first: int = 100) -> list[RiskWarning]:
+        return [RiskWarning(value=w) for w in await warnings.listing(info.context.graph, status, first)]
 
     @strawberry.field(
         description="Is the warning working? Signals on its targets before and after it took effect, its "
@@ -99,7 +99,7 @@ class RiskQuery:
         e = await evaluation.evaluate(info.context.graph, id)
         now = now_ms()
         return WarningEvaluation(
-            warning=Warning(value=e.warning),
+            warning=RiskWarning(value=e.warning),
             signals_before=e.signals_before,
             signals_after=e.signals_after,
             port_control_hits=e.hits,
@@ -128,7 +128,7 @@ class RiskMutation:
         measures: list[MeasureKind],
         grade: WarningGrade | None = strawberry.UNSET,
         reason: str | None = strawberry.UNSET,
-    ) -> Warning:
+    ) -> RiskWarning:
         warning, _ = await warnings.issue(
             info.context.graph,
             [str(s) for s in signal_ids],
@@ -138,15 +138,15 @@ class RiskMutation:
             unset(reason),
             by=info.context.actor,
         )
-        return Warning(value=warning)
+        return RiskWarning(value=warning)
 
     @strawberry.mutation(description="Change an ACTIVE warning's grade, with the reason.")
-    async def adjust_warning(self, info: Info, id: strawberry.ID, grade: WarningGrade, reason: str) -> Warning:
-        return Warning(value=await warnings.adjust(info.context.graph, id, grade, reason, by=info.context.actor))
+    async def adjust_warning(self, info: Info, id: strawberry.ID, grade: WarningGrade, reason: str) -> RiskWarning:
+        return RiskWarning(value=await warnings.adjust(info.context.graph, id, grade, reason, by=info.context.actor))
 
     @strawberry.mutation(description="Lift an ACTIVE warning, with the reason.")
-    async def lift_warning(self, info: Info, id: strawberry.ID, reason: str) -> Warning:
-        return Warning(value=await warnings.lift(info.context.graph, id, reason, by=info.context.actor))
+    async def lift_warning(self, info: Info, id: strawberry.ID, reason: str) -> RiskWarning:
+        return RiskWarning(value=await warnings.lift(info.context.graph, id, reason, by=info.context.actor))
 
     @strawberry.mutation(
         description="Add a measure to a warning, or move one on (PLANNED, IN_PROGRESS, DONE, CANCELLED)."
@@ -158,9 +158,9 @@ class RiskMutation:
         kind: MeasureKind,
         status: MeasureStatus,
         note: str | None = None,
-    ) -> Warning:
+    ) -> RiskWarning:
         w = await warnings.set_measure(info.context.graph, warning_id, kind, status, note, by=info.context.actor)
-        return Warning(value=w)
+        return RiskWarning(value=w)
 
     @strawberry.mutation(
         description="Open a recall with a snapshot of the recall scope of the batches (maxDepth 10): affected "

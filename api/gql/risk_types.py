@@ -121,9 +121,9 @@ class WarningEvent(View, rw.WarningEvent):
         return from_ms(self.at_ms)
 
 
-@strawberry.type(description="A risk warning, graded I (red) to IV (blue).")
-class Warning:
-    value: Private[rw.Warning]
+@strawberry.type(name="Warning", description="A risk warning, graded I (red) to IV (blue).")
+class RiskWarning:
+    value: Private[rw.RiskWarning]
 
     @strawberry.field
     def id(self) -> strawberry.ID:
@@ -189,7 +189,7 @@ class Warning:
 
 @strawberry.type(description="An IMPORT or EXPORT shipment a warning in force matches, and on what.")
 class PortControlHit:
-    warning: Warning
+    warning: RiskWarning
     shipment: CoreShipment
     matched_on: list[str] = strawberry.field(description="The matching targets, as `<target field>:<value>`.")
     measures: list[MeasureKind]
@@ -198,18 +198,20 @@ class PortControlHit:
     def of(cls, h: pc.Hit) -> PortControlHit:
         assert h.shipment is not None, "a shipment's hit has its shipment"
         shipment = shipment_of(h.shipment)
-        return cls(warning=Warning(value=h.warning), shipment=shipment, matched_on=h.matched_on, measures=h.measures)
+        return cls(
+            warning=RiskWarning(value=h.warning), shipment=shipment, matched_on=h.matched_on, measures=h.measures
+        )
 
 
 @strawberry.type(description="An ACTIVE warning a declaration would hit; nothing is stored.")
 class DeclarationHit:
-    warning: Warning
+    warning: RiskWarning
     matched_on: list[str]
     measures: list[MeasureKind]
 
     @classmethod
     def of(cls, h: pc.Hit) -> DeclarationHit:
-        return cls(warning=Warning(value=h.warning), matched_on=h.matched_on, measures=h.measures)
+        return cls(warning=RiskWarning(value=h.warning), matched_on=h.matched_on, measures=h.measures)
 
 
 @strawberry.type(
@@ -411,7 +413,7 @@ class RecallPage:
 
 @strawberry.type(description="Is a warning working? Keep, adjust or lift it, and why.")
 class WarningEvaluation:
-    warning: Warning
+    warning: RiskWarning
     signals_before: list[str] = strawberry.field(description="Signals on its targets before it took effect.")
     signals_after: list[str] = strawberry.field(description="New signals on its targets since (its own excluded).")
     port_control_hits: int

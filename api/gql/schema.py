@@ -1,8 +1,10 @@
 """The schema: the core and risk contracts and the credit network, as Query/Mutation mixins."""
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 
@@ -37,7 +39,7 @@ class Mutation(CoreMutation, CreditMutation, RiskMutation):
 
 
 class Schema(strawberry.Schema):
-    def process_errors(self, errors, execution_context=None) -> None:  # type: ignore[no-untyped-def]
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
         """Silent: api.gql.errors logs internal errors once, with the reference the client sees."""
 
 

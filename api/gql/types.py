@@ -6,7 +6,7 @@ How every GraphQL type of the service is built, one pattern per situation:
   model's fields are the type's, in its order; the type re-declares only what it shows otherwise (`id` as an ID, a
   field with a description, a nested read model as its GraphQL type, a reference as `Private`), adds its resolvers,
   and is built with `Batch.of(node)` (api/gql/view.py); a type with nested read models builds them in its own `of`.
-- A type that computes what it shows from a domain value wraps the value, `value: Private[rw.Warning]`, with a
+- A type that computes what it shows from a domain value wraps the value, `value: Private[rw.RiskWarning]`, with a
   resolver per field, so that nothing is computed that a query does not ask for (Exposure, Warning, Recall).
 - A type that composes others (a trace, a recall scope, the answer to a decision) is a plain type, built where
   the operation answers it.

@@ -44,5 +44,5 @@ def page(request: Request) -> str:
 class GraphQLRouter(StrictGraphQLRouter):
     """The GraphQL endpoint with the page above as its IDE."""
 
-    async def render_graphql_ide(self, request: Any) -> HTMLResponse:  # type: ignore[override]
+    async def render_graphql_ide(self, request: Any) -> HTMLResponse:
         return HTMLResponse(page(request), headers={"Content-Security-Policy": assets.CONTENT_SECURITY_POLICY})

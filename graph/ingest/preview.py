@@ -11,7 +11,7 @@ from graph.ingest.rows import LINK_REL_TYPES
 from graph.ingest.write import NODE_TYPES
 from graph.records import LinkKind
 
-_NOTHING: dict[str, list[object]] = {rtype: [] for rtype in NODE_TYPES} | {"links": []}
+_NOTHING: dict[str, list[object]] = {**{rtype: [] for rtype in NODE_TYPES}, "links": []}
 
 
 async def preview(graph: Graph, index: ImportIndex, report: ImportReport) -> None:

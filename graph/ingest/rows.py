@@ -28,6 +28,7 @@ def _epoch_ms(value: str | None) -> int | None:
 
 def node_row(record: Any) -> dict[str, Any]:
     """The node's properties: what the record says, in Neo4j-storable form (no maps or lists of maps)."""
+    props: dict[str, Any]
     match record:
         case rec.Enterprise():
             props = {

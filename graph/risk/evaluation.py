@@ -15,7 +15,7 @@ from graph.errors import NotFound
 from graph.nodes import ShipmentNode
 from graph.records import parse_instant
 from graph.risk import port_control, recalls
-from graph.risk.warnings import Warning, WarningStatus, by_ids, iso
+from graph.risk.warnings import RiskWarning, WarningStatus, by_ids, iso
 
 MAX_SIGNALS = 10_000
 RECENT_DAYS = 30  # port-control hits this recent mean goods are still arriving
@@ -31,7 +31,7 @@ class Recommendation(StrEnum):
 
 @dataclass(frozen=True)
 class Evaluation:
-    warning: Warning
+    warning: RiskWarning
     signals_before: list[str]  # on its targets, received before it took effect
     signals_after: list[str]  # received since (its own signals excluded)
     hits: int

@@ -15,7 +15,7 @@ from graph.lookup import shipments
 from graph.nodes import ShipmentNode
 from graph.read_model import from_row
 from graph.records import Direction, parse_instant
-from graph.risk.warnings import BatchFacts, MeasureKind, Warning, by_ids, matched_on, read_warning
+from graph.risk.warnings import BatchFacts, MeasureKind, RiskWarning, by_ids, matched_on, read_warning
 from graph.values import InstantOutOfRange
 
 PORT_DIRECTIONS = (Direction.IMPORT, Direction.EXPORT)
@@ -24,7 +24,7 @@ MAX_HITS = 10_000
 
 @dataclass(frozen=True)
 class Hit:
-    warning: Warning
+    warning: RiskWarning
     matched_on: list[str]
     shipment: ShipmentNode | None = None  # None for a declaration
 

@@ -144,7 +144,7 @@ def _measures(text: str) -> tuple[Measure, ...]:
 
 
 @read_model
-class Warning:
+class RiskWarning:
     id: str
     grade: WarningGrade
     assessed_grade: WarningGrade
@@ -185,7 +185,7 @@ class Warning:
         }
 
 
-read_warning = reader(Warning, "warning")
+read_warning = reader(RiskWarning, "warning")
 
 
 async def _check_targets(graph: Graph, targets: Targets) -> Targets:
@@ -224,7 +224,7 @@ async def _check_targets(graph: Graph, targets: Targets) -> Targets:
     return replace(targets, **{f.name: tuple(dict.fromkeys(getattr(targets, f.name))) for f in fields(targets)})
 
 
-async def _active_twin(graph: Graph, signal_ids: Sequence[str], targets: Targets, at: int) -> Warning | None:
+async def _active_twin(graph: Graph, signal_ids: Sequence[str], targets: Targets, at: int) -> RiskWarning | None:
     """An active warning on exactly these signals and targets: a second one would double every port-control hit."""
     for row in await graph.read("risk/warnings_in_force", atMs=at, activeOnly=True):
         warning = read_warning(row)
@@ -242,7 +242,7 @@ async def issue(
     reason: str | None = None,
     by: str = ANONYMOUS,
     now: int | None = None,
-) -> tuple[Warning, list[Assessment]]:
+) -> tuple[RiskWarning, list[Assessment]]:
     """Issue a warning. Its grade defaults to the most severe assessed grade of its signals; another grade
     needs a reason."""
     at = now if now is not None else now_ms()
@@ -271,7 +271,7 @@ async def issue(
         basis += f"; overrides assessed grade {assessed.value}"
     event = WarningEvent(at_ms=at, action="ISSUED", by=by, reason=reason, to_grade=chosen.value, detail=basis)
     kinds = list(dict.fromkeys(MeasureKind(m) for m in measures))
-    warning = Warning(
+    warning = RiskWarning(
         id=dated_id("W", at),
         grade=chosen,
         assessed_grade=assessed,
@@ -289,12 +289,12 @@ async def issue(
 
 
 async def _change(
-    graph: Graph, warning_id: str, change: Callable[[Warning, int], dict[str, Any]], now: int | None
-) -> Warning:
+    graph: Graph, warning_id: str, change: Callable[[RiskWarning, int], dict[str, Any]], now: int | None
+) -> RiskWarning:
     """Lock the warning, let `change(warning, at)` give its new properties, store them, all in one transaction."""
     at = now if now is not None else now_ms()
 
-    async def work(tx: Tx) -> Warning:
+    async def work(tx: Tx) -> RiskWarning:
         rows = await tx.run("risk/lock_warning", id=warning_id, now=at)
         if not rows:
             raise NotFound("warning", warning_id, "id")
@@ -305,21 +305,21 @@ async def _change(
     return await graph.transaction(work)
 
 
-def _active(w: Warning) -> None:
+def _active(w: RiskWarning) -> None:
     if w.status != WarningStatus.ACTIVE:
         raise BadInput("id", f"warning {w.id!r} was lifted on {iso(w.lifted_at_ms or 0)}; issue a new one")
 
 
-def _events(w: Warning, event: WarningEvent) -> str:
+def _events(w: RiskWarning, event: WarningEvent) -> str:
     return json.dumps([asdict(e) for e in (*w.events, event)])
 
 
 async def adjust(
     graph: Graph, warning_id: str, grade: WarningGrade, reason: str, by: str = ANONYMOUS, now: int | None = None
-) -> Warning:
+) -> RiskWarning:
     reason = required("reason", reason)
 
-    def change(w: Warning, at: int) -> dict[str, Any]:
+    def change(w: RiskWarning, at: int) -> dict[str, Any]:
         _active(w)
         if grade == w.grade:
             raise BadInput("grade", f"warning {w.id!r} already has grade {grade.value}")
@@ -336,10 +336,10 @@ async def adjust(
     return await _change(graph, warning_id, change, now)
 
 
-async def lift(graph: Graph, warning_id: str, reason: str, by: str = ANONYMOUS, now: int | None = None) -> Warning:
+async def lift(graph: Graph, warning_id: str, reason: str, by: str = ANONYMOUS, now: int | None = None) -> RiskWarning:
     reason = required("reason", reason)
 
-    def change(w: Warning, at: int) -> dict[str, Any]:
+    def change(w: RiskWarning, at: int) -> dict[str, Any]:
         _active(w)
         return {
             "status": WarningStatus.LIFTED.value,
@@ -358,11 +358,11 @@ async def set_measure(
     note: str | None = None,
     by: str = ANONYMOUS,
     now: int | None = None,
-) -> Warning:
+) -> RiskWarning:
     """Add a measure to a warning or move one to another status; kept in the history."""
     note = optional("note", note)
 
-    def change(w: Warning, at: int) -> dict[str, Any]:
+    def change(w: RiskWarning, at: int) -> dict[str, Any]:
         measures = {m.kind: m for m in w.measures}
         before = measures.get(kind)
         measures[kind] = Measure(kind=kind, status=status, updated_at_ms=at, by=by, note=note)
@@ -377,11 +377,11 @@ async def set_measure(
     return await _change(graph, warning_id, change, now)
 
 
-async def by_ids(graph: Graph, ids: Sequence[str]) -> list[Warning | None]:
+async def by_ids(graph: Graph, ids: Sequence[str]) -> list[RiskWarning | None]:
     return await read_by_id(graph, "risk/warnings", ids, read_warning)
 
 
-async def listing(graph: Graph, status: WarningStatus | None, first: int) -> list[Warning]:
+async def listing(graph: Graph, status: WarningStatus | None, first: int) -> list[RiskWarning]:
     check_range("first", first, 1, MAX_PAGE)
     rows = await graph.read("risk/warning_list", status=status.value if status else None, limit=first)
     return [read_warning(r) for r in rows]
