@@ -286,7 +286,7 @@ def serve(
 
 
 def main() -> None:
-    # As in the server (api/logging.py): planner notes about names a young database has not seen yet are noise here.
+    # As in the server (api/logs.py): planner notes about names a young database has not seen yet are noise here.
     logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
     try:
         cli()

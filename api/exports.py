@@ -37,7 +37,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from graph.clock import now_ms
 from graph.nodes import EnterpriseNode
-from graph.recall import ScopeRow
+from graph.recall_scope import ScopeRow
 from graph.risk.recalls import Recall, RecallStatus, ReportRow, UnitOutcome
 
 R = TypeVar("R")

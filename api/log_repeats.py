@@ -122,7 +122,7 @@ def structlog_processor(
         passes, suppressed = limiter.admit((method_name, str(event)))
         if suppressed:
             summary_method = "warning" if method_name in ("warning", "warn") else "error"
-            getattr(structlog.get_logger("api.logging"), summary_method)(
+            getattr(structlog.get_logger("api.logs"), summary_method)(
                 SUMMARY_EVENT, similar_to=event, count=suppressed, burst=burst, interval_s=interval_s
             )
         if not passes:

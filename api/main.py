@@ -19,7 +19,7 @@ from api.gql.context import ACTOR_HEADER, Context
 from api.gql.schema import build_schema
 from api.http_errors import install_error_handlers
 from api.import_jobs import router as import_jobs_router
-from api.logging import configure_logging
+from api.logs import configure_logging
 from api.rest import router as rest_router
 from api.web import assets, docs
 from api.web.graphiql import GraphQLRouter

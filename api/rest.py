@@ -15,7 +15,7 @@ from api.deps import GraphDep
 from graph import credit_feed
 from graph.db import Graph
 from graph.errors import NotFound, check_range
-from graph.recall import recall_rows
+from graph.recall_scope import recall_rows
 from graph.risk import recalls
 
 router = APIRouter()

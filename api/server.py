@@ -12,7 +12,7 @@ import uvicorn
 from uvicorn.supervisors import ChangeReload
 
 from api.http_protocol import GuardedH11Protocol
-from api.logging import configure_logging
+from api.logs import configure_logging
 from graph.settings import Settings
 
 log = structlog.get_logger("api.server")

@@ -1,6 +1,6 @@
 """The relational baseline: PostgreSQL 15 from Debian's packages, started on loopback in a temporary data
 directory, loaded with COPY, indexed as a DBA would, and the three queries as recursive CTEs with the same
-semantics as the graph layer (graph/trace.py, graph/recall.py, graph/contagion.py)."""
+semantics as the graph layer (graph/trace.py, graph/recall_scope.py, graph/contagion.py)."""
 
 from __future__ import annotations
 

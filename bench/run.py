@@ -27,7 +27,7 @@ import httpx
 
 from bench import postgres
 from bench.floor import Floor, tie_rows
-from graph import contagion, recall, trace
+from graph import contagion, recall_scope, trace
 from graph.db import Graph, open_driver
 from graph.imports import import_lines
 from graph.schema import apply_schema
@@ -85,7 +85,7 @@ async def neo_trace(graph: Graph, root: str) -> list[tuple[str, int]]:
 
 
 async def neo_recall(graph: Graph, sources: list[str]) -> tuple[list[tuple[str, int]], dict[tuple[str, str], float]]:
-    scope = await recall.recall_scope(graph, sources, MAX_DEPTH)
+    scope = await recall_scope.recall_scope(graph, sources, MAX_DEPTH)
     holdings = {(c.enterprise_id, h.batch.id): h.quantity for c in scope.consignees for h in c.holdings}
     return [(t.batch.id, t.depth) for t in scope.affected], holdings
 

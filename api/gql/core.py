@@ -11,7 +11,7 @@ from strawberry import Private
 from api.gql.context import Info
 from api.gql.types import Batch, Enterprise, Lab, Product, Shipment, TracedBatch
 from api.gql.view import View, found_all, shown
-from graph import imports, ingest, lookup, recall
+from graph import imports, ingest, lookup, recall_scope
 from graph import trace as trace_
 from graph.errors import BadInput
 from graph.nodes import BatchNode
@@ -47,23 +47,23 @@ class Trace:
 
 
 @strawberry.type
-class Holding(View, recall.Holding):
+class Holding(View, recall_scope.Holding):
     batch: Batch
     quantity: float = strawberry.field(description="Sum of the shipments of this batch to this consignee.")
     forwarded: float = strawberry.field(description="Sum of the shipments of this batch from this consignee.")
     used: float = strawberry.field(description="INPUT_TO quantities of this batch into lots this consignee produced.")
     shipments: int = strawberry.field(description="How many shipments make up the quantity.")
     depth: Private[int]
-    carried: Private[tuple[recall.Carried, ...]]
+    carried: Private[tuple[recall_scope.Carried, ...]]
 
-    unit_ = shown(recall.Holding.unit)
+    unit_ = shown(recall_scope.Holding.unit)
     on_hand_ = shown(
-        recall.Holding.on_hand,
+        recall_scope.Holding.on_hand,
         "max(0, quantity - forwarded - used): what it still holds, what a recall must recover.",
     )
 
     @classmethod
-    def of(cls, value: recall.Holding, **more: Any) -> Self:
+    def of(cls, value: recall_scope.Holding, **more: Any) -> Self:
         return super().of(value, batch=Batch.of(value.batch), **more)
 
 
@@ -124,7 +124,7 @@ class ImportReport:
         )
 
 
-async def _consignees(info: Info, found: list[recall.Consignee]) -> list[Consignee]:
+async def _consignees(info: Info, found: list[recall_scope.Consignee]) -> list[Consignee]:
     enterprises = await found_all(info.context.loaders.enterprise, [c.enterprise_id for c in found], "enterprise")
     return [
         Consignee(enterprise=Enterprise.of(e), holdings=[Holding.of(h) for h in c.holdings])
@@ -177,7 +177,7 @@ class CoreQuery:
         "every consignee of an affected batch with its holdings."
     )
     async def recall_scope(self, info: Info, batch_ids: list[strawberry.ID], max_depth: int = 10) -> RecallScope:
-        scope = await recall.recall_scope(info.context.graph, list(batch_ids), max_depth)
+        scope = await recall_scope.recall_scope(info.context.graph, list(batch_ids), max_depth)
         return RecallScope(
             sources=[Batch.of(b) for b in scope.sources],
             affected_batches=[TracedBatch.of(a) for a in scope.affected],

@@ -39,7 +39,7 @@ from graph.mass_balance import on_hand
 from graph.mass_balance import slack as tolerance  # 0.1 + 0.2 returned of 0.3 shipped is all of it
 from graph.nodes import BatchNode, EnterpriseNode, ProductNode
 from graph.read_model import MAX_PAGE, ROW, column, from_row, read_by_id, read_model
-from graph.recall import RecallScope, recall_scope
+from graph.recall_scope import RecallScope, recall_scope
 from graph.risk.assessment import SCOPE_DEPTH
 from graph.risk.warnings import by_ids as warnings_by_ids
 

@@ -3,7 +3,7 @@
 import pytest
 
 from graph.errors import BadInput, NotFound
-from graph.recall import recall_rows, recall_scope
+from graph.recall_scope import recall_rows, recall_scope
 from tests.chain import CHAIN, CHAIN_EDGES, CHAIN_HOLDINGS
 from tests.conftest import BASE, batch, enterprise, load, shipment
 

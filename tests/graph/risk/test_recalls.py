@@ -14,7 +14,7 @@ import pytest
 
 from graph.db import Graph
 from graph.errors import BadInput, NotFound
-from graph.recall import recall_scope
+from graph.recall_scope import recall_scope
 from graph.risk import warnings
 from graph.risk.recalls import (
     ConsigneeStatus,
