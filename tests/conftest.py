@@ -130,6 +130,13 @@ async def gql(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[s
     return response.json()
 
 
+def auth_headers(subject: str, *roles: str, enterprises: tuple[str, ...] = ()) -> dict[str, str]:
+    """The headers of a request made by `subject` with `roles` (for data suppliers, on behalf of `enterprises`).
+
+    Every test that depends on who calls goes through here, so the way a caller is named changes in one place."""
+    return {"X-Actor": subject}
+
+
 # --- the maker M and product P1 that most tests' lots refer to (the builders' defaults) ----------------------------
 
 BASE = (enterprise("M", roles=["MANUFACTURER"], country="CN"), product("P1"))
