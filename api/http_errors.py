@@ -20,6 +20,9 @@ log = structlog.get_logger("api.http")
 RETRY_AFTER_S = 5
 
 
+STATUS_BY_CODE = {"SERVICE_UNAVAILABLE": 503, "UNAUTHENTICATED": 401, "FORBIDDEN": 403}
+
+
 def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 
@@ -27,8 +30,9 @@ def error_response(status: int, code: str, message: str, headers: dict[str, str]
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, err: DomainError) -> JSONResponse:
-        status = 404 if isinstance(err, NotFound) else 503 if err.code == "SERVICE_UNAVAILABLE" else 400
-        return error_response(status, err.code, str(err))
+        status = STATUS_BY_CODE.get(err.code, 404 if isinstance(err, NotFound) else 400)
+        headers = {"WWW-Authenticate": 'Bearer realm="tracegraph"'} if status == 401 else None
+        return error_response(status, err.code, str(err), headers)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(_: Request, err: RequestValidationError) -> JSONResponse:

@@ -33,6 +33,19 @@ class BadInput(DomainError):
         self.argument = argument
 
 
+class Unauthenticated(DomainError):
+    """No verified caller: a missing, malformed, expired or foreign token (HTTP 401)."""
+
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(DomainError):
+    """A verified caller who may not do this: a role missing, a decision that needs a second person (HTTP 403).
+    The message says what is needed."""
+
+    code = "FORBIDDEN"
+
+
 class InvalidStoredValue(DomainError):
     """The graph holds a value no answer can carry (an infinite quantity, written before imports refused it):
     the request was fine, the record it comes from needs correcting."""
