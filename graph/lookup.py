@@ -1,12 +1,18 @@
-"""Nodes by id and one-hop navigation, always for many parents at once (the DataLoaders' backends)."""
+"""Nodes by id and one-hop navigation, always for many parents at once (the DataLoaders' backends).
+
+A navigation list is a nav/ statement and the shape of its sort key: each of its rows has the row's `key`, whose
+ascending order is the list's, and a page of it is the rows after a key (graph/keyset.py), for every parent in one
+query."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from graph.clock import now_ms
 from graph.db import Graph
+from graph.keyset import Key, Shape, decode_cursor, encode_cursor
 from graph.nodes import (
     BatchNode,
     EnterpriseNode,
@@ -20,7 +26,7 @@ from graph.nodes import (
     Tie,
     Use,
 )
-from graph.read_model import read_by_id, read_grouped, reader
+from graph.read_model import grouped, read_by_id, reader
 
 T = TypeVar("T")
 
@@ -45,23 +51,52 @@ async def shipments(graph: Graph, ids: Sequence[str]) -> list[ShipmentNode | Non
     return await read_by_id(graph, "lookup/shipments", ids, reader(ShipmentNode, "shipment"))
 
 
-async def related(graph: Graph, name: str, ids: Sequence[str], limit: int, make: Callable[[Any], T]) -> list[list[T]]:
-    """Children of each parent from a nav/ statement (rows of `parent` + columns), in the statement's order."""
-    return await read_grouped(graph, f"nav/{name}", ids, make, limit=limit)
+@dataclass(frozen=True)
+class NavList:
+    make: Callable[[Any], Any]  # an item from a row
+    key: Shape  # the parts of the row's `key`
 
 
-NAV_MAKERS: dict[str, Callable[[Any], Any]] = {
-    "batch_inputs": reader(Use),
-    "batch_outputs": reader(Use),
-    "batch_shipments": reader(ShipmentNode, "shipment"),
-    "batch_test_reports": reader(TestReportNode, "report"),
-    "enterprise_batches": lambda r: r["batch"],
-    "enterprise_shipments_out": reader(ShipmentNode, "shipment"),
-    "enterprise_shipments_in": reader(ShipmentNode, "shipment"),
-    "enterprise_people": reader(PersonRole),
-    "enterprise_owners": reader(Owner),
-    "enterprise_holdings": reader(Stake),
-    "product_batches": lambda r: r["batch"],
-    "lab_reports": reader(TestReportNode, "report"),
-    "enterprise_ties": reader(Tie),
+@dataclass(frozen=True)
+class NavPage(Generic[T]):
+    items: list[T]
+    end_cursor: str | None  # the cursor given when the page is empty
+    has_next_page: bool
+
+
+NAV: dict[str, NavList] = {
+    "batch_inputs": NavList(reader(Use), (str,)),
+    "batch_outputs": NavList(reader(Use), (str,)),
+    "batch_shipments": NavList(reader(ShipmentNode, "shipment"), (int, str)),
+    "batch_test_reports": NavList(reader(TestReportNode, "report"), (int, str)),
+    "enterprise_batches": NavList(lambda r: r["batch"], (str,)),
+    "enterprise_shipments_out": NavList(reader(ShipmentNode, "shipment"), (int, str)),
+    "enterprise_shipments_in": NavList(reader(ShipmentNode, "shipment"), (int, str)),
+    "enterprise_people": NavList(reader(PersonRole), (str, str)),
+    "enterprise_owners": NavList(reader(Owner), (float, str, str)),
+    "enterprise_holdings": NavList(reader(Stake), (float, str)),
+    "product_batches": NavList(lambda r: r["batch"], (str,)),
+    "lab_reports": NavList(reader(TestReportNode, "report"), (int, str)),
+    "enterprise_ties": NavList(reader(Tie), (float, str)),
 }
+
+
+def after_key(name: str, cursor: str | None, argument: str = "after") -> Key | None:
+    """The key a cursor of the list `name` stands for; BadInput naming `argument` when it is not one."""
+    return decode_cursor(name, cursor, NAV[name].key, argument)
+
+
+async def related(
+    graph: Graph, name: str, ids: Sequence[str], limit: int, after: Key | None = None
+) -> list[NavPage[Any]]:
+    """A page of the children of each parent from the nav/ statement `name`: up to `limit` after the key `after`
+    (None: from the start), in the statement's order."""
+    make = NAV[name].make
+    rows = await graph.read(f"nav/{name}", ids=list(set(ids)), limit=limit + 1, after=list(after) if after else None)
+    given = encode_cursor(name, after) if after else None
+    pages = []
+    for found in grouped(rows, ids, lambda r: (make(r), r["key"])):
+        items = found[:limit]
+        end = encode_cursor(name, items[-1][1]) if items else given
+        pages.append(NavPage([item for item, _ in items], end, len(found) > limit))
+    return pages

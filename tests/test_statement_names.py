@@ -5,7 +5,7 @@ from pathlib import Path
 
 from graph.cypher import all_statement_names
 from graph.ingest.write import NODE_TYPES
-from graph.lookup import NAV_MAKERS
+from graph.lookup import NAV
 from tests.conftest import ROOT
 
 FAMILIES = sorted({name.split("/")[0] for name in all_statement_names()})
@@ -23,5 +23,5 @@ def test_every_literal_statement_name_in_the_code_has_a_file():
 
 
 def test_every_composed_statement_name_has_a_file():
-    composed = {f"ingest/upsert_{t}" for t in NODE_TYPES} | {f"nav/{name}" for name in NAV_MAKERS}
+    composed = {f"ingest/upsert_{t}" for t in NODE_TYPES} | {f"nav/{name}" for name in NAV}
     assert sorted(composed - set(all_statement_names())) == []

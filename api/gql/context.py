@@ -16,6 +16,7 @@ from api.gql.object_cap import ObjectCap
 from graph import lookup
 from graph.actor import actor as actor_named
 from graph.db import Graph
+from graph.keyset import Key
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -39,15 +40,15 @@ class Loaders:
         self.enterprise = SharedLoader(partial(lookup.enterprises, graph))
         self.product = SharedLoader(partial(lookup.products, graph))
         self.lab = SharedLoader(partial(lookup.labs, graph))
-        self._related: dict[tuple[str, int], DataLoader] = {}
+        self._related: dict[tuple[str, int, Key | None], DataLoader] = {}
         self._keyed: dict[str, DataLoader] = {}
 
-    def related(self, name: str, limit: int) -> DataLoader[str, list[Any]]:
-        """A loader for one nav/ statement and page size: all parents of a level in one query."""
-        key = (name, limit)
+    def related(self, name: str, limit: int, after: Key | None = None) -> DataLoader[str, lookup.NavPage[Any]]:
+        """A loader for one nav/ statement and page (size, and the key it starts after): all parents of a level in
+        one query."""
+        key = (name, limit, after)
         if key not in self._related:
-            make: Callable[[Any], Any] = lookup.NAV_MAKERS[name]
-            self._related[key] = SharedLoader(partial(lookup.related, self.graph, name, limit=limit, make=make))
+            self._related[key] = SharedLoader(partial(lookup.related, self.graph, name, limit=limit, after=after))
         return self._related[key]
 
     def forget_enterprise(self, enterprise_id: str) -> None:

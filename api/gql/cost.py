@@ -62,7 +62,9 @@ UNPAGED: dict[str, int] = {
 
 # A page's list is as long as the `first` of the field that answers the page (searchEnterprises(first: 500) {
 # items }): it is charged that, as if the page field were the list.
-PAGE_ITEMS = frozenset({"EnterprisePage.items", "PersonPage.items", "BatchPage.items", "ShipmentPage.items"})
+# The search pages and the navigation lists' (api/gql/view.py, Page).
+PAGED = ("Enterprise", "Person", "Batch", "Shipment", "BatchUse", "TestReport", "PersonRole", "Owner", "Stake", "Tie")
+PAGE_ITEMS = frozenset(f"{item}Page.items" for item in PAGED)
 
 
 @dataclass(frozen=True)

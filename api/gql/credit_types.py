@@ -14,7 +14,7 @@ from strawberry.scalars import JSON
 
 from api.gql.context import Info
 from api.gql.enums import ContagionAction, ReviewStatus
-from api.gql.view import CoreEnterprise, First, View, check_first, counted, enterprise_of, found, nav_field
+from api.gql.view import CoreEnterprise, First, View, check_first, counted, enterprise_of, found, nav_fields
 from graph import contagion as cg
 from graph import credit, credit_feed, nodes, supervision
 from graph import reviews as rv
@@ -251,7 +251,9 @@ class EnterpriseCreditFields:
         )
         return [DowngradeReview.of(r) for r in await counted(info, loader, self.id)]
 
-    ties = nav_field("enterprise_ties", "Its direct associations (contagion ties), strongest first.", of=Tie)
+    ties, ties_page = nav_fields(
+        "enterprise_ties", "Its direct associations (contagion ties), strongest first.", of=Tie
+    )
 
     @strawberry.field(
         description="Its exposure to the blacklisted enterprises within 3 ties (null when none reaches it)."

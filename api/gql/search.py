@@ -1,5 +1,6 @@
 """Search for investigators (graph/search.py): pages of enterprises, persons, batches and shipments, and a person
-with the enterprises it sits in. The page types list the existing Enterprise / Batch / Shipment types."""
+with the enterprises it sits in. The pages (EnterprisePage, ...) list the existing Enterprise / Batch / Shipment
+types."""
 
 from __future__ import annotations
 
@@ -12,13 +13,10 @@ from strawberry.dataloader import DataLoader
 
 from api.gql.context import Info
 from api.gql.types import Batch, Enterprise, Shipment, load_batches, load_enterprises
-from api.gql.view import First, View
+from api.gql.view import After, First, Page, View
 from graph import lookup, search
 from graph.errors import check_range
 
-After = Annotated[
-    str | None, strawberry.argument(description="The endCursor of the previous page; omit it for the first page.")
-]
 Text = Annotated[str, strawberry.argument(description="Not blank; at most 200 characters.")]
 
 
@@ -53,34 +51,6 @@ class Person(View, search.PersonRecord):
         ]
 
 
-@strawberry.type(description="A page of enterprises in id order; page on with after: endCursor.")
-class EnterprisePage:
-    items: list[Enterprise]
-    end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page.")
-    has_next_page: bool
-
-
-@strawberry.type(description="A page of persons in id order; page on with after: endCursor.")
-class PersonPage:
-    items: list[Person]
-    end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page.")
-    has_next_page: bool
-
-
-@strawberry.type(description="A page of batches in id order; page on with after: endCursor.")
-class BatchPage:
-    items: list[Batch]
-    end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page.")
-    has_next_page: bool
-
-
-@strawberry.type(description="A page of shipments in id order; page on with after: endCursor.")
-class ShipmentPage:
-    items: list[Shipment]
-    end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page.")
-    has_next_page: bool
-
-
 def _persons_loader(info: Info) -> DataLoader[str, search.PersonRecord | None]:
     return info.context.loaders.keyed(
         "persons", partial(search.persons_by_id, info.context.graph, limit=search.MAX_PAGE)
@@ -100,17 +70,17 @@ class SearchQuery:
     )
     async def search_enterprises(
         self, info: Info, text: Text, first: First = 100, after: After = None
-    ) -> EnterprisePage:
+    ) -> Page[Enterprise]:
         page = await search.enterprises(info.context.graph, text, first, after)
         items = await load_enterprises(info, _admitted(info, page.ids))
-        return EnterprisePage(items=items, end_cursor=page.end_cursor, has_next_page=page.has_next_page)
+        return Page(items=items, end_cursor=page.end_cursor, has_next_page=page.has_next_page)
 
     @strawberry.field(description="Persons whose name contains text (Latin: in any case); by id, first 1..1000.")
-    async def search_persons(self, info: Info, text: Text, first: First = 100, after: After = None) -> PersonPage:
+    async def search_persons(self, info: Info, text: Text, first: First = 100, after: After = None) -> Page[Person]:
         page = await search.persons(info.context.graph, text, first, after)
         found = await _persons_loader(info).load_many(_admitted(info, page.ids))
         items = [Person.of(p) for p in found if p is not None]
-        return PersonPage(items=items, end_cursor=page.end_cursor, has_next_page=page.has_next_page)
+        return Page(items=items, end_cursor=page.end_cursor, has_next_page=page.has_next_page)
 
     @strawberry.field(
         description="Batches of productId, made by producerId, produced between producedFrom and producedTo "
@@ -126,21 +96,21 @@ class SearchQuery:
         produced_to: str | None = None,
         first: First = 100,
         after: After = None,
-    ) -> BatchPage:
+    ) -> Page[Batch]:
         page = await search.batches(
             info.context.graph, product_id, producer_id, produced_from, produced_to, first, after
         )
         items = await load_batches(info, _admitted(info, page.ids))
-        return BatchPage(items=items, end_cursor=page.end_cursor, has_next_page=page.has_next_page)
+        return Page(items=items, end_cursor=page.end_cursor, has_next_page=page.has_next_page)
 
     @strawberry.field(description="Shipments whose declaration number starts with declaration; by id, first 1..1000.")
     async def search_shipments(
         self, info: Info, declaration: Text, first: First = 100, after: After = None
-    ) -> ShipmentPage:
+    ) -> Page[Shipment]:
         page = await search.shipments(info.context.graph, declaration, first, after)
         found = await lookup.shipments(info.context.graph, _admitted(info, page.ids))
         items = [Shipment.of(s) for s in found if s is not None]
-        return ShipmentPage(items=items, end_cursor=page.end_cursor, has_next_page=page.has_next_page)
+        return Page(items=items, end_cursor=page.end_cursor, has_next_page=page.has_next_page)
 
     @strawberry.field(description="A person by id, with the enterprises it sits in; null when unknown.")
     async def person(self, info: Info, id: strawberry.ID) -> Person | None:

@@ -14,7 +14,8 @@ How every GraphQL type of the service is built, one pattern per situation:
 Enums are the domain's own classes (api/gql/enums.py). A capability's fields on a core type (credit's on
 Enterprise, risk's on Shipment) are a mixin the capability owns and the core type extends; capability types refer
 back to core types lazily (api/gql/view.py). Navigation fields go through one nav/ statement per field, batched
-for every parent of a level (`nav_field`). Fields come before methods.
+for every parent of a level, and each has a paged twin, `<field>Page`, that also takes a cursor (`nav_fields`).
+Fields come before methods.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from api.gql.context import Info
 from api.gql.credit_types import EnterpriseCreditFields
 from api.gql.enums import CreditGrade
 from api.gql.risk_types import ShipmentRiskFields
-from api.gql.view import View, found, nav_field
+from api.gql.view import View, found, nav_fields
 from graph import mass_balance, nodes, supervision, trace
 from graph.clock import from_ms
 
@@ -111,7 +112,7 @@ class Lab(View, nodes.LabNode):
     def status_history(self) -> list[LabStatusPeriod]:
         return [LabStatusPeriod(status=st, since=from_ms(ms)) for st, ms in self.history]
 
-    reports = nav_field("lab_reports", "Reports this lab issued, by testedAt then id.", of=TestReport)
+    reports, reports_page = nav_fields("lab_reports", "Reports this lab issued, by testedAt then id.", of=TestReport)
 
 
 @strawberry.type
@@ -207,20 +208,24 @@ class Batch(View, nodes.BatchNode):
     async def producer(self, info: Info) -> Enterprise:
         return Enterprise.of(await found(info.context.loaders.enterprise, self.producer_id, "enterprise"))
 
-    inputs = nav_field(
+    inputs, inputs_page = nav_fields(
         "batch_inputs",
         "The lots this batch was made from (one hop upstream), by batch id.",
         load=load_uses,
         returns=list[BatchUse],
     )
-    outputs = nav_field(
+    outputs, outputs_page = nav_fields(
         "batch_outputs",
         "The lots this batch went into (one hop downstream), by batch id.",
         load=load_uses,
         returns=list[BatchUse],
     )
-    shipments = nav_field("batch_shipments", "Shipments that carried this batch, by shippedAt then id.", of=Shipment)
-    test_reports = nav_field("batch_test_reports", "Test reports on this batch, by testedAt then id.", of=TestReport)
+    shipments, shipments_page = nav_fields(
+        "batch_shipments", "Shipments that carried this batch, by shippedAt then id.", of=Shipment
+    )
+    test_reports, test_reports_page = nav_fields(
+        "batch_test_reports", "Test reports on this batch, by testedAt then id.", of=TestReport
+    )
 
     @strawberry.field(
         description="Every party that shipped and used more of this batch than it produced and received "
@@ -252,7 +257,7 @@ class TracedBatch:
 class Product(View, nodes.ProductNode):
     id: strawberry.ID
 
-    batches = nav_field(
+    batches, batches_page = nav_fields(
         "product_batches", "Batches of this product, by batch id.", load=load_batches, returns=list[Batch]
     )
 
@@ -274,18 +279,22 @@ class EnterpriseFields(View, nodes.EnterpriseNode):
 
 @strawberry.type(description="An enterprise: manufacturer, importer, distributor, retailer, platform, ...")
 class Enterprise(EnterpriseFields, EnterpriseCreditFields):
-    batches = nav_field(
+    batches, batches_page = nav_fields(
         "enterprise_batches", "Batches this enterprise produced, by batch id.", load=load_batches, returns=list[Batch]
     )
-    shipments_out = nav_field(
+    shipments_out, shipments_out_page = nav_fields(
         "enterprise_shipments_out", "Shipments this enterprise sent, by shippedAt then id.", of=Shipment
     )
-    shipments_in = nav_field(
+    shipments_in, shipments_in_page = nav_fields(
         "enterprise_shipments_in", "Shipments this enterprise received, by shippedAt then id.", of=Shipment
     )
-    people = nav_field("enterprise_people", "People tied to this enterprise, by person id then role.", of=PersonRole)
-    owners = nav_field("enterprise_owners", "Shareholders (people and enterprises), largest share first.", of=Owner)
-    holdings = nav_field(
+    people, people_page = nav_fields(
+        "enterprise_people", "People tied to this enterprise, by person id then role.", of=PersonRole
+    )
+    owners, owners_page = nav_fields(
+        "enterprise_owners", "Shareholders (people and enterprises), largest share first.", of=Owner
+    )
+    holdings, holdings_page = nav_fields(
         "enterprise_holdings",
         "Enterprises this one holds shares of, largest share first.",
         load=load_stakes,

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable
 from types import GenericAlias, ModuleType
-from typing import TYPE_CHECKING, Annotated, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, Self, TypeVar
 
 import strawberry
 from strawberry.dataloader import DataLoader
 
 from api.gql.context import Info
 from api.gql.pacing import pacer
+from graph import lookup
 from graph.errors import check_range
 from graph.nodes import BatchNode, ShipmentNode
 from graph.read_model import MAX_PAGE
@@ -29,11 +30,23 @@ K = TypeVar("K", bound=Hashable)
 T = TypeVar("T")
 
 First = Annotated[int, strawberry.argument(description="How many to return, 1..1000.")]
+After = Annotated[
+    str | None, strawberry.argument(description="The endCursor of the previous page; omit it for the first page.")
+]
 CoreBatch = Annotated["Batch", strawberry.lazy("api.gql.types")]
 CoreEnterprise = Annotated["Enterprise", strawberry.lazy("api.gql.types")]
 CoreMassBalanceIssue = Annotated["MassBalanceIssue", strawberry.lazy("api.gql.types")]
 CoreShipment = Annotated["Shipment", strawberry.lazy("api.gql.types")]
 CoreTracedBatch = Annotated["TracedBatch", strawberry.lazy("api.gql.types")]
+
+
+@strawberry.type(
+    description="A page of a list, in the list's order (its field says which); page on with after: endCursor."
+)
+class Page(Generic[T]):
+    items: list[T]
+    end_cursor: str | None = strawberry.field(description="Pass as `after` for the next page.")
+    has_next_page: bool
 
 
 class View:
@@ -66,10 +79,19 @@ def check_first(first: int) -> None:
     check_range("first", first, 1, MAX_PAGE)
 
 
-async def related(info: Info, name: str, parent: str, first: int) -> list[Any]:
-    """A page of one-hop neighbours from a nav/ statement, batched with every parent of the same level."""
+async def related(info: Info, name: str, parent: str, first: int, after: str | None) -> lookup.NavPage[Any]:
+    """A page of one-hop neighbours from a nav/ statement, batched with every parent of the same level that asks
+    the same page (`first`, `after`), counted against the request's object cap."""
     check_first(first)
-    return await counted(info, info.context.loaders.related(name, first), parent)
+    key = lookup.after_key(name, after)
+    cap = info.context.objects
+    if cap.exceeded is None:
+        page = await info.context.loaders.related(name, first, key).load(parent)
+        if cap.admits(len(page.items), info.path):
+            if page.items:
+                await pacer().turn(len(page.items))
+            return page
+    return lookup.NavPage([], after, False)
 
 
 async def counted(info: Info, loader: DataLoader[str, list[T]], key: str) -> list[T]:
@@ -89,11 +111,13 @@ async def counted(info: Info, loader: DataLoader[str, list[T]], key: str) -> lis
 Build = Callable[[Info, list[Any]], Awaitable[list[Any]]]
 
 
-def nav_field(
+def nav_fields(
     statement: str, description: str, *, of: type[View] | None = None, load: Build | None = None, returns: Any = None
-) -> Any:
-    """A field of a parent with an id: a page (`first`, default 100) of its neighbours through nav/`statement`,
-    each the GraphQL type `of` extends with it, or all made by `load(info, found)`, which `returns` a list of."""
+) -> tuple[Any, Any]:
+    """The two fields of a navigation list of a parent with an id, through nav/`statement`: the list, a page
+    (`first`, default 100) of the neighbours, and its paged twin, which also takes `after` and answers a Page
+    with the cursor of the next. Each item is the GraphQL type `of` extends with it, or all are made by
+    `load(info, found)`, which `returns` a list of."""
     build: Build
     if of is not None:
         view = of
@@ -105,11 +129,23 @@ def nav_field(
     else:
         assert load is not None and returns is not None, "give `of`, or `load` and what it `returns`"
         build = load
+    (item,) = returns.__args__
 
     async def resolve(root: Any, info: Info, first: First = 100) -> list[Any]:
-        return await build(info, await related(info, statement, root.id, first))
+        return await build(info, (await related(info, statement, root.id, first, None)).items)
 
-    return strawberry.field(resolver=resolve, description=description, graphql_type=returns)
+    async def resolve_page(root: Any, info: Info, first: First = 100, after: After = None) -> Page[Any]:
+        page = await related(info, statement, root.id, first, after)
+        return Page(items=await build(info, page.items), end_cursor=page.end_cursor, has_next_page=page.has_next_page)
+
+    paged = (
+        f"{description} A page at a time: after the endCursor of the previous page, never skipping nor repeating "
+        "an item while records are written between pages (an item written before the cursor is not shown)."
+    )
+    return (
+        strawberry.field(resolver=resolve, description=description, graphql_type=returns),
+        strawberry.field(resolver=resolve_page, description=paged, graphql_type=Page[item]),  # type: ignore[valid-type]
+    )
 
 
 async def found(loader: DataLoader[K, T | None], key: K, kind: str) -> T:

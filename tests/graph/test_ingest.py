@@ -16,7 +16,7 @@ from graph.db import Graph
 from graph.imports import import_lines
 from graph.ingest import Counts, Unreadable, file_lines, ndjson_lines
 from graph.ingest.parse import gc_paused
-from graph.lookup import NAV_MAKERS, related
+from graph.lookup import related
 from seed.builders import agency, blacklist, lab, lab_report, link, person, risk_signal
 from tests.conftest import BASE, batch, enterprise, load, ndjson, product, shipment
 
@@ -544,7 +544,8 @@ ITEMS = [
 async def test_test_report_items_are_stored_and_readable(db):
     await load(db, *ALL_TYPES, lab_report("T2", "B2", "FAIL", items=ITEMS))
     assert json.loads((await props(db, "T2"))["items"]) == ITEMS
-    (reports,) = await related(db, "batch_test_reports", ["B2"], 10, NAV_MAKERS["batch_test_reports"])
+    (page,) = await related(db, "batch_test_reports", ["B2"], 10)
+    reports = page.items
     by_id = {r.id: r for r in reports}
     assert set(by_id) == {"T1", "T2"}
     t2 = by_id["T2"]
