@@ -86,7 +86,20 @@ ROUTES: Mapping[str, Rule | None] = {
 
 
 # Every field of every object type, keyed "Type.field". Completed by the access work (issue 12).
-FIELDS: Mapping[str, Rule] = {}
+FIELDS: Mapping[str, Rule] = {
+    # --- navigation pages (issue 11 item 8): each `<list>Page` as its plain list; people and owners name persons
+    **fields("Batch", "inputsPage outputsPage shipmentsPage testReportsPage", READ),
+    **fields("Enterprise", "batchesPage shipmentsOutPage shipmentsInPage holdingsPage tiesPage", READ),
+    **fields("Enterprise", "peoplePage ownersPage", CONFIDENTIAL),
+    **fields("Product", "batchesPage", READ),
+    **fields("Lab", "reportsPage", READ),
+    **{
+        f"{item}Page.{name}": READ
+        for item in ("BatchUse", "TestReport", "PersonRole", "Owner", "Stake", "Tie")
+        for name in ("items", "endCursor", "hasNextPage")
+    },
+    # --- end of navigation pages
+}
 
 
 def operation_rule(parent: str, name: str) -> Rule | None:

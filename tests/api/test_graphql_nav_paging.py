@@ -14,13 +14,16 @@ from typing import Any
 import pytest
 from graphql import parse
 
+from api.access import field_rule
 from api.gql.cost import query_cost
 from api.gql.schema import build_schema
+from graph.db import Graph
 from graph.settings import Settings
 from seed.builders import lab, lab_report, link, person
 from tests.conftest import batch, enterprise, gql, load, product, shipment
 
 SCHEMA = build_schema(Settings())._schema
+SEARCH_PAGES = {"BatchPage", "ShipmentPage"}
 Item = tuple[str, int]  # an item's name (its id, or its holder's) and its rank: its group of equal sort values
 Record = dict[str, Any]
 
@@ -178,7 +181,9 @@ async def walk(client, spec: NavList, first: int, between: Callable[[Any], Any] 
 @pytest.mark.parametrize("spec", PARAMS)
 async def test_a_list_of_more_than_1000_walks_in_pages_each_item_once_in_order(client, db, spec):
     items = items_of(spec, 1010)
-    await load(db, *BASE, *spec.records(items))
+    # In the service's write batches, not the suite's small ones: the lists are what this is about.
+    bulk = Graph(db.driver, db.settings.model_copy(update={"import_batch_size": 10_000}))
+    await load(bulk, *BASE, *spec.records(items))
     expected = [spec.of(item) for item in sorted(items, key=spec.key)]
     assert len(expected) > 1000
 
@@ -298,3 +303,14 @@ def test_the_cost_limiter_charges_a_page_its_first():
     assert cost is not None and cost.heaviest_count == 1000**3
     default = parse('{ enterprise(id: "M") { peoplePage { items { personId } } holdingsPage { items { share } } } }')
     assert query_cost(SCHEMA, default).total == 1 + (1 + 100) + (1 + 100)  # each page's items at its default 100
+
+
+def test_every_navigation_page_and_its_type_has_an_access_rule():
+    missing = []
+    for spec in LISTS:
+        parent = SCHEMA.get_type(spec.root.split("(")[0].capitalize())
+        page = parent.fields[spec.field].type.of_type  # type: ignore[union-attr]
+        missing += [f"{parent.name}.{spec.field}"] if field_rule(parent.name, spec.field) is None else []
+        if page.name not in SEARCH_PAGES:  # those are the search's, ruled with it
+            missing += [f"{page.name}.{name}" for name in page.fields if field_rule(page.name, name) is None]
+    assert missing == []
