@@ -252,7 +252,7 @@ class EnterpriseCreditFields:
         return [DowngradeReview.of(r) for r in await counted(info, loader, self.id)]
 
     ties, ties_page = nav_fields(
-        "enterprise_ties", "Its direct associations (contagion ties), strongest first.", of=Tie
+        "enterprise_ties", "Its direct associations (contagion ties), strongest first, then by the other's id.", of=Tie
     )
 
     @strawberry.field(

@@ -292,11 +292,11 @@ class Enterprise(EnterpriseFields, EnterpriseCreditFields):
         "enterprise_people", "People tied to this enterprise, by person id then role.", of=PersonRole
     )
     owners, owners_page = nav_fields(
-        "enterprise_owners", "Shareholders (people and enterprises), largest share first.", of=Owner
+        "enterprise_owners", "Shareholders (people and enterprises), largest share first, then by holder id.", of=Owner
     )
     holdings, holdings_page = nav_fields(
         "enterprise_holdings",
-        "Enterprises this one holds shares of, largest share first.",
+        "Enterprises this one holds shares of, largest share first, then by id.",
         load=load_stakes,
         returns=list[Stake],
     )
