@@ -1,11 +1,11 @@
-"""Navigation lists per level: each nav/ statement run once for every parent of a level (every batch, enterprise,
-product or lab that has the list), as the DataLoaders run it for a level of a GraphQL answer, on the graph of an
-already loaded Neo4j (e.g. the `bench` instance after `make bench SIZE=S`, or `--load S` into an instance you
-may empty). Times the first page (100) and a page after a cursor; `--compare REV` times the
-statements of another git revision on the same parents, alternated in random order (only `first` pages, since
-older statements took no cursor).
+"""Navigation lists per level: each nav/ statement run once for every parent of a level (a sample of the
+batches, enterprises, products or labs), as the DataLoaders run it for a level of a GraphQL answer, on the graph
+of an already loaded Neo4j (e.g. the `bench` instance after `make bench SIZE=S`, or `--load S` into an instance
+you may empty). Times the first page (100) and a page after a cursor; `--compare REV` times the statements of
+another git revision on the same parents, alternated in random order (only first pages: older statements took no
+cursor).
 
-    python -m bench.nav_levels --port 7690 [--reps 30] [--compare 6261ef8] [--load S]
+    python -m bench.nav_levels --port 7690 [--reps 30] [--parents 1000] [--compare 6261ef8] [--load S]
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from seed.generate import generate
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = 100
 
-# The parents of one level, per list: those the list is not empty for, as a level of an answer would hold.
+# The parents of a level: a sample of the nodes of the list's parent label (an answer's level holds at most
+# GRAPHQL_MAX_OBJECTS, 20 000, objects; 1 000 parents by default).
 PARENT_LABEL = {"batch": "Batch", "enterprise": "Enterprise", "product": "Product", "lab": "Lab"}
 
 
@@ -65,6 +66,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for name in NAV:
         ids = [r["id"] for r in (await timed(graph, parents_query(name), {}))[1]]
+        ids = sorted(random.Random(1).sample(ids, min(len(ids), args.parents)))
         new = cypher(f"nav/{name}")
         old = None
         if args.compare:
@@ -111,6 +113,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=7690)
     parser.add_argument("--reps", type=int, default=30)
+    parser.add_argument("--parents", type=int, default=1000, help="parents per level, a sample (seed 1) of them")
     parser.add_argument("--compare", help="a git revision whose nav/ statements to time beside these")
     parser.add_argument("--load", choices=["S", "M"], help="empty the instance and load this size first")
     asyncio.run(run(parser.parse_args()))
