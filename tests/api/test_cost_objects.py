@@ -1,11 +1,10 @@
 """The cap on objects one answer may hold (GRAPHQL_MAX_OBJECTS): what the data really returns, counted while the
 answer is built, ends the request with one clear error instead of a huge answer (issue 9 item 3)."""
 
-import httpx
 import pytest
 
 from api.main import create_app
-from tests.conftest import BASE, batch, enterprise, gql, load, shipment
+from tests.conftest import BASE, asgi_client, batch, enterprise, gql, load, shipment
 
 # Cancelling an execution leaves coroutines graphql-core made but never started; api/gql/object_cap.py silences
 # those warnings in the server, pytest restores the default filters for each test.
@@ -21,7 +20,7 @@ async def capped(db):
     """The API with a cap of 60 objects."""
     await load(db, *DATA)
     app = create_app(db.settings.model_copy(update={"graphql_max_objects": 60}), graph=db)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+    async with asgi_client(app) as client:
         yield client
 
 
@@ -62,7 +61,7 @@ async def test_aliases_share_one_cap(capped):
 async def test_credit_lists_count_too(db):
     await load(db, *DATA)
     app = create_app(db.settings.model_copy(update={"graphql_max_objects": 35}), graph=db)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+    async with asgi_client(app) as client:
         for grade in ("CERTIFIED", "REGULAR"):  # two credit events of M
             decision = f'mutation {{ setCreditGrade(enterpriseId: "M", grade: {grade}, reason: "r", by: "x") {{ '
             decision += "event { seq } } }"

@@ -12,7 +12,7 @@ import pytest
 from graph.risk import warnings
 from graph.risk.warnings import MeasureKind, Targets
 from tests.chain import CHAIN, CHAIN_HOLDINGS
-from tests.conftest import BASE, batch, enterprise, gql, load, shipment
+from tests.conftest import BASE, auth_headers, batch, enterprise, gql, load, shipment
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -444,7 +444,7 @@ async def test_close_recall_sets_closed_and_freezes_effectiveness_per_unit_and_w
     recall = await open_recall(api, ["SRC"])
     for e, b, q in (("W", "SRC", 150), ("R1", "FIN", 20)):
         assert "errors" not in await gql(api, RETURN, r=recall["id"], e=e, b=b, q=q)
-    body = await gql(api, CLOSE, id=recall["id"], reason="recall completed; R2 unreachable", by="coordinator-li")
+    body = await gql(api, CLOSE, id=recall["id"], reason="recall completed; R2 unreachable", by="coordinator-li", headers=auth_headers("coordinator-li", "recall_coordinator"))
     closed = body["data"]["closeRecall"]
     assert (closed["status"], closed["closeReason"], closed["closedBy"]) == (
         "CLOSED",

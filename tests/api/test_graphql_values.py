@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from graph.db import Graph
-from tests.conftest import BASE, batch, enterprise, gql, load, ndjson, shipment
+from tests.conftest import BASE, auth_headers, batch, enterprise, gql, load, ndjson, shipment
 
 # SRC -> MID; W holds 100 of SRC, R 15 of MID. X is blacklisted and holds 0.6 of A (a downgrade review is due).
 GRAPH = (

@@ -15,7 +15,7 @@ from api import metrics
 from api.main import create_app
 from graph.db import Graph, open_driver
 from graph.settings import Settings
-from tests.conftest import enterprise, gql, ndjson, product
+from tests.conftest import asgi_client, enterprise, gql, ndjson, product
 
 
 @pytest.fixture(autouse=True)
@@ -117,7 +117,7 @@ async def down() -> AsyncIterator[httpx.AsyncClient]:
     settings = Settings(neo4j_uri="bolt://127.0.0.1:1", credit_sweep_interval_s=0)
     graph = Graph(open_driver(settings), settings)
     app = create_app(graph=graph)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+    async with asgi_client(app) as client:
         yield client
     await graph.close()
 
@@ -156,7 +156,7 @@ async def no_such_database(settings: Settings) -> AsyncIterator[httpx.AsyncClien
     wrong = settings.model_copy(update={"neo4j_database": "nosuchdb", "credit_sweep_interval_s": 0})
     graph = Graph(open_driver(wrong), wrong)
     app = create_app(graph=graph)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+    async with asgi_client(app) as client:
         yield client
     await graph.close()
 
