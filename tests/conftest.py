@@ -108,7 +108,14 @@ class IssuerServer:
 
     def __init__(self, issuer: LocalIssuer):
         port = int(issuer.url.split(":")[2].split("/")[0])
-        app = Starlette(routes=[Mount("/auth/local", issuer.asgi())])
+        served = Starlette(routes=[Mount("/auth/local", issuer.asgi())])
+        self.paths: list[str] = []  # every path requested, in order
+
+        async def app(scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] == "http":
+                self.paths.append(scope["path"])
+            await served(scope, receive, send)
+
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

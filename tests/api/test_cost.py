@@ -61,7 +61,7 @@ async def test_lists_without_first_are_charged_their_default_page(api):
 
 
 async def test_a_refused_mutation_writes_nothing(api):
-    mutation = f"""mutation {{ setCreditGrade(enterpriseId: "M", grade: CERTIFIED, reason: "audit", by: "r1") {{
+    mutation = f"""mutation {{ setCreditGrade(enterpriseId: "M", grade: CERTIFIED, reason: "audit", by: "test-admin") {{
         enterprise {{ a: {TWO_PAGES} b: {TWO_PAGES} }} }} }}"""
     refused(await gql(api, mutation))
     body = await gql(api, '{ enterprise(id: "M") { creditGrade creditHistory { seq } } }')

@@ -63,7 +63,9 @@ async def test_credit_lists_count_too(db):
     app = create_app(db.settings.model_copy(update={"graphql_max_objects": 35}), graph=db)
     async with asgi_client(app) as client:
         for grade in ("CERTIFIED", "REGULAR"):  # two credit events of M
-            decision = f'mutation {{ setCreditGrade(enterpriseId: "M", grade: {grade}, reason: "r", by: "x") {{ '
+            decision = (
+                f'mutation {{ setCreditGrade(enterpriseId: "M", grade: {grade}, reason: "r", by: "test-admin") {{ '
+            )
             decision += "event { seq } } }"
             assert (await gql(client, decision))["data"]["setCreditGrade"]["event"]
         lists = '{ enterprise(id: "M") { shipmentsOut { id from { creditHistory { seq } } } } }'  # 10 + 10 * 2
@@ -91,7 +93,7 @@ async def test_a_failing_field_leaves_other_fields_waiting_on_the_same_data_thei
 
 async def test_a_mutation_answer_is_not_capped_after_its_write(capped):
     # Refusing the answer of a committed write would tell the client it failed; its size is bounded by the cost.
-    mutation = """mutation { setCreditGrade(enterpriseId: "M", grade: CERTIFIED, reason: "audit", by: "r1") {
+    mutation = """mutation { setCreditGrade(enterpriseId: "M", grade: CERTIFIED, reason: "audit", by: "test-admin") {
       enterprise { creditGrade shipmentsOut { batch { shipments { id } } } } } }"""
     body = await gql(capped, mutation)
     assert "errors" not in body
