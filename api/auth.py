@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +45,7 @@ KEY_TYPES = {"RS256": RSAKey, "ES256": ECKey}
 CHALLENGE = 'Bearer realm="tracegraph"'
 HOW_TO_GET_ONE = "send Authorization: Bearer <token> (`tracegraph token --role ROLE --sub NAME` prints a local one)"
 KNOWN_ROLES = {r.value: r for r in Role}
+VERIFIED_KEPT = 4096  # verified tokens remembered (a few MB at most)
 
 
 class IssuerUnavailable(DomainError):
@@ -87,7 +89,9 @@ class Verifier:
         self.refresh_min_s = settings.auth_keys_refresh_min_s
         self.timeout = httpx.Timeout(settings.auth_http_timeout_s)
         self._keys: dict[str, IssuerKeys] = {issuer: IssuerKeys() for issuer in self.issuers}
-        self.fetches = 0  # key fetches made, successful or not (the refresh rate limit's effect)
+        # Tokens already verified, until they expire: a client sends the same token with every request, and its
+        # signature need not be checked again each time (LRU, bounded).
+        self._verified: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
 
     async def principal(self, authorization: str | None) -> Principal:
         """The verified caller of an Authorization header value; Unauthenticated saying why not."""
@@ -99,6 +103,19 @@ class Verifier:
         return await self.verify(token.strip())
 
     async def verify(self, token: str) -> Principal:
+        if (known := self._verified.get(token)) is not None:
+            principal, expires = known
+            if time.time() < expires:
+                self._verified.move_to_end(token)
+                return principal
+            del self._verified[token]
+        principal, expires = await self._verify(token)
+        self._verified[token] = (principal, expires)
+        if len(self._verified) > VERIFIED_KEPT:
+            self._verified.popitem(last=False)
+        return principal
+
+    async def _verify(self, token: str) -> tuple[Principal, float]:
         header, claims = _unverified(token)
         algorithm = header.get("alg")
         if algorithm not in ALGORITHMS:
@@ -124,12 +141,13 @@ class Verifier:
         if not isinstance(subject, str) or not subject.strip():
             raise refused("the token names no subject")
         name = verified.get("preferred_username")
-        return Principal(
+        principal = Principal(
             subject=subject,
             roles=frozenset(KNOWN_ROLES[r] for r in _strings(_at(verified, self.roles_path)) if r in KNOWN_ROLES),
             enterprises=frozenset(_strings(_at(verified, self.enterprises_path))),
             name=name if isinstance(name, str) else None,
         )
+        return principal, float(verified["exp"]) + self.skew_s
 
     def _for_us(self, claims: Mapping[str, Any]) -> bool:
         audience = claims.get("aud")
@@ -158,7 +176,6 @@ class Verifier:
             if time.monotonic() - cache.tried_at < at_least_s:
                 return
             cache.tried_at = time.monotonic()
-            self.fetches += 1
             try:
                 cache.keys = await self._fetch(issuer)
                 cache.fetched_at = time.monotonic()

@@ -22,8 +22,20 @@ from api.cli import cli
 from api.local_issuer import LocalIssuer
 from api.main import create_app
 from graph.db import Graph
+from graph.risk import recalls
 from graph.settings import get_settings
-from tests.conftest import AUDIENCE, ISSUER, IssuerServer, asgi_client, auth_headers, free_port, gql
+from tests.conftest import (
+    AUDIENCE,
+    BASE,
+    ISSUER,
+    IssuerServer,
+    asgi_client,
+    auth_headers,
+    batch,
+    free_port,
+    gql,
+    load,
+)
 
 WHO = "{ creditEvents(first: 1) { endCursor } }"
 
@@ -228,3 +240,13 @@ async def test_a_decision_is_signed_by_the_caller_and_by_must_name_it(client, db
     error = body["errors"][0]
     assert error["extensions"]["code"] == "FORBIDDEN" and "officer-1" in error["message"]
     assert "errors" not in await gql(client, mutation, headers=officer, by="officer-1")
+
+
+async def test_decisions_in_the_graph_carry_the_token_subject(client, db):
+    await load(db, *BASE, batch("B1"))
+    coordinator = auth_headers("coordinator-wu", "recall_coordinator")
+    opened = await gql(client, 'mutation { openRecall(batchIds: ["B1"], recallClass: II) { id } }', coordinator)
+    recall_id = opened["data"]["openRecall"]["id"]
+    await gql(client, f'mutation {{ closeRecall(id: "{recall_id}", reason: "done") {{ id }} }}', coordinator)
+    [stored] = await recalls.by_ids(db, [recall_id])
+    assert stored is not None and (stored.opened_by, stored.closed_by) == ("coordinator-wu", "coordinator-wu")

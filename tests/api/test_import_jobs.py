@@ -15,7 +15,7 @@ from api.main import create_app
 from graph.db import Graph, open_driver
 from graph.import_jobs import ImportJobs
 from graph.settings import Settings
-from tests.conftest import BASE, asgi_client, batch, enterprise, shipment
+from tests.conftest import BASE, ISSUER, asgi_client, batch, enterprise, shipment
 
 RECORDS = [*BASE, enterprise("E2"), batch("B1"), shipment("S1", "B1", "E2")]
 
@@ -150,7 +150,7 @@ async def test_a_finished_job_is_kept_for_import_job_keep_s_then_forgotten(db):
 
 
 async def test_a_job_whose_database_is_unreachable_fails_in_one_line():
-    settings = Settings(neo4j_uri="bolt://127.0.0.1:1", credit_sweep_interval_s=0)
+    settings = Settings(neo4j_uri="bolt://127.0.0.1:1", credit_sweep_interval_s=0, auth_issuers=[ISSUER.url])
     graph = Graph(open_driver(settings), settings)
     app = create_app(graph=graph)
     try:
