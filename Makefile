@@ -54,8 +54,11 @@ neo4j-status:
 demo: neo4j-start
 	$(VENV)/bin/tracegraph import seed/demo.ndjson
 
+# The local token issuer (api/local_issuer.py) is on for local runs, unless AUTH_LOCAL_ISSUER says otherwise.
 run: demo
-	$(VENV)/bin/tracegraph serve
+	@echo "GraphiQL: http://127.0.0.1:8000/graphql  token: $(VENV)/bin/tracegraph token --role investigator --sub you"
+	@echo '  (GraphiQL Headers pane: {"Authorization": "Bearer <token>"}; roles: README.md "Roles and tokens")'
+	AUTH_LOCAL_ISSUER=$${AUTH_LOCAL_ISSUER:-1} $(VENV)/bin/tracegraph serve
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -75,6 +75,9 @@ ROUTES: Mapping[str, Rule | None] = {
     "GET /": None,
     "GET /docs": None,
     "GET /redoc": None,
+    "GET /openapi.json": None,  # the HTTP API's description, which /docs and /redoc show
+    "GET /static/{path}": None,  # the pages' scripts, styles and icons (mounts: files, served to anyone)
+    "GET /auth/local/{path}": None,  # the local issuer's discovery document and keys (AUTH_LOCAL_ISSUER)
     "GET /graphql": None,  # GraphiQL's page; the operations it sends are ruled by OPERATIONS
     "POST /graphql": None,  # the same: each GraphQL field has its own rule
     "GET /recall-scope.{extension}": CONFIDENTIAL,
@@ -85,7 +88,14 @@ ROUTES: Mapping[str, Rule | None] = {
 }
 
 
-# Every field of every object type, keyed "Type.field". Completed by the access work (issue 12).
+# Every field of every object type, keyed "Type.field" (the fields of Query and Mutation are OPERATIONS). An
+# operation lets its roles in; a field's rule then says who may read it there. OPEN fields are what any caller an
+# operation admits may see: what an enterprise is and its public credit standing (the credit platform's feed, the
+# single window's declaration check), the credit events, a warning as the port applies it, an import's report.
+# Everything else, the supply chain, quantities, consignees, persons and evidence, only the regulators read
+# (READ), and the entries into persons, consignee lists and evidence are CONFIDENTIAL reads, audited.
+OPEN = Rule(frozenset(Role))
+
 FIELDS: Mapping[str, Rule] = {
     # --- navigation pages (issue 11 item 8): each `<list>Page` as its plain list; people and owners name persons
     **fields("Batch", "inputsPage outputsPage shipmentsPage testReportsPage", READ),
@@ -99,6 +109,114 @@ FIELDS: Mapping[str, Rule] = {
         for name in ("items", "endCursor", "hasNextPage")
     },
     # --- end of navigation pages
+    **fields("Assessment", "riskLevel affectedBatchCount consigneeCount grade rationale signalId", READ),
+    **fields(
+        "Batch",
+        "id quantity unit producedAt originCountry product producer inputs outputs shipments testReports "
+        "massBalanceIssues",
+        READ,
+    ),
+    **fields("BatchEdge", "input output quantity unit", READ),
+    **fields("BatchPage", "items endCursor hasNextPage", READ),
+    **fields("BatchUse", "batch quantity", READ),
+    **fields(
+        "BlacklistEntry",
+        "id reason listedAt expiresAt serious agencyId liftedBy liftReason inForce liftedAt enterprise",
+        OPEN,
+    ),
+    **fields("Consignee", "enterprise holdings", READ),
+    **fields("ContagionHop", "kind weight via from to", READ),
+    **fields("ContagionPath", "score hops source", READ),
+    **fields("CreditDecision", "enterprise event", OPEN),
+    **fields("CreditEvent", "seq fromGrade toGrade reason at effectiveAt kind decidedBy cursor enterprise", OPEN),
+    **fields("CreditEvent", "evidence", CONFIDENTIAL),
+    **fields("CreditEventPage", "events endCursor hasNextPage", OPEN),
+    **fields("DeclarationHit", "warning matchedOn measures", OPEN),
+    **fields(
+        "DowngradeReview",
+        "id status score action sources maxHops gradeAtOpening openedAt openedBy decidedAt decidedBy "
+        "decisionReason creditEventSeq enterprise",
+        READ,
+    ),
+    **fields("DowngradeReview", "evidence", CONFIDENTIAL),
+    **fields("EffectivenessCheck", "level consigneeShare consigneesToCheck", READ),
+    **fields(
+        "Enterprise",
+        "id name roles country creditGrade blacklisted region uscc standingGrade declaredGrade creditHistory "
+        "blacklistEntries",
+        OPEN,
+    ),
+    **fields("Enterprise", "downgradeReviews exposure inspectionPlan batches shipmentsOut shipmentsIn holdings", READ),
+    **fields("Enterprise", "ties people owners", CONFIDENTIAL),
+    **fields("EnterprisePage", "items endCursor hasNextPage", READ),
+    **fields("Exposure", "score action enterprise", READ),
+    **fields("Exposure", "evidence", CONFIDENTIAL),
+    **fields("Holding", "batch quantity forwarded used shipments firstShippedAt lastShippedAt unit onHand", READ),
+    **fields("ImportError", "line field message", OPEN),
+    **fields("ImportReport", "ok created updated unchanged errors errorCount byType", OPEN),
+    **fields("ImportTypeCount", "type created updated unchanged", OPEN),
+    **fields("InspectionPlan", "grade rate baseRate reasons exposure enterprise", READ),
+    **fields("InspectionReason", "kind detail rate", READ),
+    **fields("Lab", "id name accreditation recognized status statusHistory reports", READ),
+    **fields("LabStatusPeriod", "status since", READ),
+    **fields("MassBalanceIssue", "produced received shipped used unit enterprise batch", READ),
+    **fields("OpenedReviews", "opened alreadyOpen skipped", READ),
+    **fields("Owner", "holderId name kind share", READ),
+    **fields("Person", "id name enterprises", READ),
+    **fields("PersonPage", "items endCursor hasNextPage", READ),
+    **fields("PersonRole", "personId name role share", READ),
+    **fields("PersonSeat", "enterprise role share", READ),
+    **fields("PortControlHit", "warning shipment matchedOn measures", READ),
+    **fields("Product", "id name hsCode category brand batches", READ),
+    **fields(
+        "Recall",
+        "id recallClass startBy finishBy effectiveness effectivenessByUnit openedAt openedBy warningId "
+        "sourceIds effectivenessCheck progress status closedAt closeReason closedBy finalReport "
+        "affectedBatches massBalanceIssues",
+        READ,
+    ),
+    **fields("Recall", "consignees", CONFIDENTIAL),
+    **fields(
+        "RecallConsignee",
+        "shipped forwarded used returned notified unit onHand outstanding status enterprise batch",
+        READ,
+    ),
+    **fields("RecallFinalReport", "effectiveness effectivenessByUnit", READ),
+    **fields("RecallFinalReport", "notReached", CONFIDENTIAL),
+    **fields("RecallNotReached", "outstanding unit notified enterprise batch", READ),
+    **fields("RecallPage", "recalls endCursor hasNextPage", READ),
+    **fields("RecallProgress", "consignees notified fullyReturned effectiveness startOverdue finishOverdue", READ),
+    **fields("RecallScope", "sources affectedBatches edges", READ),
+    **fields("RecallScope", "consignees", CONFIDENTIAL),
+    **fields(
+        "RiskSignal",
+        "id source hazard severity probability receivedAt subjectKind subjectId description reportId assessment",
+        READ,
+    ),
+    **fields("Shipment", "id quantity shippedAt direction port declaration portControlHits batch from to", READ),
+    **fields("ShipmentPage", "items endCursor hasNextPage", READ),
+    **fields("Stake", "enterprise share", READ),
+    **fields("TargetsView", "batchIds productIds enterpriseIds hsCodePrefixes originCountries", OPEN),
+    **fields("TestItem", "name value limit unit passed", READ),
+    **fields("TestReport", "id result testedAt items lab recognised issuedWhileSuspended recognitionNote batch", READ),
+    **fields("Tie", "kind weight via enterprise", READ),
+    **fields("Trace", "root upstream custody edges", READ),
+    **fields("TracedBatch", "batch depth shipments", READ),
+    **fields("UnitEffectiveness", "unit onHand returned effectiveness shipped forwarded used outstanding", READ),
+    **fields(
+        "Warning",
+        "id grade colour status effectiveFrom liftedAt measures history assessedGrade targets measureStatuses "
+        "events signalIds",
+        OPEN,
+    ),
+    **fields("Warning", "signals portControlHits", READ),
+    **fields(
+        "WarningEvaluation",
+        "warning signalsBefore signalsAfter portControlHits recentPortControlHits recalls recommendation reason",
+        READ,
+    ),
+    **fields("WarningEvent", "action by reason fromGrade toGrade detail at", OPEN),
+    **fields("WarningMeasure", "kind status by note updatedAt", OPEN),
 }
 
 

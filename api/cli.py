@@ -29,6 +29,7 @@ from rich.table import Table
 from api.import_client import RemoteImportError, import_over_http
 from graph import credit
 from graph.db import Graph, open_driver
+from graph.identity import Role
 from graph.imports import import_lines
 from graph.ingest import ImportReport, file_lines
 from graph.schema import apply_schema
@@ -269,6 +270,37 @@ def credit_sweep() -> None:
     for c in changes:
         typer.echo(f"{c.seq}\t{c.enterprise}\t{c.from_grade.value} -> {c.to_grade.value}\t{c.reason}")
     typer.echo(f"credit sweep: {len(changes)} grade change(s)")
+
+
+def _seconds(text: str) -> int:
+    """A duration: seconds, or a number with s, m, h or d (8h, 30m)."""
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    number, unit = (text[:-1], text[-1]) if text and text[-1] in units else (text, "s")
+    if not number.isdigit() or int(number) == 0:
+        raise typer.BadParameter(f"{text!r} is not a duration such as 3600, 30m, 8h or 1d", param_hint="--ttl")
+    return int(number) * units[unit]
+
+
+@cli.command()
+def token(
+    role: Annotated[
+        list[Role], typer.Option("--role", help="A role the token carries; repeat for several.", show_default=False)
+    ],
+    sub: Annotated[str, typer.Option("--sub", help="Who the token names: the subject every decision is signed by.")],
+    enterprise: Annotated[
+        list[str] | None,
+        typer.Option("--enterprise", help="A data supplier's party (enterprise id); repeat for several."),
+    ] = None,
+    ttl: Annotated[str, typer.Option(help="How long it is valid: seconds, or 30m, 8h, 1d.")] = "8h",
+) -> None:
+    """Print a bearer token of the local issuer (AUTH_LOCAL_ISSUER), on one line: the token the local deployment
+    accepts, for scripts (TRACEGRAPH_TOKEN), GraphiQL's header pane and curl (Authorization: Bearer ...)."""
+    from api.local_issuer import LocalIssuer
+
+    if not sub.strip():
+        raise typer.BadParameter("must name someone", param_hint="--sub")
+    issuer = LocalIssuer.of(get_settings())
+    typer.echo(issuer.token(sub.strip(), [r.value for r in role], enterprise or (), ttl_s=_seconds(ttl)))
 
 
 @cli.command()

@@ -18,6 +18,9 @@ from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
+from api.auth import challenge
+from graph.errors import Unauthenticated
+
 REQUEST_FORM = 'a JSON object such as {"query": "...", "variables": {...}}'
 
 
@@ -122,6 +125,16 @@ class StrictGraphQLRouter(GraphQLRouter):
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         request_data: GraphQLRequestData = kwargs["request_data"]
+        context = kwargs["context"]
+        if getattr(context, "principal", None) is None:  # no operation answers without a verified caller
+            error = context.auth_error or Unauthenticated("no verified caller")
+            sub_response = kwargs["sub_response"]
+            if isinstance(error, Unauthenticated):
+                sub_response.status_code = 401
+                sub_response.headers["WWW-Authenticate"] = challenge(error)
+            else:  # the issuer's keys could not be fetched
+                sub_response.status_code = 503
+            return ExecutionResult(data=None, errors=[GraphQLError(str(error), extensions={"code": error.code})])
         if problem := lone_surrogate_in_request(request_data.variables, request_data.operation_name):
             error = GraphQLError(problem, extensions={"code": "BAD_USER_INPUT"})
             return ExecutionResult(data=None, errors=[error])

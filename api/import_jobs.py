@@ -18,8 +18,10 @@ from typing import Annotated
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 
+from api.auth import caller
 from api.http_errors import error_response
 from graph.import_jobs import ImportJob, ImportJobs, job_json
+from graph.ingest.parties import parties_of
 from graph.ingest.source import NotGzip, Spool
 
 GZIP_TYPES = ("application/gzip", "application/x-gzip")
@@ -81,7 +83,15 @@ async def create_import(
     except BaseException:
         spool.discard()  # nothing half-received is kept, whatever cut the upload (a client gone, a stalled body)
         raise
-    job = jobs.submit(spool.path, total_lines, dry_run=dry_run, encoding=encoding)
+    principal = caller(request)
+    job = jobs.submit(
+        spool.path,
+        total_lines,
+        dry_run=dry_run,
+        encoding=encoding,
+        submitted_by=principal.subject,
+        parties=parties_of(principal),
+    )
     url = _url(request, job)
     return JSONResponse(
         {"id": job.id, "url": url, "status": job.status.value}, status_code=202, headers={"Location": url}
@@ -96,6 +106,9 @@ async def create_import(
 )
 async def import_job(request: Request, job_id: str) -> JSONResponse:
     job = _jobs(request).get(job_id)
+    principal = caller(request)
+    if job is not None and parties_of(principal) is not None and job.submitted_by != principal.subject:
+        job = None  # a data supplier sees its own jobs only; another's is as good as unknown to it
     if job is None:
         return error_response(
             404, "NOT_FOUND", f"import job {job_id!r} not found (jobs are kept for a while, and not across restarts)"

@@ -8,17 +8,21 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager, suppress
+from urllib.parse import urlsplit
 
 import structlog
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
+from fastapi.routing import APIWebSocketRoute
 
 from api import metrics
+from api.auth import Authenticate, Verifier, authorize, check_routes
 from api.body_limit import BodyLimit
-from api.gql.context import ACTOR_HEADER, Context
+from api.gql.context import Context
 from api.gql.schema import build_schema
 from api.http_errors import install_error_handlers
 from api.import_jobs import router as import_jobs_router
+from api.local_issuer import LocalIssuer
 from api.logs import configure_logging
 from api.rest import router as rest_router
 from api.web import assets, docs
@@ -74,27 +78,37 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         lifespan=lifespan,
         docs_url=None,  # /docs and /redoc come from api/web/docs.py, without CDNs
         redoc_url=None,
+        dependencies=[Depends(authorize)],  # every route's rule of api/access.py ROUTES
     )
     if graph is not None:  # usable even where the lifespan does not run (ASGI test transports)
         app.state.graph = graph
 
     async def context(request: Request) -> Context:
-        return Context(request.app.state.graph, request.headers.get(ACTOR_HEADER))
+        state = request.state
+        return Context(request.app.state.graph, state.principal, state.auth_error)
 
     # path, not prefix: the route then carries its whole template, "/graphql" (api/metrics.py labels by it).
-    app.include_router(
-        GraphQLRouter(build_schema(settings), path="/graphql", context_getter=context, graphql_ide="graphiql")
-    )
+    graphql = GraphQLRouter(build_schema(settings), path="/graphql", context_getter=context, graphql_ide="graphiql")
+    # No subscriptions in the schema: the websocket route would only be a way around the bearer token.
+    graphql.routes[:] = [r for r in graphql.routes if not isinstance(r, APIWebSocketRoute)]
+    app.include_router(graphql)
     app.include_router(rest_router)
     app.include_router(import_jobs_router)
     app.include_router(docs.router)
     assets.mount(app)
+    if settings.auth_local_issuer:  # its discovery document and keys, where its URL says (/auth/local)
+        issuer = LocalIssuer.of(settings)
+        app.mount(urlsplit(issuer.url).path or "/", issuer.asgi(), name="local-issuer")
+    if not settings.accepted_issuers():
+        log.warning("auth.no_issuer", hint="no token is accepted: set AUTH_ISSUERS, or AUTH_LOCAL_ISSUER=1 to develop")
 
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:
         return RedirectResponse("/graphql")
 
     install_error_handlers(app)
+    # Innermost: the caller is known (request.state.principal) to everything that handles the request.
+    app.add_middleware(Authenticate, verifier=Verifier(settings))
     # Added before the access log, so it runs inside it: a refused body is logged like any answer.
     app.add_middleware(
         BodyLimit,
@@ -126,6 +140,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         return response
 
     metrics.install(app)  # last: its middleware is the outermost, so it counts every answer
+    check_routes(app)  # a route without an access rule: refuse to start
     return app
 
 

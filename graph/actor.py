@@ -1,8 +1,4 @@
-"""Who acts: the name kept with each step of a warning's or a recall's history."""
+"""Who acts, where no caller is known: the name a graph-level call records when it is passed no one (tests,
+scripts, the seed). Every request through the API passes its verified caller, the token's subject (api/auth.py)."""
 
-ANONYMOUS = "anonymous"  # a request that names nobody (no X-Actor header), and a caller that passes no one
-
-
-def actor(name: str | None) -> str:
-    """The actor a request names, or ANONYMOUS."""
-    return (name or "").strip() or ANONYMOUS
+ANONYMOUS = "anonymous"

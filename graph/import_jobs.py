@@ -50,6 +50,8 @@ class ImportJob:
     total_lines: int
     dry_run: bool = False
     encoding: str = "utf-8"
+    submitted_by: str | None = None  # the caller's subject: a data supplier reads its own jobs only
+    parties: frozenset[str] | None = None  # a data supplier's parties, whose records alone it may import
     status: JobStatus = JobStatus.QUEUED
     stage: str = "queued"
     lines_done: int = 0
@@ -84,10 +86,19 @@ class ImportJobs:
         self._queue: asyncio.Queue[ImportJob] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
 
-    def submit(self, path: Path, total_lines: int, *, dry_run: bool = False, encoding: str = "utf-8") -> ImportJob:
+    def submit(
+        self,
+        path: Path,
+        total_lines: int,
+        *,
+        dry_run: bool = False,
+        encoding: str = "utf-8",
+        submitted_by: str | None = None,
+        parties: frozenset[str] | None = None,
+    ) -> ImportJob:
         """Queue a spooled file; the job owns the file from here on."""
         self._forget_expired()
-        job = ImportJob(uuid.uuid4().hex, path, total_lines, dry_run, encoding)
+        job = ImportJob(uuid.uuid4().hex, path, total_lines, dry_run, encoding, submitted_by, parties)
         self._jobs[job.id] = job
         self._queue.put_nowait(job)
         if self._worker is None or self._worker.done():
@@ -134,6 +145,7 @@ class ImportJobs:
                     job.progress,
                     dry_run=job.dry_run,
                     total_lines=job.total_lines,
+                    parties=job.parties,
                 )
         except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired, neo4j.exceptions.AuthError) as e:
             self._fail(job, f"cannot use Neo4j at {self.graph.settings.neo4j_uri}: {e.message or e}")

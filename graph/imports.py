@@ -31,14 +31,22 @@ async def import_lines(
     *,
     dry_run: bool = False,
     total_lines: int | None = None,
+    parties: frozenset[str] | None = None,
 ) -> ImportReport:
     """Validate and write the records of `lines` (item n is line n; read once, so a file streams through), then
     refresh what they change: contagion ties (work items the writes recorded), credit grades (listings and
     declared grades) and LAB_FAILURE signals. A dry run validates and counts what it would create, update and
-    leave unchanged, and writes nothing."""
+    leave unchanged, and writes nothing. `parties`: a data supplier's (graph/ingest/parties.py); None: any."""
     with ImportIndex() as index:
         outcome = await pipeline.run(
-            graph, lines, index, progress, steps_after=DERIVED_STEPS, dry_run=dry_run, total_lines=total_lines
+            graph,
+            lines,
+            index,
+            progress,
+            steps_after=DERIVED_STEPS,
+            dry_run=dry_run,
+            total_lines=total_lines,
+            parties=parties,
         )
         if outcome.written is None:
             return _observed(outcome.report)

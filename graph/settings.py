@@ -1,10 +1,11 @@
 """Typed settings, from the environment (and a .env file when present)."""
 
 from functools import lru_cache
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from graph.records import Category, CreditGrade, Hazard
 
@@ -126,6 +127,47 @@ class Settings(BaseSettings):
     max_body_bytes_by_path: dict[str, int | None] = Field(
         default_factory=lambda: dict[str, int | None]({"/imports": None})
     )
+
+    # Authentication (api/auth.py): OpenID Connect bearer tokens (JWT), verified against the keys each accepted
+    # issuer publishes (found by OIDC discovery). AUTH_ISSUERS: the issuer URLs accepted, comma-separated (a
+    # Keycloak realm is https://host/realms/NAME). AUTH_AUDIENCE: the client id a token must name in `aud` or `azp`.
+    # The roles and (data suppliers) enterprise ids are read from these claims, dotted paths into the token.
+    auth_issuers: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    auth_audience: str = "tracegraph"
+    auth_roles_claim: str = "realm_access.roles"
+    auth_enterprises_claim: str = "tracegraph_enterprises"
+    auth_clock_skew_s: int = Field(default=30, ge=0, le=600)  # leeway on exp / nbf / iat for clocks apart
+    auth_keys_max_age_s: float = Field(default=3600.0, gt=0)  # an issuer's keys are fetched again after this
+    # A token naming a key the cache does not hold fetches the issuer's keys again, at most once per this interval,
+    # so a flood of invented key ids cannot hammer the issuer.
+    auth_keys_refresh_min_s: float = Field(default=30.0, ge=0)
+    auth_http_timeout_s: float = Field(default=5.0, gt=0)  # discovery and key requests to an issuer
+    # The local issuer for development and tests (api/local_issuer.py): a signing key under var/auth/, its keys
+    # served by this app at AUTH_LOCAL_ISSUER_URL (whose path is /auth/local), and accepted beside AUTH_ISSUERS.
+    # `tracegraph token` signs with it. Off unless set (`make run` sets it).
+    auth_local_issuer: bool = False
+    auth_local_issuer_url: str = "http://127.0.0.1:8000/auth/local"
+    auth_local_key_file: str | None = None  # default var/auth/local-issuer-keys.json in the project
+
+    @field_validator("auth_issuers", mode="before")
+    @classmethod
+    def _issuer_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part for part in value.replace(",", " ").split() if part]
+        return value
+
+    @field_validator("auth_issuers")
+    @classmethod
+    def _issuer_urls(cls, issuers: list[str]) -> list[str]:
+        bad = [i for i in issuers if not i.startswith(("https://", "http://"))]
+        if bad:
+            raise ValueError(f"an issuer is an http(s) URL, not {bad[0]!r}")
+        return [i.rstrip("/") for i in issuers]
+
+    def accepted_issuers(self) -> tuple[str, ...]:
+        """Every issuer whose tokens are accepted: AUTH_ISSUERS, and the local issuer when it is on."""
+        local = (self.auth_local_issuer_url.rstrip("/"),) if self.auth_local_issuer else ()
+        return tuple(dict.fromkeys((*self.auth_issuers, *local)))
 
     @field_validator("inspection_rates")
     @classmethod

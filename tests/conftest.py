@@ -11,14 +11,23 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import socket
 import subprocess
+import tempfile
+import threading
+import time
 from collections.abc import AsyncIterator, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import uvicorn
+from starlette.applications import Starlette
+from starlette.routing import Mount
 
+from api.local_issuer import LocalIssuer
 from api.main import create_app
 from graph.db import Graph, open_driver
 from graph.imports import import_lines
@@ -77,10 +86,74 @@ def neo4j_target() -> Iterator[dict[str, Any]]:
         yield {"neo4j_uri": f"bolt://127.0.0.1:{port}", "neo4j_user": "neo4j", "neo4j_password": "", "guard": False}
 
 
+# --- the tests' token issuer: the local issuer with a key of its own, its keys served over HTTP ---------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+AUDIENCE = "tracegraph"
+ISSUER = LocalIssuer(
+    f"http://127.0.0.1:{free_port()}/auth/local",
+    Path(tempfile.mkdtemp(prefix="tracegraph-test-issuer-")) / "keys.json",
+    AUDIENCE,
+)
+
+
+class IssuerServer:
+    """An issuer's discovery document and keys served by uvicorn on a port of its own, in a thread."""
+
+    def __init__(self, issuer: LocalIssuer):
+        port = int(issuer.url.split(":")[2].split("/")[0])
+        served = Starlette(routes=[Mount("/auth/local", issuer.asgi())])
+        self.paths: list[str] = []  # every path requested, in order
+
+        async def app(scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] == "http":
+                self.paths.append(scope["path"])
+            await served(scope, receive, send)
+
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> IssuerServer:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the test issuer did not start")
+            time.sleep(0.01)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def issuer_server() -> Iterator[IssuerServer]:
+    with IssuerServer(ISSUER) as server:
+        yield server
+
+
+@cache
+def bearer(subject: str, roles: tuple[str, ...], enterprises: tuple[str, ...] = ()) -> str:
+    return ISSUER.token(subject, roles, enterprises, ttl_s=12 * 3600)
+
+
 @pytest.fixture(scope="session")
 def settings(neo4j_target: dict[str, Any]) -> Settings:
     fields = {k: v for k, v in neo4j_target.items() if k != "guard"}
-    return Settings(**fields, import_batch_size=50)  # small batches: the tests cross batch boundaries
+    return Settings(
+        **fields,
+        import_batch_size=50,  # small batches: the tests cross batch boundaries
+        auth_issuers=[ISSUER.url],
+        auth_audience=AUDIENCE,
+        auth_local_issuer=False,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -106,10 +179,20 @@ async def db(graph: Graph) -> Graph:
     return graph
 
 
+ADMIN = ("test-admin", "admin")
+
+
+def asgi_client(app: Any, headers: dict[str, str] | None = None, base_url: str = "http://test") -> httpx.AsyncClient:
+    """A client of `app` in process; by default it calls as an admin (headers=auth_headers(...) per request, or
+    here, call as someone else; headers={} calls with no token)."""
+    headers = auth_headers(*ADMIN) if headers is None else headers
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=base_url, headers=headers)
+
+
 @pytest.fixture
 async def client(db: Graph) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(graph=db)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c:
+    async with asgi_client(app) as c:
         yield c
 
 
@@ -124,8 +207,11 @@ async def load(graph: Graph, *records: dict[str, Any]) -> ImportReport:
     return report
 
 
-async def gql(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:
-    response = await client.post("/graphql", json={"query": query, "variables": variables})
+async def gql(
+    client: httpx.AsyncClient, query: str, headers: dict[str, str] | None = None, **variables: Any
+) -> dict[str, Any]:
+    """Run an operation (as the client's caller, or as `headers` say: auth_headers(...)); it must answer 200."""
+    response = await client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -133,8 +219,9 @@ async def gql(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[s
 def auth_headers(subject: str, *roles: str, enterprises: tuple[str, ...] = ()) -> dict[str, str]:
     """The headers of a request made by `subject` with `roles` (for data suppliers, on behalf of `enterprises`).
 
-    Every test that depends on who calls goes through here, so the way a caller is named changes in one place."""
-    return {"X-Actor": subject}
+    Every test that depends on who calls goes through here, so the way a caller is named changes in one place: a
+    bearer token signed by the tests' issuer (ISSUER), whose keys the app fetches over HTTP as it would a realm's."""
+    return {"Authorization": f"Bearer {bearer(subject, tuple(sorted(roles)), tuple(sorted(enterprises)))}"}
 
 
 # --- the maker M and product P1 that most tests' lots refer to (the builders' defaults) ----------------------------

@@ -14,8 +14,9 @@ from strawberry.types import Info as StrawberryInfo
 
 from api.gql.object_cap import ObjectCap
 from graph import lookup
-from graph.actor import actor as actor_named
 from graph.db import Graph
+from graph.errors import DomainError, Forbidden, Unauthenticated, optional, required
+from graph.identity import Principal
 from graph.keyset import Key
 
 K = TypeVar("K")
@@ -63,18 +64,32 @@ class Loaders:
         return self._keyed[name]
 
 
-ACTOR_HEADER = "X-Actor"
-
-
 class Context(BaseContext):
-    def __init__(self, graph: Graph, actor: str | None = None):
+    def __init__(self, graph: Graph, principal: Principal | None, auth_error: DomainError | None = None):
         super().__init__()
         self.graph = graph
         self.loaders = Loaders(graph)
         # What this request's lists returned; the schema's ObjectCapGuard sets the cap it was built with.
         self.objects = ObjectCap(graph.settings.graphql_max_objects)
-        # Who acts, for the history of risk decisions: set by the deployment's authenticating proxy.
-        self.actor = actor_named(actor)
+        # The verified caller (api/auth.py); without one the router answers 401 before any operation runs.
+        self.principal = principal
+        self.auth_error = auth_error
+
+    @property
+    def actor(self) -> str:
+        """Who acts: the token's subject, kept with every decision (decidedBy, openedBy, closedBy, history)."""
+        if self.principal is None:
+            raise Unauthenticated("no verified caller")
+        return self.principal.subject
+
+    def signed_by(self, by: str | None, may_omit: bool = False) -> str:
+        """Who signs a decision: the caller. The operations' `by` argument stays, but must name the caller
+        (FORBIDDEN otherwise); where it `may_omit`, a blank or missing `by` is the caller too."""
+        subject = self.actor
+        named = optional("by", by) if may_omit else required("by", by)
+        if named is not None and named != subject:
+            raise Forbidden(f"by: {named!r} is not the caller; a decision is signed by its caller, {subject!r}")
+        return subject
 
 
 Info = StrawberryInfo[Context, None]

@@ -14,6 +14,7 @@ from api.gql.view import View, found_all, shown
 from graph import imports, ingest, lookup, recall_scope
 from graph import trace as trace_
 from graph.errors import BadInput
+from graph.ingest.parties import parties_of
 from graph.nodes import BatchNode
 
 
@@ -196,4 +197,6 @@ class CoreMutation:
         limit = info.context.graph.settings.import_max_bytes
         if len(ndjson.encode()) > limit:
             raise BadInput("ndjson", f"larger than {limit} bytes; use the bulk import command for big files")
-        return ImportReport.of(await imports.import_lines(info.context.graph, ingest.ndjson_lines(ndjson)))
+        parties = parties_of(info.context.principal) if info.context.principal else frozenset()
+        lines = ingest.ndjson_lines(ndjson)
+        return ImportReport.of(await imports.import_lines(info.context.graph, lines, parties=parties))

@@ -26,7 +26,12 @@ from graph import clock, contagion, credit, credit_feed, reviews, supervision
 from graph.credit_feed import CreditEventRecord
 from graph.errors import NotFound
 
-By = Annotated[str, strawberry.argument(description="Who decides: the regulator's id or name, kept with the decision.")]
+By = Annotated[
+    str,
+    strawberry.argument(
+        description="Who decides, kept with the decision: the caller's token subject (another name is FORBIDDEN)."
+    ),
+]
 Reason = Annotated[str, strawberry.argument(description="Why; kept with the decision and in the credit event.")]
 
 
@@ -117,7 +122,7 @@ class CreditMutation:
         reason: Reason,
         by: By,
     ) -> CreditDecision:
-        change = await credit.set_grade(info.context.graph, enterprise_id, grade, reason, by)
+        change = await credit.set_grade(info.context.graph, enterprise_id, grade, reason, info.context.signed_by(by))
         return await _decision(info, enterprise_id, change)
 
     @strawberry.mutation(
@@ -125,7 +130,7 @@ class CreditMutation:
         "else lowered it."
     )
     async def lift_blacklist_entry(self, info: Info, id: strawberry.ID, reason: Reason, by: By) -> CreditDecision:
-        change = await credit.lift_listing(info.context.graph, id, reason, by)
+        change = await credit.lift_listing(info.context.graph, id, reason, info.context.signed_by(by))
         listing = await credit.listing(info.context.graph, id)
         if listing is None or listing.enterprise_id is None:
             raise LookupError(f"blacklist entry {id!r} is against no enterprise")
@@ -139,7 +144,7 @@ class CreditMutation:
         self, info: Info, by: By, source_ids: list[strawberry.ID] | None = None, max_hops: int = 3
     ) -> OpenedReviews:
         sources = None if source_ids is None else [str(s) for s in source_ids]
-        result = await reviews.open_reviews(info.context.graph, by, sources, max_hops)
+        result = await reviews.open_reviews(info.context.graph, info.context.signed_by(by), sources, max_hops)
         return OpenedReviews(
             opened=[DowngradeReview.of(r) for r in result.opened],
             already_open=[DowngradeReview.of(r) for r in result.already_open],
@@ -151,10 +156,10 @@ class CreditMutation:
         "event carries the review's evidence."
     )
     async def approve_downgrade_review(self, info: Info, id: strawberry.ID, reason: Reason, by: By) -> DowngradeReview:
-        review = await reviews.approve(info.context.graph, id, by, reason)
+        review = await reviews.approve(info.context.graph, id, info.context.signed_by(by), reason)
         info.context.loaders.forget_enterprise(review.enterprise_id)
         return DowngradeReview.of(review)
 
     @strawberry.mutation(description="Reject an open downgrade review, with the reason.")
     async def reject_downgrade_review(self, info: Info, id: strawberry.ID, reason: Reason, by: By) -> DowngradeReview:
-        return DowngradeReview.of(await reviews.reject(info.context.graph, id, by, reason))
+        return DowngradeReview.of(await reviews.reject(info.context.graph, id, info.context.signed_by(by), reason))

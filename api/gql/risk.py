@@ -118,7 +118,7 @@ class RiskMutation:
 
     @strawberry.mutation(
         description="Issue a warning on signals. grade defaults to the most severe assessed grade of the signals; "
-        "another grade needs a reason. The actor (X-Actor header) is kept in the history."
+        "another grade needs a reason. The caller (the token's subject) is kept in the history."
     )
     async def issue_warning(
         self,
@@ -197,10 +197,10 @@ class RiskMutation:
     @strawberry.mutation(
         description="Close an OPEN recall with the reason: status CLOSED, and a final report (effectiveness per unit, "
         "the consignees not reached) frozen on it. A CLOSED recall takes no more returns or notices (BAD_USER_INPUT). "
-        "by: who closes it (default: the X-Actor header, else anonymous)."
+        "by: who closes it, the caller (the token's subject) when omitted; another name is FORBIDDEN."
     )
     async def close_recall(self, info: Info, id: strawberry.ID, reason: str, by: str | None = None) -> Recall:
-        who = by if by is not None and by.strip() else info.context.actor
+        who = info.context.signed_by(by, may_omit=True)
         closed = await recalls.close_recall(info.context.graph, id, reason, who)
         return Recall(value=closed, now_ms=now_ms())
 

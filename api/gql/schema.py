@@ -12,6 +12,7 @@ from api.gql.core import CoreMutation, CoreQuery
 from api.gql.cost import QueryCostLimiter
 from api.gql.credit import CreditMutation, CreditQuery
 from api.gql.errors import ErrorCodes
+from api.gql.guard import AccessGuard
 from api.gql.object_cap import CappedExecution, ObjectCapGuard
 from api.gql.risk import RiskMutation, RiskQuery
 from api.gql.search import SearchQuery
@@ -51,6 +52,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         config=StrawberryConfig(scalar_map={datetime: DateTime}),
         extensions=[
             GraphQLMetrics,  # first: it sees the errors as raised and as answered
+            AccessGuard,  # who may use each field (api/access.py), judged on the document before it runs
             # Factories, so each request gets fresh extension instances.
             lambda: QueryDepthLimiter(max_depth=settings.graphql_max_depth),
             lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),

@@ -17,6 +17,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from graph import records as rec
 from graph.ingest.index import ImportIndex
+from graph.ingest.parties import fault
 from graph.ingest.report import Errors, Progress
 from graph.ingest.source import SourceLine, Unreadable
 
@@ -74,16 +75,18 @@ async def parse_lines(
     errors: Errors,
     progress: Progress | None = None,
     total: int | None = None,
+    parties: frozenset[str] | None = None,
 ) -> int:
     """Validate each line into the index, a chunk of lines at a time (pass 1); `progress("validating", lines so
-    far, total)` after each chunk. Returns the number of lines.
+    far, total)` after each chunk; `parties`: a data supplier's, whose records alone it may import
+    (graph/ingest/parties.py), None for any. Returns the number of lines.
 
     A chunk is read, validated and stored in a worker thread: a server keeps answering while a large file is
     validated, and only the chunk is in memory."""
     it = iter(lines)
     number = 0
     while True:
-        done = await asyncio.to_thread(_parse_chunk, it, number, index, errors)
+        done = await asyncio.to_thread(_parse_chunk, it, number, index, errors, parties)
         if done == number:
             break
         number = done
@@ -94,19 +97,23 @@ async def parse_lines(
     return number
 
 
-def _parse_chunk(lines: Iterator[SourceLine], number: int, index: ImportIndex, errors: Errors) -> int:
+def _parse_chunk(
+    lines: Iterator[SourceLine], number: int, index: ImportIndex, errors: Errors, parties: frozenset[str] | None
+) -> int:
     with gc_paused():
         for raw in islice(lines, PROGRESS_EVERY):
             number += 1
             if isinstance(raw, Unreadable):
                 errors.add(number, None, raw.reason)
             elif not isinstance(raw, str) or raw.strip():
-                _parse(number, raw, index, errors)
+                _parse(number, raw, index, errors, parties)
         index.flush()
     return number
 
 
-def _parse(number: int, raw: str | Mapping[str, Any], index: ImportIndex, errors: Errors) -> None:
+def _parse(
+    number: int, raw: str | Mapping[str, Any], index: ImportIndex, errors: Errors, parties: frozenset[str] | None
+) -> None:
     try:
         record = _RECORD.validate_json(raw) if isinstance(raw, str) else _RECORD.validate_python(raw)
     except ValidationError as err:
@@ -130,6 +137,11 @@ def _parse(number: int, raw: str | Mapping[str, Any], index: ImportIndex, errors
         if isinstance(data.get("type"), str) and isinstance(data.get("id"), str):
             index.reject(data["type"], data["id"], number)
     else:
+        if parties is not None and (refused := fault(record, parties)) is not None:
+            errors.add(number, *refused)
+            if (ident := getattr(record, "id", None)) is not None:  # lines that refer to it: not faults of their own
+                index.reject(record.type, ident, number)
+            return
         index.add(number, record)
 
 

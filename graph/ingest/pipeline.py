@@ -34,12 +34,14 @@ async def run(
     steps_after: int = 0,
     dry_run: bool = False,
     total_lines: int | None = None,
+    parties: frozenset[str] | None = None,
 ) -> Outcome:
     """Validate every line; if all are valid, write them (or, in a dry run, count what writing would do).
     `lines`: item n is line n, from any source, read once; `total_lines`, when known, lets validation progress
-    show a total. `index` holds the import's working set; the caller closes it after the derived steps."""
+    show a total; `parties`: a data supplier's, whose records alone it may write (None: any party). `index`
+    holds the import's working set; the caller closes it after the derived steps."""
     errors = Errors()
-    await parse.parse_lines(lines, index, errors, progress, total_lines)
+    await parse.parse_lines(lines, index, errors, progress, total_lines, parties)
     await asyncio.to_thread(check.check_duplicates, index, errors)
     await check.look_up_outside(graph, index)
     await asyncio.to_thread(check.check_references, index, errors)

@@ -11,6 +11,7 @@ import pytest
 from api.main import create_app
 from graph.db import Graph
 from graph.settings import Settings
+from tests.conftest import asgi_client
 
 IMPORT = "mutation($l: String!) { importRecords(ndjson: $l) { ok created } }"
 CAP = 2_000
@@ -30,7 +31,7 @@ def import_body(size: int) -> bytes:
 def capped(settings: Settings, db: Graph):  # type: ignore[no-untyped-def]
     def client(**limits: object) -> httpx.AsyncClient:
         app = create_app(settings.model_copy(update={"max_body_bytes": CAP, **limits}), graph=db)
-        return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+        return asgi_client(app)
 
     return client
 

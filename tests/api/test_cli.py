@@ -18,7 +18,7 @@ from api.cli import cli
 from api.main import create_app
 from graph.settings import get_settings
 from tests.api.test_serve import restored_logging  # noqa: F401 (a fixture)
-from tests.conftest import enterprise
+from tests.conftest import bearer, enterprise
 
 
 @pytest.fixture
@@ -150,7 +150,8 @@ def test_import_through_a_server_gives_the_report_and_exit_status_of_a_local_imp
     url, seen = server
     lines = [json.dumps(enterprise(f"E{i}", name=f"新乡企业{i}"), ensure_ascii=False) for i in range(3)]
     file = write(tmp_path / "e.ndjson", "\n".join(lines).encode("gb18030"))
-    monkeypatch.setenv("TRACEGRAPH_TOKEN", "s3cret")
+    token, other = bearer("window-1", ("single_window",)), bearer("window-2", ("single_window",))
+    monkeypatch.setenv("TRACEGRAPH_TOKEN", token)
     result = run("import", str(file), "--url", url, "--encoding", "gb18030", "--json")
     assert result.exit_code == 0, result.output
     assert f"target: {url}/imports" in result.output
@@ -159,15 +160,15 @@ def test_import_through_a_server_gives_the_report_and_exit_status_of_a_local_imp
     local = json.loads(run("import", str(file), "--encoding", "gb18030", "--json").output.strip().splitlines()[-1])
     assert set(local) == set(report) and local["unchanged"] == 3
     post = next(h for h in seen if h.get("content-encoding") == "gzip")
-    assert post["authorization"] == "Bearer s3cret"
-    assert all(h.get("authorization") == "Bearer s3cret" for h in seen)
+    assert post["authorization"] == f"Bearer {token}"
+    assert all(h.get("authorization") == f"Bearer {token}" for h in seen)
 
     bad = write(tmp_path / "bad.ndjson", b'{"type": "enterprise", "id": "E1"}\n\n{"type": "nope"}\n')
-    result = run("import", str(bad), "--url", url, "--token", "other")
+    result = run("import", str(bad), "--url", url, "--token", other)
     assert result.exit_code == 1
     assert f"{bad}:1: name" in result.output and f"{bad}:3: type" in result.output
     assert "2 error(s); nothing was written." in result.output
-    assert seen[-1]["authorization"] == "Bearer other"
+    assert seen[-1]["authorization"] == f"Bearer {other}"
 
     result = run("import", str(file), "--url", url, "--dry-run", "--encoding", "gb18030")
     assert result.exit_code == 0, result.output

@@ -5,7 +5,6 @@ import ast
 import re
 from pathlib import Path
 
-import httpx
 import pytest
 from graphql import get_introspection_query, parse, validate
 
@@ -13,7 +12,7 @@ from api.gql.cost import query_cost
 from api.gql.schema import build_schema
 from api.main import create_app
 from graph.settings import Settings
-from tests.conftest import BASE, batch, enterprise, gql, load, shipment
+from tests.conftest import BASE, asgi_client, batch, enterprise, gql, load, shipment
 
 ROOT = Path(__file__).resolve().parents[2]
 BUDGET = Settings.model_fields["graphql_max_cost"].default
@@ -62,7 +61,7 @@ async def test_lists_without_first_are_charged_their_default_page(api):
 
 
 async def test_a_refused_mutation_writes_nothing(api):
-    mutation = f"""mutation {{ setCreditGrade(enterpriseId: "M", grade: CERTIFIED, reason: "audit", by: "r1") {{
+    mutation = f"""mutation {{ setCreditGrade(enterpriseId: "M", grade: CERTIFIED, reason: "audit", by: "test-admin") {{
         enterprise {{ a: {TWO_PAGES} b: {TWO_PAGES} }} }} }}"""
     refused(await gql(api, mutation))
     body = await gql(api, '{ enterprise(id: "M") { creditGrade creditHistory { seq } } }')
@@ -106,7 +105,7 @@ async def test_first_given_by_a_variable_is_honoured(api):
 async def test_the_budget_is_a_setting(db):
     await load(db, *DATA)
     app = create_app(db.settings.model_copy(update={"graphql_max_cost": 10}), graph=db)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+    async with asgi_client(app) as client:
         message = refused(await gql(client, '{ enterprise(id: "M") { shipmentsOut(first: 10) { id } } }'))
         assert message.startswith("query cost 11 exceeds the budget of 10 (GRAPHQL_MAX_COST)")
         body = await gql(client, '{ enterprise(id: "M") { shipmentsOut(first: 9) { id } } }')

@@ -17,7 +17,7 @@ from api.gql.pacing import pacer
 from api.main import create_app
 from graph.db import Graph
 from graph.imports import import_lines
-from tests.conftest import BASE, batch, enterprise, gql, ndjson, shipment
+from tests.conftest import BASE, asgi_client, batch, enterprise, gql, ndjson, shipment
 
 SOURCES = [f"SRC{i:02}" for i in range(20)]
 LEAVES = [f"LEAF{i:04}" for i in range(500)]
@@ -59,7 +59,7 @@ async def test_healthz_answers_while_contagion_computes(db):
     assert (await import_lines(in_one_batch, ndjson(*network()))).ok
     events: list[str] = []
     graph = Watched(db, events)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(graph=graph)), base_url="http://t") as c:
+    async with asgi_client(create_app(graph=graph), base_url="http://t") as c:
         heavy = asyncio.create_task(gql(c, CONTAGION, ids=SOURCES))
         await graph.ended["contagion/neighbourhood"].wait()
         health = await c.get("/healthz")

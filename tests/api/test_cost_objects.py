@@ -1,11 +1,10 @@
 """The cap on objects one answer may hold (GRAPHQL_MAX_OBJECTS): what the data really returns, counted while the
 answer is built, ends the request with one clear error instead of a huge answer (issue 9 item 3)."""
 
-import httpx
 import pytest
 
 from api.main import create_app
-from tests.conftest import BASE, batch, enterprise, gql, load, shipment
+from tests.conftest import BASE, asgi_client, batch, enterprise, gql, load, shipment
 
 # Cancelling an execution leaves coroutines graphql-core made but never started; api/gql/object_cap.py silences
 # those warnings in the server, pytest restores the default filters for each test.
@@ -21,7 +20,7 @@ async def capped(db):
     """The API with a cap of 60 objects."""
     await load(db, *DATA)
     app = create_app(db.settings.model_copy(update={"graphql_max_objects": 60}), graph=db)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+    async with asgi_client(app) as client:
         yield client
 
 
@@ -62,9 +61,11 @@ async def test_aliases_share_one_cap(capped):
 async def test_credit_lists_count_too(db):
     await load(db, *DATA)
     app = create_app(db.settings.model_copy(update={"graphql_max_objects": 35}), graph=db)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+    async with asgi_client(app) as client:
         for grade in ("CERTIFIED", "REGULAR"):  # two credit events of M
-            decision = f'mutation {{ setCreditGrade(enterpriseId: "M", grade: {grade}, reason: "r", by: "x") {{ '
+            decision = (
+                f'mutation {{ setCreditGrade(enterpriseId: "M", grade: {grade}, reason: "r", by: "test-admin") {{ '
+            )
             decision += "event { seq } } }"
             assert (await gql(client, decision))["data"]["setCreditGrade"]["event"]
         lists = '{ enterprise(id: "M") { shipmentsOut { id from { creditHistory { seq } } } } }'  # 10 + 10 * 2
@@ -92,7 +93,7 @@ async def test_a_failing_field_leaves_other_fields_waiting_on_the_same_data_thei
 
 async def test_a_mutation_answer_is_not_capped_after_its_write(capped):
     # Refusing the answer of a committed write would tell the client it failed; its size is bounded by the cost.
-    mutation = """mutation { setCreditGrade(enterpriseId: "M", grade: CERTIFIED, reason: "audit", by: "r1") {
+    mutation = """mutation { setCreditGrade(enterpriseId: "M", grade: CERTIFIED, reason: "audit", by: "test-admin") {
       enterprise { creditGrade shipmentsOut { batch { shipments { id } } } } } }"""
     body = await gql(capped, mutation)
     assert "errors" not in body

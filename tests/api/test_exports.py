@@ -238,7 +238,7 @@ async def test_bad_requests_name_the_problem(api):
 OPEN = 'mutation { openRecall(batchIds: ["POWDER"], recallClass: II) { id openedAt startBy finishBy } }'
 RETURN = """mutation($r: ID!, $e: ID!, $b: ID!, $q: Float!) {
   recordRecallReturn(recallId: $r, enterpriseId: $e, batchId: $b, quantity: $q) { id } }"""
-CLOSE = """mutation($id: ID!, $reason: String!) { closeRecall(id: $id, reason: $reason, by: "coordinator-li") {
+CLOSE = """mutation($id: ID!, $reason: String!) { closeRecall(id: $id, reason: $reason, by: "test-admin") {
   id closedAt } }"""
 
 
@@ -316,7 +316,7 @@ async def test_the_progress_xlsx_has_a_summary_block_above_a_frozen_filtered_tab
         "关闭 closed",
         ws.cell(3, 2).value,
         "关闭人 closedBy",
-        "coordinator-li",
+        "test-admin",
         "原因 reason",
         "召回结束 recall completed",
     ]

@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import BASE, batch, enterprise, gql, ndjson
+from tests.conftest import BASE, auth_headers, batch, enterprise, gql, ndjson
 
 IMPORT = "mutation($text: String!) { importRecords(ndjson: $text) { ok errorCount errors { line field message } } }"
 
@@ -73,12 +73,12 @@ ENTERPRISE = """query($id: ID!) {
 }"""
 EVENTS = "{ creditEvents { events { seq kind fromGrade toGrade enterprise { id } evidence } hasNextPage } }"
 SET_GRADE = """mutation($id: ID!, $grade: CreditGrade!) {
-  setCreditGrade(enterpriseId: $id, grade: $grade, reason: "regulator's decision", by: "officer-9") {
+  setCreditGrade(enterpriseId: $id, grade: $grade, reason: "regulator's decision", by: "test-admin") {
     enterprise { id creditGrade standingGrade } event { kind fromGrade toGrade }
   }
 }"""
 LIFT = """mutation($id: ID!) {
-  liftBlacklistEntry(id: $id, reason: "annulled on appeal", by: "officer-9") {
+  liftBlacklistEntry(id: $id, reason: "annulled on appeal", by: "test-admin") {
     enterprise { id creditGrade standingGrade blacklisted } event { kind fromGrade toGrade decidedBy }
   }
 }"""
@@ -97,7 +97,9 @@ async def api(client: httpx.AsyncClient) -> httpx.AsyncClient:
 
 
 async def open_review_of_a(api: httpx.AsyncClient) -> str:
-    opened = (await gql(api, OPEN, by="inspector-1"))["data"]["openDowngradeReviews"]["opened"]
+    opened = (await gql(api, OPEN, by="inspector-1", headers=auth_headers("inspector-1", "credit_officer")))["data"][
+        "openDowngradeReviews"
+    ]["opened"]
     [review] = opened
     return review["id"]
 
@@ -120,7 +122,9 @@ async def test_contagion_opening_and_approving_a_review_downgrades_with_evidence
     ]
 
     # 2. opening reviews: one, for A, with the evidence snapshot; nobody is downgraded yet
-    result = (await gql(api, OPEN, by="inspector-1"))["data"]["openDowngradeReviews"]
+    result = (await gql(api, OPEN, by="inspector-1", headers=auth_headers("inspector-1", "credit_officer")))["data"][
+        "openDowngradeReviews"
+    ]
     [review] = result["opened"]
     assert result["alreadyOpen"] == []
     assert {k: v for k, v in review.items() if k != "id"} == {
@@ -135,11 +139,22 @@ async def test_contagion_opening_and_approving_a_review_downgrades_with_evidence
         "evidence": A_EVIDENCE,
     }
     assert (await gql(api, ENTERPRISE, id="A"))["data"]["enterprise"]["creditGrade"] == "REGULAR"
-    again = (await gql(api, OPEN, by="inspector-2"))["data"]["openDowngradeReviews"]
+    again = (await gql(api, OPEN, by="inspector-2", headers=auth_headers("inspector-2", "credit_officer")))["data"][
+        "openDowngradeReviews"
+    ]
     assert again == {"opened": [], "alreadyOpen": [{"id": review["id"], "enterprise": {"id": "A"}}]}
 
     # 3. approving: REGULAR -> DISHONEST, credit event 2 (event 1 is X's listing)
-    decided = (await gql(api, APPROVE, id=review["id"], reason="X controls A", by="officer-1"))["data"]
+    decided = (
+        await gql(
+            api,
+            APPROVE,
+            id=review["id"],
+            reason="X controls A",
+            by="officer-1",
+            headers=auth_headers("officer-1", "credit_officer"),
+        )
+    )["data"]
     approved = decided["approveDowngradeReview"]
     assert approved["decidedAt"] is not None
     assert {k: v for k, v in approved.items() if k != "decidedAt"} == {
@@ -169,7 +184,9 @@ async def test_contagion_opening_and_approving_a_review_downgrades_with_evidence
     assert a["downgradeReviews"] == [{"id": review["id"], "status": "APPROVED"}]
     # the same evidence cannot downgrade twice: opening again names the approved review that weighed it
     skip = "mutation($by: String!) { openDowngradeReviews(by: $by) { opened { id } skipped { id status } } }"
-    after = (await gql(api, skip, by="inspector-2"))["data"]["openDowngradeReviews"]
+    after = (await gql(api, skip, by="inspector-2", headers=auth_headers("inspector-2", "credit_officer")))["data"][
+        "openDowngradeReviews"
+    ]
     assert after == {"opened": [], "skipped": [{"id": review["id"], "status": "APPROVED"}]}
     assert (await gql(api, ENTERPRISE, id="A"))["data"]["enterprise"]["downgradeReviews"] == a["downgradeReviews"]
     # DISHONEST's rate (>= 0.8) beats the raised rate for contagion (0.3); both reasons are listed
@@ -191,7 +208,16 @@ async def test_contagion_opening_and_approving_a_review_downgrades_with_evidence
 
 async def test_rejecting_a_review_keeps_the_reason_and_the_grade(api):
     review_id = await open_review_of_a(api)
-    rejected = (await gql(api, REJECT, id=review_id, reason="stake sold in 2025", by="officer-1"))["data"]
+    rejected = (
+        await gql(
+            api,
+            REJECT,
+            id=review_id,
+            reason="stake sold in 2025",
+            by="officer-1",
+            headers=auth_headers("officer-1", "credit_officer"),
+        )
+    )["data"]
     assert rejected["rejectDowngradeReview"] == {
         "id": review_id,
         "status": "REJECTED",
@@ -208,7 +234,14 @@ async def test_rejecting_a_review_keeps_the_reason_and_the_grade(api):
 
 async def test_reviews_are_listed_and_filtered_by_status(api):
     first = await open_review_of_a(api)
-    await gql(api, REJECT, id=first, reason="not convinced", by="officer-1")
+    await gql(
+        api,
+        REJECT,
+        id=first,
+        reason="not convinced",
+        by="officer-1",
+        headers=auth_headers("officer-1", "credit_officer"),
+    )
     second = await open_review_of_a(api)
     body = await gql(
         api,
@@ -225,7 +258,14 @@ async def test_reviews_are_listed_and_filtered_by_status(api):
 
 async def test_an_enterprises_reviews_are_filtered_by_status_before_the_page_is_cut(api):
     first = await open_review_of_a(api)
-    await gql(api, REJECT, id=first, reason="not convinced", by="officer-1")
+    await gql(
+        api,
+        REJECT,
+        id=first,
+        reason="not convinced",
+        by="officer-1",
+        headers=auth_headers("officer-1", "credit_officer"),
+    )
     second = await open_review_of_a(api)
     body = await gql(
         api,
@@ -241,8 +281,17 @@ async def test_an_enterprises_reviews_are_filtered_by_status_before_the_page_is_
 @pytest.mark.parametrize("second", [APPROVE, REJECT], ids=["approve", "reject"])
 async def test_deciding_a_review_twice_is_bad_user_input_on_id(api, second):
     review_id = await open_review_of_a(api)
-    await gql(api, APPROVE, id=review_id, reason="X controls A", by="officer-1")
-    body = await gql(api, second, id=review_id, reason="again", by="officer-2")
+    await gql(
+        api,
+        APPROVE,
+        id=review_id,
+        reason="X controls A",
+        by="officer-1",
+        headers=auth_headers("officer-1", "credit_officer"),
+    )
+    body = await gql(
+        api, second, id=review_id, reason="again", by="officer-2", headers=auth_headers("officer-2", "credit_officer")
+    )
     error = error_of(body)
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert error["extensions"]["argument"] == "id"
@@ -256,7 +305,17 @@ async def test_deciding_a_review_twice_is_bad_user_input_on_id(api, second):
 async def test_concurrent_approvals_over_http_decide_once(api):
     review_id = await open_review_of_a(api)
     bodies = await asyncio.gather(
-        *(gql(api, APPROVE, id=review_id, reason="X controls A", by=f"officer-{i}") for i in range(3))
+        *(
+            gql(
+                api,
+                APPROVE,
+                id=review_id,
+                reason="X controls A",
+                by=f"officer-{i}",
+                headers=auth_headers(f"officer-{i}", "credit_officer"),
+            )
+            for i in range(3)
+        )
     )
     assert sum("errors" not in b for b in bodies) == 1
     assert {error_of(b)["extensions"]["code"] for b in bodies if "errors" in b} == {"BAD_USER_INPUT"}
@@ -265,23 +324,30 @@ async def test_concurrent_approvals_over_http_decide_once(api):
 
 @pytest.mark.parametrize("mutation", [APPROVE, REJECT], ids=["approve", "reject"])
 async def test_deciding_an_unknown_review_is_not_found(api, mutation):
-    body = await gql(api, mutation, id="DR-20260301-UNKNOWN", reason="x", by="officer-1")
+    body = await gql(
+        api,
+        mutation,
+        id="DR-20260301-UNKNOWN",
+        reason="x",
+        by="officer-1",
+        headers=auth_headers("officer-1", "credit_officer"),
+    )
     error = error_of(body)
     assert error["extensions"]["code"] == "NOT_FOUND"
     assert "DR-20260301-UNKNOWN" in error["message"]
 
 
-@pytest.mark.parametrize(("reason", "by", "argument"), [("  ", "officer-1", "reason"), ("ok", "", "by")])
+@pytest.mark.parametrize(("reason", "by", "argument"), [("  ", "test-admin", "reason"), ("ok", "", "by")])
 async def test_a_blank_reason_or_decider_is_bad_user_input_naming_it(api, reason, by, argument):
     review_id = await open_review_of_a(api)
     error = error_of(await gql(api, APPROVE, id=review_id, reason=reason, by=by))
     assert (error["extensions"]["code"], error["extensions"]["argument"]) == ("BAD_USER_INPUT", argument)
-    error = error_of(await gql(api, OPEN, by=" "))
+    error = error_of(await gql(api, OPEN, by=" ", headers=auth_headers(" ", "credit_officer")))
     assert (error["extensions"]["code"], error["extensions"]["argument"]) == ("BAD_USER_INPUT", "by")
 
 
 async def test_opening_from_an_unknown_source_is_not_found(api):
-    error = error_of(await gql(api, OPEN, by="inspector-1", sources=["NOPE"]))
+    error = error_of(await gql(api, OPEN, by="test-admin", sources=["NOPE"]))
     assert error["extensions"]["code"] == "NOT_FOUND"
     assert "NOPE" in error["message"]
 
@@ -317,11 +383,11 @@ async def test_lifting_the_listing_restores_the_grade_and_lets_it_be_set(api):
     body = await gql(api, LIFT, id="K1")
     assert body["data"]["liftBlacklistEntry"] == {
         "enterprise": {"id": "X", "creditGrade": "REGULAR", "standingGrade": "REGULAR", "blacklisted": False},
-        "event": {"kind": "CREDIT_REPAIR", "fromGrade": "DISHONEST", "toGrade": "REGULAR", "decidedBy": "officer-9"},
+        "event": {"kind": "CREDIT_REPAIR", "fromGrade": "DISHONEST", "toGrade": "REGULAR", "decidedBy": "test-admin"},
     }
     entry = await gql(api, '{ blacklistEntry(id: "K1") { inForce liftedBy liftReason liftedAt } }')
     k1 = entry["data"]["blacklistEntry"]
-    assert (k1["inForce"], k1["liftedBy"], k1["liftReason"]) == (False, "officer-9", "annulled on appeal")
+    assert (k1["inForce"], k1["liftedBy"], k1["liftReason"]) == (False, "test-admin", "annulled on appeal")
     assert k1["liftedAt"] is not None
     # X is no longer a contagion source: nothing to review, A's plan is back to its grade alone
     assert (await gql(api, "{ contagion { enterprise { id } } }"))["data"]["contagion"] == []

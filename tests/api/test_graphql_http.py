@@ -109,8 +109,8 @@ SURROGATE_CASES = [
         "$l",
     ),
     (
-        'mutation($e: ID!, $r: String!) { setCreditGrade(enterpriseId: $e, grade: CERTIFIED, reason: $r, by: "li") '
-        "{ event { seq } } }",
+        "mutation($e: ID!, $r: String!) { setCreditGrade(enterpriseId: $e, grade: CERTIFIED, reason: $r, "
+        'by: "test-admin") { event { seq } } }',
         {"e": "M", "r": "audited \udfff"},
         "$r",
     ),

@@ -12,7 +12,7 @@ import pytest
 from graph.risk import warnings
 from graph.risk.warnings import MeasureKind, Targets
 from tests.chain import CHAIN, CHAIN_HOLDINGS
-from tests.conftest import BASE, batch, enterprise, gql, load, shipment
+from tests.conftest import BASE, auth_headers, batch, enterprise, gql, load, shipment
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -444,7 +444,14 @@ async def test_close_recall_sets_closed_and_freezes_effectiveness_per_unit_and_w
     recall = await open_recall(api, ["SRC"])
     for e, b, q in (("W", "SRC", 150), ("R1", "FIN", 20)):
         assert "errors" not in await gql(api, RETURN, r=recall["id"], e=e, b=b, q=q)
-    body = await gql(api, CLOSE, id=recall["id"], reason="recall completed; R2 unreachable", by="coordinator-li")
+    body = await gql(
+        api,
+        CLOSE,
+        id=recall["id"],
+        reason="recall completed; R2 unreachable",
+        by="coordinator-li",
+        headers=auth_headers("coordinator-li", "recall_coordinator"),
+    )
     closed = body["data"]["closeRecall"]
     assert (closed["status"], closed["closeReason"], closed["closedBy"]) == (
         "CLOSED",
@@ -507,14 +514,17 @@ async def test_close_recall_errors_name_the_recall_or_the_argument(api):
     assert (await gql(api, GET, id=recall["id"]))["data"]["recall"]["id"] == recall["id"]  # still open
 
 
-async def test_who_closed_it_defaults_to_the_actor_then_anonymous(api):
+async def test_who_closed_it_is_the_caller_and_by_must_name_the_caller(api):
     one, two = await open_recall(api, ["SRC"]), await open_recall(api, ["MID"])
-    query = 'mutation($id: ID!) { closeRecall(id: $id, reason: "done") { closedBy } }'
-    acted = await api.post(
-        "/graphql", json={"query": query, "variables": {"id": one["id"]}}, headers={"X-Actor": "officer-zhang"}
+    query = 'mutation($id: ID!, $by: String) { closeRecall(id: $id, reason: "done", by: $by) { closedBy } }'
+    zhang = auth_headers("officer-zhang", "recall_coordinator")
+    acted = await gql(api, query, headers=zhang, id=one["id"])
+    assert acted["data"]["closeRecall"]["closedBy"] == "officer-zhang"
+    refused = await gql(api, query, headers=zhang, id=two["id"], by="officer-li")
+    assert (
+        refused["errors"][0]["extensions"]["code"] == "FORBIDDEN" and "officer-zhang" in refused["errors"][0]["message"]
     )
-    assert acted.json()["data"]["closeRecall"]["closedBy"] == "officer-zhang"
-    assert (await gql(api, query, id=two["id"]))["data"]["closeRecall"]["closedBy"] == "anonymous"
+    assert (await gql(api, query, id=two["id"], by="test-admin"))["data"]["closeRecall"]["closedBy"] == "test-admin"
 
 
 async def test_recalls_are_listed_newest_first_by_status_class_and_warning(api, db):

@@ -1,6 +1,7 @@
 """contract/risk.graphql over real HTTP: reportSignal, assessSignal, issueWarning / adjustWarning / liftWarning with
-a history naming the actor (X-Actor header), portControlHits (also from a shipment), checkDeclaration, and the
-error codes: NOT_FOUND naming the id, BAD_USER_INPUT naming the argument in extensions.argument."""
+a history naming the actor (the caller's token subject), portControlHits (also from a shipment),
+checkDeclaration, and the error codes: NOT_FOUND naming the id, BAD_USER_INPUT naming the argument in
+extensions.argument."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 import httpx
 
 from graph.db import Graph
-from tests.conftest import BASE, batch, enterprise, load, product, shipment
+from tests.conftest import BASE, auth_headers, batch, enterprise, load, product, shipment
 
 # B1: product P1 (HS 1901101000, FOOD) made by M in NZ; B2: a toy made by M2 in DE.
 # Warnings issued over HTTP take effect now, so shipments are dated long ago or far ahead.
@@ -59,7 +60,7 @@ DECLARE = """query($batch: ID!, $direction: String!, $at: String!) {
 
 
 async def call(client: httpx.AsyncClient, query: str, actor: str | None = None, **variables: Any) -> dict[str, Any]:
-    headers = {"X-Actor": actor} if actor is not None else {}
+    headers = auth_headers(actor, "risk_officer") if actor is not None else None
     response = await client.post("/graphql", json={"query": query, "variables": variables}, headers=headers)
     assert response.status_code == 200, response.text
     return response.json()
@@ -185,10 +186,16 @@ async def test_issue_warning_keeps_the_actor_in_the_history(db: Graph, client: h
     assert stored == w
 
 
-async def test_without_x_actor_the_history_says_anonymous(db: Graph, client: httpx.AsyncClient) -> None:
+async def test_the_history_names_the_callers_token_subject(db: Graph, client: httpx.AsyncClient) -> None:
     await setup(db, client)
-    w = await issued(client, actor=None)
-    assert "anonymous" in w["history"][0]
+    w = await issued(client, actor=None)  # the client's own token: test-admin
+    assert "test-admin" in w["history"][0] and "anonymous" not in w["history"][0]
+    spoofed = await client.post(
+        "/graphql",
+        json={"query": WARNING, "variables": {"id": w["id"]}},
+        headers={"X-Actor": "someone-else", "Authorization": ""},
+    )
+    assert spoofed.status_code == 401  # a name in a header is no caller
 
 
 async def test_an_override_needs_a_reason(db: Graph, client: httpx.AsyncClient) -> None:

@@ -252,19 +252,19 @@ async def issue_warning(api: httpx.AsyncClient) -> str:
 
 
 async def open_review(api: httpx.AsyncClient) -> str:
-    body = await gql(api, 'mutation { openDowngradeReviews(by: "inspector-1") { opened { id } } }')
+    body = await gql(api, 'mutation { openDowngradeReviews(by: "test-admin") { opened { id } } }')
     [review] = body["data"]["openDowngradeReviews"]["opened"]
     return review["id"]
 
 
 # (mutation with $t for the text under test and $id for the subject, the argument, how to get the subject's id)
 TEXT_ARGUMENTS = [
-    ('setCreditGrade(enterpriseId: "A", grade: REGULAR, reason: $t, by: "officer-1") { event { seq } }', "reason"),
+    ('setCreditGrade(enterpriseId: "A", grade: REGULAR, reason: $t, by: "test-admin") { event { seq } }', "reason"),
     ('setCreditGrade(enterpriseId: "A", grade: REGULAR, reason: "r", by: $t) { event { seq } }', "by"),
-    ('liftBlacklistEntry(id: "K1", reason: $t, by: "officer-1") { event { seq } }', "reason"),
+    ('liftBlacklistEntry(id: "K1", reason: $t, by: "test-admin") { event { seq } }', "reason"),
     ('liftBlacklistEntry(id: "K1", reason: "r", by: $t) { event { seq } }', "by"),
     ("openDowngradeReviews(by: $t) { opened { id } }", "by"),
-    ('approveDowngradeReview(id: $id, reason: $t, by: "officer-1") { id }', "reason"),
+    ('approveDowngradeReview(id: $id, reason: $t, by: "test-admin") { id }', "reason"),
     ('rejectDowngradeReview(id: $id, reason: "r", by: $t) { id }', "by"),
     ("adjustWarning(id: $id, grade: I, reason: $t) { id }", "reason"),
     ("liftWarning(id: $id, reason: $t) { id }", "reason"),

@@ -15,7 +15,7 @@ from api.main import create_app
 from graph.db import Graph, open_driver
 from graph.import_jobs import ImportJobs
 from graph.settings import Settings
-from tests.conftest import BASE, batch, enterprise, shipment
+from tests.conftest import BASE, ISSUER, asgi_client, batch, enterprise, shipment
 
 RECORDS = [*BASE, enterprise("E2"), batch("B1"), shipment("S1", "B1", "E2")]
 
@@ -115,7 +115,7 @@ async def test_imports_have_no_body_cap_by_default(db):
     settings = db.settings.model_copy(update={"max_body_bytes": 1000})
     app = create_app(settings=settings, graph=db)
     records = [*BASE, *(enterprise(f"E{i}") for i in range(100))]
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+    async with asgi_client(app) as client:
         assert (await client.post("/graphql", content=b"x" * 2000)).status_code == 413
         response = await client.post("/imports", content=body(*records))
         assert response.status_code == 202, response.text
@@ -139,7 +139,7 @@ async def test_a_finished_job_is_kept_for_import_job_keep_s_then_forgotten(db):
     now = [1000.0]
     app = create_app(graph=db)
     app.state.import_jobs = ImportJobs(db, keep_s=60, clock=lambda: now[0])
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+    async with asgi_client(app) as client:
         url = (await client.post("/imports", content=body(*BASE))).json()["url"]
         await finished(client, url)
         now[0] += 59
@@ -150,11 +150,11 @@ async def test_a_finished_job_is_kept_for_import_job_keep_s_then_forgotten(db):
 
 
 async def test_a_job_whose_database_is_unreachable_fails_in_one_line():
-    settings = Settings(neo4j_uri="bolt://127.0.0.1:1", credit_sweep_interval_s=0)
+    settings = Settings(neo4j_uri="bolt://127.0.0.1:1", credit_sweep_interval_s=0, auth_issuers=[ISSUER.url])
     graph = Graph(open_driver(settings), settings)
     app = create_app(graph=graph)
     try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        async with asgi_client(app) as client:
             job = await finished(client, (await client.post("/imports", content=body(*RECORDS))).json()["url"])
         assert job["status"] == "FAILED" and job["report"] is None
         assert job["error"].startswith("cannot use Neo4j at bolt://127.0.0.1:1")

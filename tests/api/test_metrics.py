@@ -15,7 +15,7 @@ from api import metrics
 from api.main import create_app
 from graph.db import Graph, open_driver
 from graph.settings import Settings
-from tests.conftest import enterprise, gql, ndjson, product
+from tests.conftest import ISSUER, asgi_client, enterprise, gql, ndjson, product
 
 
 @pytest.fixture(autouse=True)
@@ -114,10 +114,10 @@ async def test_import_rows_by_record_type_and_outcome(client: httpx.AsyncClient)
 @pytest.fixture
 async def down() -> AsyncIterator[httpx.AsyncClient]:
     # Port 1: nothing listens there, so the driver's every connection is refused at once.
-    settings = Settings(neo4j_uri="bolt://127.0.0.1:1", credit_sweep_interval_s=0)
+    settings = Settings(neo4j_uri="bolt://127.0.0.1:1", credit_sweep_interval_s=0, auth_issuers=[ISSUER.url])
     graph = Graph(open_driver(settings), settings)
     app = create_app(graph=graph)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+    async with asgi_client(app) as client:
         yield client
     await graph.close()
 
@@ -156,7 +156,7 @@ async def no_such_database(settings: Settings) -> AsyncIterator[httpx.AsyncClien
     wrong = settings.model_copy(update={"neo4j_database": "nosuchdb", "credit_sweep_interval_s": 0})
     graph = Graph(open_driver(wrong), wrong)
     app = create_app(graph=graph)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+    async with asgi_client(app) as client:
         yield client
     await graph.close()
 

@@ -9,15 +9,16 @@ import pytest
 from api.main import create_app
 from graph.db import Graph, open_driver
 from graph.settings import Settings
+from tests.conftest import ISSUER, asgi_client
 
 
 @pytest.fixture
 async def down() -> AsyncIterator[httpx.AsyncClient]:
     # Port 1: nothing listens there, so every connection is refused at once.
-    settings = Settings(neo4j_uri="bolt://127.0.0.1:1", credit_sweep_interval_s=0)
+    settings = Settings(neo4j_uri="bolt://127.0.0.1:1", credit_sweep_interval_s=0, auth_issuers=[ISSUER.url])
     graph = Graph(open_driver(settings), settings)
     app = create_app(graph=graph)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+    async with asgi_client(app) as client:
         yield client
     await graph.close()
 

@@ -16,7 +16,7 @@ from api.main import create_app
 from api.web import assets
 from graph.db import Graph
 from graph.imports import import_lines
-from tests.conftest import ROOT
+from tests.conftest import ROOT, asgi_client
 
 PAGES = ["/", "/graphql", "/docs", "/redoc"]
 HTML = {"accept": "text/html"}
@@ -78,7 +78,7 @@ def is_local(url: str) -> bool:
 async def web(graph: Graph) -> httpx.AsyncClient:
     """The app; the pages need no data."""
     app = create_app(graph=graph)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+    async with asgi_client(app) as client:
         yield client
 
 
@@ -180,7 +180,7 @@ async def test_graphiql_opens_on_tracegraph_examples_that_answer_over_the_demo(d
     report = await import_lines(db, lines)
     assert report.ok, report.errors
     app = create_app(graph=db)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+    async with asgi_client(app) as client:
         page = (await client.get("/graphql", headers=HTML)).text
         assert "Welcome to GraphiQL" not in page and "unpkg.com" not in page
         tabs = example_tabs(page)
