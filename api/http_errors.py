@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from api.security_headers import HEADER_MAP
 from graph.errors import DomainError, NotFound
 
 log = structlog.get_logger("api.http")
@@ -55,7 +56,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def internal_error(request: Request, err: Exception) -> JSONResponse:
         reference = uuid.uuid4().hex[:12]
         log.error("http.internal_error", reference=reference, path=request.url.path, exc_info=err)
-        return error_response(500, "INTERNAL_SERVER_ERROR", f"internal error (reference {reference})")
+        # Answered outside every middleware: the security headers are added here.
+        return error_response(500, "INTERNAL_SERVER_ERROR", f"internal error (reference {reference})", HEADER_MAP)
 
     @app.exception_handler(neo4j.exceptions.ClientError)
     async def database_refused(request: Request, err: neo4j.exceptions.ClientError) -> JSONResponse:

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager, suppress
 
 import structlog
 from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 
 from api import metrics
@@ -20,7 +21,9 @@ from api.gql.schema import build_schema
 from api.http_errors import install_error_handlers
 from api.import_jobs import router as import_jobs_router
 from api.logs import configure_logging
+from api.public import router as public_router
 from api.rest import router as rest_router
+from api.security_headers import SecurityHeaders
 from api.web import assets, docs
 from api.web.graphiql import GraphQLRouter
 from graph import credit
@@ -83,16 +86,22 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
 
     # path, not prefix: the route then carries its whole template, "/graphql" (api/metrics.py labels by it).
     app.include_router(
-        GraphQLRouter(build_schema(settings), path="/graphql", context_getter=context, graphql_ide="graphiql")
+        GraphQLRouter(
+            build_schema(settings),
+            path="/graphql",
+            context_getter=context,
+            graphql_ide="graphiql" if settings.graphiql else None,
+        )
     )
     app.include_router(rest_router)
     app.include_router(import_jobs_router)
+    app.include_router(public_router)
     app.include_router(docs.router)
     assets.mount(app)
 
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:
-        return RedirectResponse("/graphql")
+        return RedirectResponse("/graphql" if settings.graphiql else "/docs")
 
     install_error_handlers(app)
     # Added before the access log, so it runs inside it: a refused body is logged like any answer.
@@ -125,6 +134,16 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         response.headers["x-request-id"] = request_id
         return response
 
+    if settings.cors_origins:  # none: no CORS headers, only same-origin pages read the answers
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-Id"],
+            expose_headers=["X-Request-Id", "X-Next-Cursor", "X-Has-More", "Location", "Retry-After"],
+            max_age=600,
+        )
+    app.add_middleware(SecurityHeaders)  # outside CORS and the access log: every answer they make carries them
     metrics.install(app)  # last: its middleware is the outermost, so it counts every answer
     return app
 

@@ -46,11 +46,11 @@ PAGE_FILES = (
 # Sent with every page: the browser itself refuses to load anything from another host (Redoc's footer, for one,
 # would fetch a logo from its vendor), so nothing leaves a closed network and nothing waits on a time-out.
 # 'unsafe-inline': FastAPI's /docs and /redoc pages start their bundles with inline scripts; blob: for Redoc's
-# search worker.
+# search worker. frame-ancestors: no other site may frame a page (clickjacking).
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
-    "object-src 'none'; base-uri 'self'"
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 
 
