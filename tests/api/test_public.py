@@ -196,7 +196,8 @@ async def test_a_complaint_files_a_consumer_complaint_signal(client, db):
     _no_secrets(response, CONTACT)
     signal_id = response.json()["signalId"]
     signal = (await gql(client, SIGNAL, id=signal_id))["data"]["signal"]
-    assert (signal["source"], signal["subjectKind"], signal["subjectId"]) == ("CONSUMER_COMPLAINT", "batch", "L-2026-01")
+    kind = ("CONSUMER_COMPLAINT", "batch", "L-2026-01")
+    assert (signal["source"], signal["subjectKind"], signal["subjectId"]) == kind
     assert signal["description"].startswith("The milk smelled sour") and "奶粉 900g" in signal["description"]
     assert CONTACT not in json.dumps(signal)
     stored = (await db.read("testing/node", id=signal_id))[0]["props"]
