@@ -4,9 +4,16 @@ introspection switchable, and no malformed request on any route answered with a 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
+import os
 import re
-from collections.abc import AsyncIterator
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -224,3 +231,95 @@ async def test_no_malformed_request_on_any_route_gets_a_5xx_or_a_leak(db, every_
                 for name, body, headers in BODIES:
                     response = await client.request(method, f"{path}?dryRun=true", content=body, headers=headers)
                     _clean(response, f"{what} {name}")
+
+
+# --- over the wire: what reaches the HTTP parser before the app ----------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _exchange(port: int, *pieces: bytes) -> bytes:
+    """Send `pieces` (one write each) on a new connection and read the answer until the server closes it."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        for piece in pieces:
+            s.sendall(piece)
+            time.sleep(0.05)
+        answer = b""
+        while chunk := s.recv(65536):
+            answer += chunk
+    return answer
+
+
+def _status(answer: bytes) -> int:
+    return int(answer.split(b" ", 2)[1])
+
+
+@pytest.fixture(scope="module")
+def served(neo4j_target) -> Iterator[int]:
+    """`tracegraph serve` on a free port, with a 4 KB cap on a request's line and headers."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "NEO4J_URI": neo4j_target["neo4j_uri"],
+        "NEO4J_USER": neo4j_target["neo4j_user"],
+        "NEO4J_PASSWORD": neo4j_target["neo4j_password"],
+        "CREDIT_SWEEP_INTERVAL_S": "0",
+        "API_MAX_HEADER_BYTES": "4096",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from api.cli import main; main()", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            assert proc.poll() is None and time.monotonic() < deadline, "the server did not start"
+            with contextlib.suppress(OSError):
+                if _status(_exchange(port, b"GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")) == 200:
+                    break
+            time.sleep(0.2)
+        yield port
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _get(filler: int) -> bytes:
+    return b"GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\nX-Filler: " + b"a" * filler + b"\r\n\r\n"
+
+
+def test_headers_larger_than_the_cap_are_431_however_they_arrive(served):
+    assert _status(_exchange(served, _get(3000))) == 200
+    for pieces in ([_get(40_000)], [_get(5000)], [_get(40_000)[:3000], _get(40_000)[3000:]]):
+        answer = _exchange(served, *pieces)
+        assert _status(answer) == 431, answer[:200]
+        assert b"API_MAX_HEADER_BYTES" in answer and b"x-content-type-options: nosniff" in answer
+    # A body does not count as headers.
+    body = b'{"query": "{ __typename }", "variables": {"pad": "' + b"a" * 20_000 + b'"}}'
+    post = b"POST /graphql HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Type: application/json\r\n"
+    assert _status(_exchange(served, post + b"Content-Length: %d\r\n\r\n" % len(body) + body)) == 200
+
+
+def test_malformed_requests_on_the_wire_get_no_5xx(served):
+    for request in (
+        b"GET /public/lots/%FF%FE HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+        b"GET /\xff\xfe HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n",
+        b"POST /graphql HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 3\r\n\r\n\xff\xfe{",
+        b"POST /public/complaints HTTP/1.1\r\nHost: t\r\nConnection: close\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 4\r\n\r\nnull",
+        b"GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\nX-Bad\x00Name: 1\r\n\r\n",
+        b"NOT-HTTP\r\n\r\n",
+    ):
+        answer = _exchange(served, request)
+        assert 400 <= _status(answer) < 500, answer[:200]
+        assert b"Traceback" not in answer and b"MATCH" not in answer
