@@ -121,7 +121,7 @@ async def labs(graph: Graph) -> tuple[list[dict[str, Any]], bool]:
     for r in rows[:MAX_LIST]:
         lab = dict(r["lab"])
         since = lab.pop("statusSinceMs")
-        found.append({**lab, "statusSince": iso(since) if since is not None else None})
+        found.append({**lab, "statusSince": iso(since, "milliseconds") if since is not None else None})
     return found, len(rows) <= MAX_LIST
 
 

@@ -186,13 +186,16 @@ HUGE_HEADERS = {"x-filler": "a" * 64_000, "authorization": "Bearer " + "x" * 800
 async def every_route(db) -> AsyncIterator[tuple[httpx.AsyncClient, list[tuple[str, str]]]]:
     """A client that sees an escaping exception as the 500 a server would answer, and every (method, path
     template) the service answers: the documented API and the pages."""
-    transport = httpx.ASGITransport(app=create_app(graph=db), raise_app_exceptions=False)
+    app = create_app(graph=db)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         schema = (await client.get("/openapi.json")).json()
         routes = [(m.upper(), p) for p, ops in schema["paths"].items() for m in ops]
         routes += [("GET", "/graphql"), ("POST", "/graphql"), ("GET", "/"), ("GET", "/docs"), ("GET", "/redoc")]
         routes += [("GET", "/metrics"), ("GET", "/static/web/{name}"), ("GET", "/static/vendor/graphiql/{name}")]
         yield client, routes
+    if (jobs := getattr(app.state, "import_jobs", None)) is not None:
+        await jobs.close()  # the dry runs the sweep queued stop here, not during later tests
 
 
 # A well-formed value for each path parameter, so that each bad value reaches the endpoint with the others valid.
@@ -214,8 +217,15 @@ def _paths(template: str) -> list[str]:
 
 def _clean(response: httpx.Response, what: str) -> None:
     assert response.status_code < 500, f"{what}: {response.status_code} {response.text[:300]}"
-    leak = LEAKS.search(response.text) if "json" in response.headers.get("content-type", "") else None
+    if "json" not in response.headers.get("content-type", ""):
+        return
+    leak = LEAKS.search(response.text)
     assert leak is None, f"{what}: {leak.group() if leak else ''} in {response.text[:300]}"
+    if response.status_code >= 400:  # one error shape: the service's, or GraphQL's
+        body = response.json()
+        assert (set(body) == {"error"} and set(body["error"]) == {"code", "message"}) or set(body) == {"errors"}, (
+            f"{what}: {response.text[:300]}"
+        )
 
 
 async def test_no_malformed_request_on_any_route_gets_a_5xx_or_a_leak(db, every_route):
