@@ -128,7 +128,10 @@ async def labs(graph: Graph) -> tuple[list[dict[str, Any]], bool]:
 async def _complaint_subject(
     graph: Graph, lot_id: str | None, gtin: str | None, lot_code: str | None
 ) -> dict[str, str]:
-    """What a complaint is about: the lot it names (by id, or by GTIN and lot), else the product of its GTIN."""
+    """What a complaint is about: the lot it names (by id, or by GTIN and lot), else the product of its GTIN. A lot
+    code without a GTIN is taken for the lot's id."""
+    if lot_id is None and gtin is None:
+        lot_id = lot_code
     if lot_id is None and gtin is None:
         raise BadInput("lotId", "say which product the complaint is about: lotId, or gtin (and lot when known)")
     gtin14 = gtins.gtin14(gtin, "gtin") if gtin is not None else None

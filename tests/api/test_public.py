@@ -210,6 +210,9 @@ async def test_a_complaint_files_a_consumer_complaint_signal(client, db):
     on_lot = await client.post("/public/complaints", json={"description": "sharp edge", "lotId": URN_7})
     signal = (await gql(client, SIGNAL, id=on_lot.json()["signalId"]))["data"]["signal"]
     assert (signal["subjectKind"], signal["subjectId"]) == ("batch", URN)
+    by_code = await client.post("/public/complaints", json={"description": "lumps", "lot": "L-2026-01"})
+    signal = (await gql(client, SIGNAL, id=by_code.json()["signalId"]))["data"]["signal"]
+    assert (signal["subjectKind"], signal["subjectId"]) == ("batch", "L-2026-01")
 
 
 @pytest.mark.parametrize(
