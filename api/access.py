@@ -85,6 +85,13 @@ ROUTES: Mapping[str, Rule | None] = {
     "GET /credit/events": Rule(roles(Role.CREDIT_PLATFORM, Role.CREDIT_OFFICER, Role.INVESTIGATOR)),
     "POST /imports": Rule(roles(Role.DATA_SUPPLIER, Role.SINGLE_WINDOW)),
     "GET /imports/{job_id}": Rule(roles(Role.DATA_SUPPLIER, Role.SINGLE_WINDOW)),
+    # --- public services (api/public.py): no token, nothing confidential in any answer -------------------------
+    "GET /public/lots/{lotId}": None,
+    "GET /01/{gtin}/10/{lot}": None,  # GS1 Digital Link
+    "GET /public/blacklist": None,
+    "GET /public/labs": None,
+    "POST /public/complaints": None,  # rate-limited per client address (PUBLIC_COMPLAINTS_PER_MINUTE)
+    # --- end of public services ----------------------------------------------------------------------------------
 }
 
 

@@ -11,7 +11,9 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.security_headers import HEADER_MAP
 from graph.errors import DomainError, NotFound
 
 log = structlog.get_logger("api.http")
@@ -21,6 +23,8 @@ RETRY_AFTER_S = 5
 
 
 STATUS_BY_CODE = {"SERVICE_UNAVAILABLE": 503, "UNAUTHENTICATED": 401, "FORBIDDEN": 403}
+# The codes of the router's own refusals (no such route, method, file), so they read like every other error.
+CODE_BY_STATUS = {400: "BAD_REQUEST", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED", 413: "PAYLOAD_TOO_LARGE"}
 
 
 def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -33,6 +37,12 @@ def install_error_handlers(app: FastAPI) -> None:
         status = STATUS_BY_CODE.get(err.code, 404 if isinstance(err, NotFound) else 400)
         headers = {"WWW-Authenticate": 'Bearer realm="tracegraph"'} if status == 401 else None
         return error_response(status, err.code, str(err), headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_refusal(request: Request, err: StarletteHTTPException) -> JSONResponse:
+        code = CODE_BY_STATUS.get(err.status_code, "BAD_REQUEST" if err.status_code < 500 else "INTERNAL_SERVER_ERROR")
+        message = f"{request.method} {request.url.path[:200]}: {err.detail}"
+        return error_response(err.status_code, code, message, dict(err.headers or {}))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(_: Request, err: RequestValidationError) -> JSONResponse:
@@ -55,7 +65,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def internal_error(request: Request, err: Exception) -> JSONResponse:
         reference = uuid.uuid4().hex[:12]
         log.error("http.internal_error", reference=reference, path=request.url.path, exc_info=err)
-        return error_response(500, "INTERNAL_SERVER_ERROR", f"internal error (reference {reference})")
+        # Answered outside every middleware: the security headers are added here.
+        return error_response(500, "INTERNAL_SERVER_ERROR", f"internal error (reference {reference})", HEADER_MAP)
 
     @app.exception_handler(neo4j.exceptions.ClientError)
     async def database_refused(request: Request, err: neo4j.exceptions.ClientError) -> JSONResponse:

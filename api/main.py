@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import structlog
 from fastapi import Depends, FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIWebSocketRoute
 
@@ -24,7 +25,9 @@ from api.http_errors import install_error_handlers
 from api.import_jobs import router as import_jobs_router
 from api.local_issuer import LocalIssuer
 from api.logs import configure_logging
+from api.public import router as public_router
 from api.rest import router as rest_router
+from api.security_headers import SecurityHeaders
 from api.web import assets, docs
 from api.web.graphiql import GraphQLRouter
 from graph import credit
@@ -88,12 +91,18 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         return Context(request.app.state.graph, state.principal, state.auth_error)
 
     # path, not prefix: the route then carries its whole template, "/graphql" (api/metrics.py labels by it).
-    graphql = GraphQLRouter(build_schema(settings), path="/graphql", context_getter=context, graphql_ide="graphiql")
+    graphql = GraphQLRouter(
+        build_schema(settings),
+        path="/graphql",
+        context_getter=context,
+        graphql_ide="graphiql" if settings.graphiql else None,
+    )
     # No subscriptions in the schema: the websocket route would only be a way around the bearer token.
     graphql.routes[:] = [r for r in graphql.routes if not isinstance(r, APIWebSocketRoute)]
     app.include_router(graphql)
     app.include_router(rest_router)
     app.include_router(import_jobs_router)
+    app.include_router(public_router)
     app.include_router(docs.router)
     assets.mount(app)
     if settings.auth_local_issuer:  # its discovery document and keys, where its URL says (/auth/local)
@@ -104,7 +113,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
 
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:
-        return RedirectResponse("/graphql")
+        return RedirectResponse("/graphql" if settings.graphiql else "/docs")
 
     install_error_handlers(app)
     # Innermost: the caller is known (request.state.principal) to everything that handles the request.
@@ -139,6 +148,16 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         response.headers["x-request-id"] = request_id
         return response
 
+    if settings.cors_origins:  # none: no CORS headers, only same-origin pages read the answers
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-Id"],
+            expose_headers=["X-Request-Id", "X-Next-Cursor", "X-Has-More", "Location", "Retry-After"],
+            max_age=600,
+        )
+    app.add_middleware(SecurityHeaders)  # outside CORS and the access log: every answer they make carries them
     metrics.install(app)  # last: its middleware is the outermost, so it counts every answer
     check_routes(app)  # a route without an access rule: refuse to start
     return app

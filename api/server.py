@@ -34,6 +34,7 @@ def server_config(settings: Settings, host: str, port: int, reload: bool = False
             GuardedH11Protocol,
             header_timeout_s=settings.api_header_timeout_s,
             max_connections=settings.api_max_connections,
+            max_header_bytes=settings.api_max_header_bytes,
         ),
         limit_concurrency=settings.api_limit_concurrency,
         backlog=settings.api_backlog,

@@ -1,5 +1,7 @@
 """Typed settings, from the environment (and a .env file when present)."""
 
+import json
+import re
 from functools import lru_cache
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -168,6 +170,36 @@ class Settings(BaseSettings):
         """Every issuer whose tokens are accepted: AUTH_ISSUERS, and the local issuer when it is on."""
         local = (self.auth_local_issuer_url.rstrip("/"),) if self.auth_local_issuer else ()
         return tuple(dict.fromkeys((*self.auth_issuers, *local)))
+
+    # --- public services and hardening (issue 12, items 6 and 7) ---------------------------------------------------
+    # POST /public/complaints: complaints one client address may file per minute; counted by each process for
+    # itself (N replicas let N times as many through).
+    public_complaints_per_minute: int = Field(default=30, ge=1)
+    # GraphiQL's page at GET /graphql, and GraphQL introspection (__schema, __type): on for local use, where the
+    # explorer needs both; set GRAPHIQL=false and INTROSPECTION=false in production.
+    graphiql: bool = True
+    introspection: bool = True
+    # Origins (scheme://host[:port]) whose browser pages may call the API, comma-separated or a JSON list;
+    # empty (the default): no CORS headers, so only same-origin pages can read the answers.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origin_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            return json.loads(text) if text.startswith("[") else [o.strip() for o in text.split(",") if o.strip()]
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins(cls, origins: list[str]) -> list[str]:
+        for origin in origins:
+            if origin != "*" and not re.fullmatch(r"https?://[^/\s]+", origin):
+                raise ValueError(f"{origin!r} is not an origin: scheme://host[:port], no path, no trailing slash")
+        return origins
+
+    # --- end of public services and hardening -----------------------------------------------------------------
 
     @field_validator("inspection_rates")
     @classmethod

@@ -5,7 +5,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 
 from api.gql.core import CoreMutation, CoreQuery
@@ -60,5 +60,6 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             lambda: QueryCostLimiter(max_cost=settings.graphql_max_cost),
             lambda: ObjectCapGuard(max_objects=settings.graphql_max_objects),
             ErrorCodes,
+            *([] if settings.introspection else [DisableIntrospection]),  # INTROSPECTION=false: no __schema, __type
         ],
     )

@@ -27,7 +27,7 @@ async def swagger_ui(request: Request) -> HTMLResponse:
         # Swagger UI's default sends the spec's address to its vendor's online validator for a badge.
         swagger_ui_parameters={"validatorUrl": None},
     )
-    page.headers["Content-Security-Policy"] = assets.CONTENT_SECURITY_POLICY
+    page.headers["Content-Security-Policy"] = assets.page_policy(bytes(page.body).decode())
     return page
 
 
@@ -40,5 +40,5 @@ async def redoc(request: Request) -> HTMLResponse:
         redoc_favicon_url=assets.vendor_url(request, assets.SWAGGER_ICON),
         with_google_fonts=False,
     )
-    page.headers["Content-Security-Policy"] = assets.CONTENT_SECURITY_POLICY
+    page.headers["Content-Security-Policy"] = assets.page_policy(bytes(page.body).decode())
     return page

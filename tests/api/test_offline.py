@@ -93,7 +93,7 @@ async def walk(client: httpx.AsyncClient, page: str) -> dict[str, str]:
     inline = "\n".join(parser.inline)
     offsite = [u for u in parser.urls if not is_local(u)] + fetched_urls(inline)
     assert not offsite, f"{page} refers to another host: {offsite}"
-    assert response.headers.get("content-security-policy") == assets.CONTENT_SECURITY_POLICY, page
+    assert response.headers.get("content-security-policy") == assets.page_policy(response.text), page
     queue = [urljoin(base, u) for u in parser.urls if not u.startswith("data:")]
     while queue:
         url = queue.pop()

@@ -62,7 +62,7 @@ def test_the_config_carries_every_limit(restored_logging):
     assert config.timeout_graceful_shutdown == 4
     assert config.h11_max_incomplete_event_size == 4096
     assert isinstance(config.http, partial) and config.http.func is GuardedH11Protocol
-    assert config.http.keywords == {"header_timeout_s": 2.5, "max_connections": 9}
+    assert config.http.keywords == {"header_timeout_s": 2.5, "max_connections": 9, "max_header_bytes": 4096}
 
 
 def test_the_serve_command_builds_its_config_from_the_environment(monkeypatch, restored_logging):
