@@ -241,14 +241,18 @@ def prepare_import(home: Path) -> None:
     digest_file.write_text(digest)
 
 
-def start(server: Server, wait_seconds: float) -> None:
+def start(server: Server, wait_seconds: float, wait: bool = True) -> None:
     pid = server.running_pid()
     if pid is not None:
+        running_port = int(server.port_file.read_text().strip()) if server.port_file.exists() else server.port
+        if running_port != server.port:
+            raise OpsError(f"Keycloak already runs (pid {pid}) on port {running_port}; stop it first, or use that port")
         if server.discovery() is not None:
             say(f"already running (pid {pid}): issuer {server.issuer}")
             return
-        say(f"(pid {pid}) is starting; waiting for it")
-        wait_ready(server, pid, wait_seconds)
+        if wait:
+            say(f"(pid {pid}) is starting; waiting for it")
+            wait_ready(server, pid, wait_seconds)
         return
     if port_in_use(server.port):
         raise OpsError(f"port {server.port} is already in use by another process; stop it or choose another port")
@@ -287,7 +291,8 @@ def start(server: Server, wait_seconds: float) -> None:
     server.pid_file.write_text(str(proc.pid))
     server.port_file.write_text(str(server.port))
     say(f"starting Keycloak {version} (pid {proc.pid}, Java {java_major(java / 'bin' / 'java')}) on {server.base_url}")
-    wait_ready(server, proc.pid, wait_seconds)
+    if wait:
+        wait_ready(server, proc.pid, wait_seconds)
 
 
 def wait_ready(server: Server, pid: int, wait_seconds: float) -> None:
@@ -335,13 +340,27 @@ def wipe(server: Server) -> None:
     say("wiped the development database")
 
 
+def rss_mb(pid: int) -> float:
+    """Resident memory of the server: kc.sh's shell and the JVM it runs (a child, or the same pid after exec)."""
+    total = 0
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    pids = [pid] + [int(c) for c in children.read_text().split()] if children.exists() else [pid]
+    for p in pids:
+        try:
+            match = re.search(r"VmRSS:\s+(\d+) kB", Path(f"/proc/{p}/status").read_text())
+        except OSError:
+            continue
+        total += int(match.group(1)) if match else 0
+    return total / 1024
+
+
 def status(server: Server) -> int:
     pid = server.running_pid()
     if pid is None:
         say("not running")
         return 1
     ready = "ready" if server.discovery() is not None else "not answering yet"
-    say(f"running (pid {pid}) on {server.base_url}: {ready}; issuer {server.issuer}")
+    say(f"running (pid {pid}, RSS {rss_mb(pid):.0f} MB) on {server.base_url}: {ready}; issuer {server.issuer}")
     return 0
 
 
@@ -496,6 +515,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("KEYCLOAK_PORT", "8180")))
     parser.add_argument("--heap", default=os.environ.get("KEYCLOAK_HEAP", "512m"), help="the JVM's -Xmx")
     parser.add_argument("--wait", type=float, default=600.0, help="seconds to wait for readiness")
+    parser.add_argument(
+        "--no-wait", action="store_true", help="start: return at once (a later `start` waits for readiness)"
+    )
     parser.add_argument("--service-account", action="store_true", help="token: the credit platform's")
     args = parser.parse_intermixed_args(argv)
     server = Server(args.port, args.heap)
@@ -505,8 +527,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "fetch":
             say(f"Keycloak {fetch()} unpacked under {HOME / 'dist'}; Java: {java_home()}")
         elif args.command == "start":
-            start(server, args.wait)
-            print(info(server), flush=True)
+            start(server, args.wait, wait=not args.no_wait)
+            if not args.no_wait:
+                print(info(server), flush=True)
         elif args.command == "stop":
             stop(server)
         elif args.command == "wipe":
@@ -523,6 +546,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except OpsError as err:
         print(f"[keycloak] error: {err}", file=sys.stderr)
+        if args.command == "start":
+            print("[keycloak] (`make run KEYCLOAK=0` runs without Keycloak: local tokens only)", file=sys.stderr)
         return 2
 
 
