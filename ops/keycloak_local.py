@@ -249,6 +249,9 @@ def start(server: Server, wait_seconds: float, wait: bool = True) -> None:
             raise OpsError(f"Keycloak already runs (pid {pid}) on port {running_port}; stop it first, or use that port")
         if server.discovery() is not None:
             say(f"already running (pid {pid}): issuer {server.issuer}")
+            digest_file = HOME / "run" / "realm.sha256"
+            if digest_file.exists() and digest_file.read_text().strip() != realm_digest():
+                say("the realm file changed since this server imported it: `stop` and `start` to import it anew")
             return
         if wait:
             say(f"(pid {pid}) is starting; waiting for it")
