@@ -257,3 +257,21 @@ def test_the_explorer_client_refuses_a_login_without_pkce_a_foreign_redirect_and
         },
     )
     assert password_grant.status_code in (400, 401) and password_grant.json()["error"] == "unauthorized_client"
+
+
+@needs_keycloak
+def test_the_token_endpoint_answers_the_explorers_origins_only(keycloak):
+    token_endpoint = f"{keycloak.issuer}/protocol/openid-connect/token"
+    code = {"grant_type": "authorization_code", "client_id": ops.EXPLORER_CLIENT, "code": "x", "code_verifier": "y"}
+    for origin, allowed in [
+        ("http://127.0.0.1:8000", True),
+        ("http://localhost:8000", True),
+        ("http://127.0.0.1:9999", False),
+        ("https://evil.example", False),
+    ]:
+        answer = httpx.post(
+            token_endpoint, data={**code, "redirect_uri": "http://127.0.0.1:8000/cb"}, headers={"Origin": origin}
+        )
+        # an allowed origin reaches the grant check (the code is made up); another is refused before it
+        assert answer.json()["error"] == ("invalid_grant" if allowed else "Invalid origin"), origin
+        assert (answer.headers.get("access-control-allow-origin") == origin) is allowed, origin
