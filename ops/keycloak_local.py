@@ -447,7 +447,7 @@ def _post_form(url: str, fields: dict[str, str], auth: tuple[str, str] | None = 
         basic = base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
         request.add_header("Authorization", f"Basic {basic}")
     try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
+        with urllib.request.urlopen(request, timeout=30) as answer:
             return json.load(answer)
     except urllib.error.HTTPError as err:
         raise OpsError(f"{url} answered {err.code}: {err.read().decode(errors='replace')[:500]}") from None
@@ -474,13 +474,13 @@ def login(server: Server, username: str, password: str = DEMO_PASSWORD) -> dict:
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar(_LoopbackIsSecure())), _StopAtRedirectUri()
     )
     try:
-        with opener.open(f"{server.issuer}/protocol/openid-connect/auth?{query}", timeout=10) as page:
+        with opener.open(f"{server.issuer}/protocol/openid-connect/auth?{query}", timeout=30) as page:
             form = _LoginForm()
             form.feed(page.read().decode())
         if form.action is None:
             raise OpsError("Keycloak's login page has no login form")
         credentials = urllib.parse.urlencode({"username": username, "password": password, "credentialId": ""})
-        with opener.open(form.action, data=credentials.encode(), timeout=10) as page:
+        with opener.open(form.action, data=credentials.encode(), timeout=30) as page:
             refused = _LoginForm()
             refused.feed(page.read().decode())
         raise OpsError(f"login of {username!r} refused: {refused.error[0] if refused.error else 'no code was issued'}")

@@ -15,6 +15,7 @@ import importlib.util
 import json
 import os
 import socket
+import uuid
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -38,6 +39,8 @@ REALM = json.loads(ops.REALM_FILE.read_text())
 PEOPLE = [u for u in REALM["users"] if "serviceAccountClientId" not in u]
 SUPPLIER_ENTERPRISES = ["ENT-CN-IFM-01", "ENT-CN-BAKERY-01"]
 LOOPBACK = {"127.0.0.1", "localhost"}
+# A freshly started server compiles its login pages on first use: slow on a busy machine.
+http = httpx.Client(timeout=30)
 
 
 def client(client_id: str) -> dict[str, Any]:
@@ -64,8 +67,9 @@ def test_one_demo_user_per_role_named_after_it_with_the_documented_password():
         assert person["realmRoles"] == [person["username"]], person["username"]
         assert person["enabled"] and person["emailVerified"]  # else Keycloak asks to complete the profile
         assert person["firstName"] and person["lastName"] and person["email"]
-        # the subject (sub) of the token is the user's id: the same readable name the audit trail shows
-        assert person["id"] == person["username"]
+        # the token's subject (sub) is the user's id: a UUID, as Keycloak requires, fixed here so that it stays the
+        # same across re-imports (the audit trail and decidedBy keep naming the same person)
+        assert person["id"] == str(uuid.uuid5(uuid.NAMESPACE_URL, f"urn:tracegraph:dev-user:{person['username']}"))
         (credential,) = person["credentials"]
         assert credential == {"type": "password", "value": ops.DEMO_PASSWORD, "temporary": False}
 
@@ -195,7 +199,7 @@ def test_each_demo_user_logs_in_by_code_and_pkce_and_its_token_names_its_role(ke
     got = claims(token)
     assert got["iss"] == keycloak.issuer
     assert ops.API_AUDIENCE in audiences(got)
-    assert got["sub"] == username and got["preferred_username"] == username
+    assert got["sub"] == user(username)["id"] and got["preferred_username"] == username
     assert username in got["realm_access"]["roles"]
     assert set(got["realm_access"]["roles"]) <= {role.value for role in Role}  # no other role leaks in
     assert 300 <= got["exp"] - got["iat"] <= 900
@@ -209,7 +213,7 @@ def test_each_demo_user_logs_in_by_code_and_pkce_and_its_token_names_its_role(ke
 def test_the_tokens_are_signed_by_a_key_the_realm_publishes(keycloak):
     discovery = keycloak.discovery()
     assert discovery["issuer"] == keycloak.issuer
-    keys = httpx.get(discovery["jwks_uri"]).json()["keys"]
+    keys = http.get(discovery["jwks_uri"]).json()["keys"]
     header = json.loads(base64.urlsafe_b64decode(ops.login(keycloak, "auditor")["access_token"].split(".")[0] + "=="))
     assert header["alg"] == "RS256" and header["kid"] in {key["kid"] for key in keys}
 
@@ -218,7 +222,8 @@ def test_the_tokens_are_signed_by_a_key_the_realm_publishes(keycloak):
 def test_the_credit_platform_gets_its_token_by_client_credentials(keycloak):
     got = claims(ops.service_account_token(keycloak)["access_token"])
     assert got["iss"] == keycloak.issuer and ops.API_AUDIENCE in audiences(got)
-    assert got["azp"] == ops.SERVICE_CLIENT and got["sub"] == "credit-platform"
+    (account,) = [u for u in REALM["users"] if u.get("serviceAccountClientId") == ops.SERVICE_CLIENT]
+    assert got["azp"] == ops.SERVICE_CLIENT and got["sub"] == account["id"]
     assert got["realm_access"]["roles"] == [Role.CREDIT_PLATFORM.value]
 
 
@@ -226,7 +231,7 @@ def test_the_credit_platform_gets_its_token_by_client_credentials(keycloak):
 def test_a_wrong_password_or_a_wrong_secret_gets_no_token(keycloak):
     with pytest.raises(ops.OpsError, match="login of 'investigator' refused"):
         ops.login(keycloak, "investigator", "not-the-password")
-    answer = httpx.post(
+    answer = http.post(
         f"{keycloak.issuer}/protocol/openid-connect/token",
         data={"grant_type": "client_credentials"},
         auth=(ops.SERVICE_CLIENT, "not-the-secret"),
@@ -238,16 +243,16 @@ def test_a_wrong_password_or_a_wrong_secret_gets_no_token(keycloak):
 def test_the_explorer_client_refuses_a_login_without_pkce_a_foreign_redirect_and_the_password_grant(keycloak):
     authorize = f"{keycloak.issuer}/protocol/openid-connect/auth"
     base = {"client_id": ops.EXPLORER_CLIENT, "response_type": "code", "scope": "openid", "state": "s"}
-    without_pkce = httpx.get(authorize, params={**base, "redirect_uri": "http://127.0.0.1:8000/cb"})
+    without_pkce = http.get(authorize, params={**base, "redirect_uri": "http://127.0.0.1:8000/cb"})
     assert without_pkce.status_code == 302
     error = parse_qs(urlsplit(without_pkce.headers["location"]).query)
     assert error["error"] == ["invalid_request"] and "code_challenge_method" in error["error_description"][0]
 
     pkce = {"code_challenge": "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "code_challenge_method": "S256"}
-    foreign = httpx.get(authorize, params={**base, **pkce, "redirect_uri": "http://evil.example/cb"})
+    foreign = http.get(authorize, params={**base, **pkce, "redirect_uri": "http://evil.example/cb"})
     assert foreign.status_code == 400 and "location" not in foreign.headers
 
-    password_grant = httpx.post(
+    password_grant = http.post(
         f"{keycloak.issuer}/protocol/openid-connect/token",
         data={
             "grant_type": "password",
@@ -269,7 +274,7 @@ def test_the_token_endpoint_answers_the_explorers_origins_only(keycloak):
         ("http://127.0.0.1:9999", False),
         ("https://evil.example", False),
     ]:
-        answer = httpx.post(
+        answer = http.post(
             token_endpoint, data={**code, "redirect_uri": "http://127.0.0.1:8000/cb"}, headers={"Origin": origin}
         )
         # an allowed origin reaches the grant check (the code is made up); another is refused before it
