@@ -15,8 +15,8 @@ role, the explorer's PKCE client, the credit platform's service account).
     python ops/keycloak_local.py wipe             # stop and delete the database (the realm is imported anew)
 
 Keycloak 26 needs Java 21 or later: KEYCLOAK_JAVA_HOME, else JAVA_HOME, else the newest JDK under /usr/lib/jvm
-that is recent enough. The realm is imported once into the database; when the realm file changes, `start` deletes
-the development database so the new file is imported (it holds nothing else worth keeping).
+that is recent enough. The realm is imported once into the database; when the realm file changes, `start` (restarting
+a running server) deletes the development database so the new file is imported (it holds nothing else worth keeping).
 
 Stdlib only, so it runs before the virtual environment exists.
 """
@@ -247,11 +247,14 @@ def start(server: Server, wait_seconds: float, wait: bool = True) -> None:
         running_port = int(server.port_file.read_text().strip()) if server.port_file.exists() else server.port
         if running_port != server.port:
             raise OpsError(f"Keycloak already runs (pid {pid}) on port {running_port}; stop it first, or use that port")
+        digest_file = HOME / "run" / "realm.sha256"
+        if digest_file.exists() and digest_file.read_text().strip() != realm_digest():
+            say("the realm file changed since this server imported it: restarting to import it anew")
+            stop(server)
+            start(server, wait_seconds, wait)
+            return
         if server.discovery() is not None:
             say(f"already running (pid {pid}): issuer {server.issuer}")
-            digest_file = HOME / "run" / "realm.sha256"
-            if digest_file.exists() and digest_file.read_text().strip() != realm_digest():
-                say("the realm file changed since this server imported it: `stop` and `start` to import it anew")
             return
         if wait:
             say(f"(pid {pid}) is starting; waiting for it")
