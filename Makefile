@@ -17,7 +17,18 @@ export NEO4J_URI := bolt://127.0.0.1:$(DEV_PORT)
 LOCAL_NEO4J := 1
 endif
 
-.PHONY: install install-bench lock run neo4j-start neo4j-stop neo4j-status test lint format demo bench clean
+# The development identity provider (ops/keycloak_local.py, README "Signing in"): Keycloak on KEYCLOAK_PORT, whose
+# issuer `make run` adds to AUTH_ISSUERS (comma-separated) for the API. `make run KEYCLOAK=0` runs without it.
+KEYCLOAK ?= 1
+KEYCLOAK_PORT ?= 8180
+comma := ,
+ifneq ($(KEYCLOAK),0)
+KEYCLOAK_ISSUER := http://127.0.0.1:$(KEYCLOAK_PORT)/realms/tracegraph
+run: export AUTH_ISSUERS := $(if $(AUTH_ISSUERS),$(AUTH_ISSUERS)$(comma))$(KEYCLOAK_ISSUER)
+endif
+
+.PHONY: install install-bench lock run neo4j-start neo4j-stop neo4j-status keycloak-start keycloak-stop test lint \
+	format demo bench clean
 
 install: $(STAMP) $(WEB_STAMP)
 $(STAMP): pyproject.toml requirements/dev.lock
@@ -51,11 +62,24 @@ neo4j-status:
 	-$(PY) ops/neo4j_local.py status --instance dev
 	-$(PY) ops/neo4j_local.py status --instance test
 
+# Starts in the background (its first start takes minutes) while Neo4j starts and the demo imports; `run` waits.
+keycloak-start: install
+ifneq ($(KEYCLOAK),0)
+	$(PY) ops/keycloak_local.py start --no-wait --port $(KEYCLOAK_PORT)
+endif
+
+keycloak-stop:
+	-$(PY) ops/keycloak_local.py stop
+
 demo: neo4j-start
 	$(VENV)/bin/tracegraph import seed/demo.ndjson
 
-# The local token issuer (api/local_issuer.py) is on for local runs, unless AUTH_LOCAL_ISSUER says otherwise.
-run: demo
+# The local token issuer (api/local_issuer.py) is on for local runs, unless AUTH_LOCAL_ISSUER says otherwise; Keycloak's
+# issuer is accepted beside it (KEYCLOAK=0: without Keycloak).
+run: keycloak-start demo
+ifneq ($(KEYCLOAK),0)
+	$(PY) ops/keycloak_local.py start --port $(KEYCLOAK_PORT)
+endif
 	@echo "GraphiQL: http://127.0.0.1:8000/graphql  token: $(VENV)/bin/tracegraph token --role investigator --sub you"
 	@echo '  (GraphiQL Headers pane: {"Authorization": "Bearer <token>"}; roles: README.md "Roles and tokens")'
 	AUTH_LOCAL_ISSUER=$${AUTH_LOCAL_ISSUER:-1} $(VENV)/bin/tracegraph serve
@@ -92,5 +116,5 @@ bench: install-bench
 	$(PY) -m bench.run --size $(SIZE) --port $(BENCH_PORT)
 	-$(PY) ops/neo4j_local.py stop --instance bench
 
-clean: neo4j-stop
+clean: neo4j-stop keycloak-stop
 	rm -rf var .neo4j $(VENV) api/web/node_modules

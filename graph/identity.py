@@ -10,7 +10,7 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
-    """The roles of the realm (ops/keycloak/realm.json), as they appear in a token's roles claim."""
+    """The roles of the realm (ops/keycloak/realm-tracegraph.json), as they appear in a token's roles claim."""
 
     INVESTIGATOR = "investigator"  # reads everything, decides nothing
     RECALL_COORDINATOR = "recall_coordinator"  # recalls: open, notify, returns, close; reads scopes

@@ -135,7 +135,7 @@ class Settings(BaseSettings):
     # Keycloak realm is https://host/realms/NAME). AUTH_AUDIENCE: the client id a token must name in `aud` or `azp`.
     # The roles and (data suppliers) enterprise ids are read from these claims, dotted paths into the token.
     auth_issuers: Annotated[list[str], NoDecode] = Field(default_factory=list)
-    auth_audience: str = "tracegraph"
+    auth_audience: str = "tracegraph-api"  # the realm's audience mapper (ops/keycloak/realm-tracegraph.json)
     auth_roles_claim: str = "realm_access.roles"
     auth_enterprises_claim: str = "tracegraph_enterprises"
     auth_clock_skew_s: int = Field(default=30, ge=0, le=600)  # leeway on exp / nbf / iat for clocks apart

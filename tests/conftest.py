@@ -95,7 +95,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-AUDIENCE = "tracegraph"
+AUDIENCE = "tracegraph-api"
 ISSUER = LocalIssuer(
     f"http://127.0.0.1:{free_port()}/auth/local",
     Path(tempfile.mkdtemp(prefix="tracegraph-test-issuer-")) / "keys.json",
