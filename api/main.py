@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import RedirectResponse
 
 from api import metrics
+from api.audit_http import AuditRoutes
 from api.body_limit import BodyLimit
 from api.gql.context import ACTOR_HEADER, Context
 from api.gql.schema import build_schema
@@ -102,6 +103,9 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         by_path=settings.max_body_bytes_by_path,
         timeout_s=settings.api_body_timeout_s,
     )
+    # Outside the body limit and the routes, inside the access log (whose request id it records): the audit trail
+    # of the HTTP routes; it must also stay outside the token check, so that refused requests are recorded.
+    app.add_middleware(AuditRoutes)
 
     @app.middleware("http")
     async def access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
