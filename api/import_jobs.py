@@ -18,7 +18,9 @@ from typing import Annotated
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 
+from api.gql.context import ACTOR_HEADER
 from api.http_errors import error_response
+from graph.actor import actor
 from graph.import_jobs import ImportJob, ImportJobs, job_json
 from graph.ingest.source import NotGzip, Spool
 
@@ -46,6 +48,12 @@ def _jobs(request: Request) -> ImportJobs:
 
 def _url(request: Request, job: ImportJob) -> str:
     return str(request.url_for("import_job", job_id=job.id).path)
+
+
+def _supplier(request: Request) -> str:
+    """Who sends the records: the verified caller (api/auth.py), else the actor the request names."""
+    principal = getattr(request.state, "principal", None)
+    return principal.subject if principal is not None else actor(request.headers.get(ACTOR_HEADER))
 
 
 def _is_gzip(request: Request) -> bool:
@@ -81,7 +89,7 @@ async def create_import(
     except BaseException:
         spool.discard()  # nothing half-received is kept, whatever cut the upload (a client gone, a stalled body)
         raise
-    job = jobs.submit(spool.path, total_lines, dry_run=dry_run, encoding=encoding)
+    job = jobs.submit(spool.path, total_lines, dry_run=dry_run, encoding=encoding, supplied_by=_supplier(request))
     url = _url(request, job)
     return JSONResponse(
         {"id": job.id, "url": url, "status": job.status.value}, status_code=202, headers={"Location": url}

@@ -27,6 +27,7 @@ from graph.db import Graph
 from graph.imports import import_lines
 from graph.ingest.report import ImportReport
 from graph.ingest.source import file_lines
+from graph.ingest.write import SYSTEM_SUPPLIER
 
 log = structlog.get_logger("graph.import_jobs")
 
@@ -50,6 +51,7 @@ class ImportJob:
     total_lines: int
     dry_run: bool = False
     encoding: str = "utf-8"
+    supplied_by: str = SYSTEM_SUPPLIER  # who sent the records: kept on what the import writes
     status: JobStatus = JobStatus.QUEUED
     stage: str = "queued"
     lines_done: int = 0
@@ -84,10 +86,18 @@ class ImportJobs:
         self._queue: asyncio.Queue[ImportJob] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
 
-    def submit(self, path: Path, total_lines: int, *, dry_run: bool = False, encoding: str = "utf-8") -> ImportJob:
+    def submit(
+        self,
+        path: Path,
+        total_lines: int,
+        *,
+        dry_run: bool = False,
+        encoding: str = "utf-8",
+        supplied_by: str = SYSTEM_SUPPLIER,
+    ) -> ImportJob:
         """Queue a spooled file; the job owns the file from here on."""
         self._forget_expired()
-        job = ImportJob(uuid.uuid4().hex, path, total_lines, dry_run, encoding)
+        job = ImportJob(uuid.uuid4().hex, path, total_lines, dry_run, encoding, supplied_by)
         self._jobs[job.id] = job
         self._queue.put_nowait(job)
         if self._worker is None or self._worker.done():
@@ -134,6 +144,7 @@ class ImportJobs:
                     job.progress,
                     dry_run=job.dry_run,
                     total_lines=job.total_lines,
+                    supplied_by=job.supplied_by,
                 )
         except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired, neo4j.exceptions.AuthError) as e:
             self._fail(job, f"cannot use Neo4j at {self.graph.settings.neo4j_uri}: {e.message or e}")

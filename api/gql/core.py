@@ -196,4 +196,5 @@ class CoreMutation:
         limit = info.context.graph.settings.import_max_bytes
         if len(ndjson.encode()) > limit:
             raise BadInput("ndjson", f"larger than {limit} bytes; use the bulk import command for big files")
-        return ImportReport.of(await imports.import_lines(info.context.graph, ingest.ndjson_lines(ndjson)))
+        lines = ingest.ndjson_lines(ndjson)
+        return ImportReport.of(await imports.import_lines(info.context.graph, lines, supplied_by=info.context.actor))

@@ -114,7 +114,7 @@ class RiskQuery:
 class RiskMutation:
     @strawberry.mutation(description="Report a risk signal; the same validation and idempotence as a record.")
     async def report_signal(self, info: Info, input: RiskSignalInput) -> RiskSignal:
-        return RiskSignal.of(await imports.report_signal(info.context.graph, input.record()))
+        return RiskSignal.of(await imports.report_signal(info.context.graph, input.record(), info.context.actor))
 
     @strawberry.mutation(
         description="Issue a warning on signals. grade defaults to the most severe assessed grade of the signals; "
