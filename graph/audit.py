@@ -110,3 +110,11 @@ async def page(graph: Graph, after: str | None = None, first: int = 100) -> Audi
             )
     end = events[-1].cursor if events else after
     return AuditEventPage(events=events, end_cursor=end, has_next_page=len(rows) > first)
+
+
+async def record_versions(graph: Graph, record_type: str, record_id: str, limit: int = 100) -> list[dict[str, Any]]:
+    """What a record said before imports replaced it, newest first: the node's properties then (`suppliedBy` among
+    them), with `replacedAtMs` and `replacedBy` (who supplied the record that replaced it)."""
+    check_range("limit", limit, 1, MAX_PAGE)
+    rows = await graph.read("ingest/record_versions", type=record_type, id=record_id, limit=limit)
+    return [dict(r["version"]) for r in rows]

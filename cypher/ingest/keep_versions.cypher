@@ -29,6 +29,6 @@ CALL (row) {
 WITH row, n
 WHERE n._hash IS NOT NULL AND n._hash <> row.hash
 MERGE (v:RecordVersion {recordId: n.id, recordType: $type, _hash: n._hash})
-  ON CREATE SET v += n {.*, id: null, _hash: null}, v.replacedAtMs = $now, v.replacedBy = $suppliedBy
+  ON CREATE SET v += n {.*, id: null}, v.replacedAtMs = $now, v.replacedBy = $suppliedBy
 MERGE (v)-[:VERSION_OF]->(n)
 RETURN count(v) AS kept
