@@ -3,11 +3,11 @@ replaced state, with when and by whom it was replaced; an unchanged record keeps
 
 from __future__ import annotations
 
-import asyncio
 import json
 
 from graph.audit import record_versions
 from graph.imports import import_lines
+from tests.api.test_import_jobs import finished
 from tests.conftest import BASE, auth_headers, batch, enterprise, load
 
 IMPORT = "mutation($text: String!) { importRecords(ndjson: $text) { ok created updated unchanged } }"
@@ -57,8 +57,7 @@ async def test_an_import_job_names_its_sender(client, db):
     body = "\n".join(json.dumps(r) for r in BASE).encode()
     response = await client.post("/imports", content=body, headers=auth_headers("window-a", "single_window"))
     assert response.status_code == 202, response.text
-    while (job := (await client.get(response.json()["url"])).json())["status"] not in ("DONE", "FAILED"):
-        await asyncio.sleep(0.02)
+    job = await finished(client, response.json()["url"])
     assert job["status"] == "DONE", job
     assert (await stored(db, "M"))["suppliedBy"] == "window-a"
 
