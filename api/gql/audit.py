@@ -91,68 +91,78 @@ class Found:
     top: int  # the position of its top-level field in the operation (mutations run in that order)
 
 
-def _audited(schema: GraphQLSchema, parent: GraphQLCompositeType, name: str) -> str | None:
-    """The operation name to record when `parent.name` is recorded, else None."""
-    if schema.mutation_type is not None and parent.name == schema.mutation_type.name:
-        return f"Mutation.{name}"
-    if schema.query_type is not None and parent.name == schema.query_type.name:
-        rule = OPERATIONS.get(f"Query.{name}")
-        return f"Query.{name}" if rule is not None and rule.audited else None
-    owners: Iterable[Any] = schema.get_possible_types(parent) if is_abstract_type(parent) else [parent]
-    for owner in [parent, *owners]:
-        rule = FIELDS.get(f"{owner.name}.{name}")
-        if rule is not None and rule.audited:
-            return f"{parent.name}.{name}"
-    return None
+def _field_ids(definition: Any, selection: FieldNode, variables: dict[str, Any]) -> list[str]:
+    """The ids a field's arguments name."""
+    found = []
+    for argument in selection.arguments or ():
+        name = argument.name.value
+        if name in definition.args:
+            is_id = get_named_type(definition.args[name].type) is GraphQLID
+            found += ids_in(name, value_from_ast_untyped(argument.value, variables), is_id)
+    return found
 
 
 def audited_fields(
     schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Mapping[str, Any]
 ) -> list[Found]:
+    """Every field of the operation the trail records, once per place (response path) in the answer. Ids are read
+    only for the fields recorded (and their parents): most requests record nothing and pay only for the walk."""
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     root = schema.get_root_type(operation.operation)
-    found: dict[tuple[str, ...], Found] = {}
     if root is None:
         return []
+    values = dict(variables)
+    is_mutation = schema.mutation_type is not None and root.name == schema.mutation_type.name
+    confidential = {key for key, rule in FIELDS.items() if rule.audited}
+    names = {key.split(".", 1)[1] for key in confidential}
+    found: dict[tuple[str, ...], Found] = {}
+    field_maps: dict[str, Any] = {}
+
+    def audited(parent: GraphQLCompositeType, name: str) -> str | None:
+        if parent is root:
+            if is_mutation:
+                return f"Mutation.{name}"
+            rule = OPERATIONS.get(f"{root.name}.{name}")
+            return f"{root.name}.{name}" if rule is not None and rule.audited else None
+        if name not in names:
+            return None
+        owners: Iterable[Any] = schema.get_possible_types(parent) if is_abstract_type(parent) else ()
+        if any(f"{owner.name}.{name}" in confidential for owner in (parent, *owners)):
+            return f"{parent.name}.{name}"
+        return None
 
     def walk(
         selections: SelectionSetNode,
         parent: GraphQLCompositeType,
         path: tuple[str, ...],
-        ids: tuple[str, ...],
+        ancestors: tuple[tuple[Any, FieldNode], ...],
         top: int | None,
         seen: frozenset[str],
     ) -> None:
         for i, selection in enumerate(selections.selections or ()):
             if isinstance(selection, FieldNode):
                 name = selection.name.value
-                definitions = getattr(parent, "fields", None)
+                definitions = field_maps.get(parent.name)
+                if definitions is None:  # a type's `fields` is rebuilt on each access: read it once per request
+                    definitions = field_maps[parent.name] = getattr(parent, "fields", None) or {}
                 if name.startswith("__") or not definitions or name not in definitions:
                     continue
                 definition = definitions[name]
-                given = {a.name.value: a.value for a in selection.arguments or ()}
-                own = [
-                    found_id
-                    for arg, node in given.items()
-                    if arg in definition.args
-                    for found_id in ids_in(
-                        arg,
-                        value_from_ast_untyped(node, dict(variables)),
-                        get_named_type(definition.args[arg].type) is GraphQLID,
-                    )
-                ]
-                key = (selection.alias or selection.name).value
-                here, here_ids, here_top = (*path, key), (*ids, *own), i if top is None else top
-                if (recorded := _audited(schema, parent, name)) is not None and here not in found:
-                    found[here] = Found(recorded, here, here_ids, here_top)
+                here = (*path, (selection.alias or selection.name).value)
+                lineage, here_top = (*ancestors, (definition, selection)), i if top is None else top
+                if (recorded := audited(parent, name)) is not None and here not in found:
+                    ids = tuple(found_id for d, s in lineage for found_id in _field_ids(d, s, values))
+                    found[here] = Found(recorded, here, ids, here_top)
+                if not names or not selection.selection_set:
+                    continue  # no confidential field can lie beneath
                 child = get_named_type(definition.type)
-                if selection.selection_set and is_composite_type(child):
-                    walk(selection.selection_set, child, here, here_ids, here_top, seen)  # type: ignore[arg-type]
+                if is_composite_type(child):
+                    walk(selection.selection_set, child, here, lineage, here_top, seen)  # type: ignore[arg-type]
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 inner = schema.get_type(condition.name.value) if condition else parent
                 if is_composite_type(inner):
-                    walk(selection.selection_set, inner, path, ids, top, seen)  # type: ignore[arg-type]
+                    walk(selection.selection_set, inner, path, ancestors, top, seen)  # type: ignore[arg-type]
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 fragment = fragments.get(name)
@@ -160,7 +170,7 @@ def audited_fields(
                     continue
                 inner = schema.get_type(fragment.type_condition.name.value)
                 if is_composite_type(inner):
-                    walk(fragment.selection_set, inner, path, ids, top, seen | {name})  # type: ignore[arg-type]
+                    walk(fragment.selection_set, inner, path, ancestors, top, seen | {name})  # type: ignore[arg-type]
 
     walk(operation.selection_set, root, (), (), None, frozenset())
     return list(found.values())

@@ -25,8 +25,8 @@ EVENTS = """query($after: String, $first: Int!) {
     endCursor hasNextPage
   }
 }"""
-SET_GRADE = """mutation($id: ID!, $grade: CreditGrade!) {
-  setCreditGrade(enterpriseId: $id, grade: $grade, reason: "regulator's decision", by: "officer-1") {
+SET_GRADE = """mutation($id: ID!, $grade: CreditGrade!, $by: String!) {
+  setCreditGrade(enterpriseId: $id, grade: $grade, reason: "regulator's decision", by: $by) {
     enterprise { id creditGrade }
   }
 }"""
@@ -61,7 +61,9 @@ async def api(client: httpx.AsyncClient, db):
 
 
 async def test_a_mutation_leaves_one_event_with_who_what_which_ids_and_the_request(api):
-    body = await call(api, SET_GRADE, "officer-1", "credit_officer", request_id="req-42", id="A", grade="REGULAR")
+    body = await call(
+        api, SET_GRADE, "officer-1", "credit_officer", by="officer-1", request_id="req-42", id="A", grade="REGULAR"
+    )
     assert "errors" not in body, body
     (event,) = await trail(api)
     assert event["seq"] == 1
@@ -75,7 +77,7 @@ async def test_a_mutation_leaves_one_event_with_who_what_which_ids_and_the_reque
 
 
 async def test_a_failed_mutation_is_a_failed_event(api):
-    body = await call(api, SET_GRADE, "officer-1", "credit_officer", id="NOPE", grade="REGULAR")
+    body = await call(api, SET_GRADE, "officer-1", "credit_officer", by="officer-1", id="NOPE", grade="REGULAR")
     assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     (event,) = await trail(api)
     assert (event["operation"], event["ids"], event["outcome"]) == ("Mutation.setCreditGrade", ["NOPE"], "FAILED")
@@ -138,7 +140,16 @@ async def test_seq_is_gap_free_and_nothing_is_missing_after_a_burst_of_concurren
     grades = ["REGULAR", "CERTIFIED"]
     bodies = await asyncio.gather(
         *(
-            call(api, SET_GRADE, f"officer-{i}", "credit_officer", request_id=f"burst-{i}", id="A", grade=grades[i % 2])
+            call(
+                api,
+                SET_GRADE,
+                f"officer-{i}",
+                "credit_officer",
+                by=f"officer-{i}",
+                request_id=f"burst-{i}",
+                id="A",
+                grade=grades[i % 2],
+            )
             for i in range(n)
         )
     )
@@ -240,11 +251,11 @@ def test_no_statement_changes_or_deletes_an_audit_event():
 async def test_no_operation_alters_an_event(api, db):
     """Events written, then every kind of write the service does (decisions, imports re-writing records): the
     events read back exactly as they were, and the schema offers no mutation on them."""
-    body = await call(api, SET_GRADE, "officer-1", "credit_officer", id="A", grade="REGULAR")
+    body = await call(api, SET_GRADE, "officer-1", "credit_officer", by="officer-1", id="A", grade="REGULAR")
     assert "errors" not in body
     before = await trail(api)
     await load(db, *BASE, enterprise("A", name="Renamed"), batch("B1", producedAt="2026-02-02"))
-    body = await call(api, SET_GRADE, "officer-2", "credit_officer", id="A", grade="CERTIFIED")
+    body = await call(api, SET_GRADE, "officer-2", "credit_officer", by="officer-2", id="A", grade="CERTIFIED")
     assert "errors" not in body
     after = await trail(api)
     assert after[: len(before)] == before
@@ -256,3 +267,34 @@ async def test_no_operation_alters_an_event(api, db):
         if "audit" in name.lower() or "Audit" in str(f.type) or any("Audit" in str(a.type) for a in f.args.values())
     ]
     assert touching == []
+
+
+# --- refusals by the token check (api/auth.py): recorded like any attempt -----------------------------------------
+
+NEEDS_TOKENS = pytest.mark.skipif(not SIGNED, reason="needs the token check of api/auth.py (auth_headers signing)")
+
+
+@NEEDS_TOKENS
+async def test_a_role_missing_is_a_denied_event_with_the_callers_roles(api):
+    body = await call(
+        api, SET_GRADE, "inv-1", "investigator", by="inv-1", request_id="req-denied", id="A", grade="REGULAR"
+    )
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    (event,) = await trail(api)
+    assert (event["subject"], event["roles"], event["operation"], event["outcome"], event["requestId"]) == (
+        "inv-1",
+        ["investigator"],
+        "Mutation.setCreditGrade",
+        "DENIED",
+        "req-denied",
+    )
+
+
+@NEEDS_TOKENS
+async def test_an_export_without_a_token_is_a_denied_event(api):
+    bare = httpx.AsyncClient(transport=api._transport, base_url="http://test")
+    async with bare:
+        response = await bare.get("/recall-scope.csv", params={"batch": "B1"})
+    assert response.status_code == 401
+    (event,) = await trail(api)
+    assert (event["operation"], event["ids"], event["outcome"]) == ("GET /recall-scope.{extension}", ["B1"], "DENIED")
