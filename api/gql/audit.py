@@ -157,12 +157,12 @@ def audited_fields(
                     continue  # no confidential field can lie beneath
                 child = get_named_type(definition.type)
                 if is_composite_type(child):
-                    walk(selection.selection_set, child, here, lineage, here_top, seen)  # type: ignore[arg-type]
+                    walk(selection.selection_set, child, here, lineage, here_top, seen)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 inner = schema.get_type(condition.name.value) if condition else parent
                 if is_composite_type(inner):
-                    walk(selection.selection_set, inner, path, ancestors, top, seen)  # type: ignore[arg-type]
+                    walk(selection.selection_set, inner, path, ancestors, top, seen)
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 fragment = fragments.get(name)
@@ -170,7 +170,7 @@ def audited_fields(
                     continue
                 inner = schema.get_type(fragment.type_condition.name.value)
                 if is_composite_type(inner):
-                    walk(fragment.selection_set, inner, path, ancestors, top, seen | {name})  # type: ignore[arg-type]
+                    walk(fragment.selection_set, inner, path, ancestors, top, seen | {name})
 
     walk(operation.selection_set, root, (), (), None, frozenset())
     return list(found.values())
