@@ -35,6 +35,25 @@ def fields(parent: str, names: str, rule: Rule) -> dict[str, Rule]:
     return {f"{parent}.{name}": rule for name in names.split()}
 
 
+# --- audit: the audit trail and the four-eyes confirmations (issue 12, items 4 and 5) ----------------------------
+AUDIT_OPERATIONS: Mapping[str, Rule] = {
+    "Query.auditEvents": Rule(roles(Role.AUDITOR)),  # who did and saw what
+    "Mutation.confirmWarning": Rule(roles(Role.RISK_OFFICER)),  # the second risk officer on a grade I or II
+    "Mutation.confirmBlacklistLift": Rule(roles(Role.CREDIT_OFFICER)),  # the second credit officer on a serious lift
+}
+AUDIT_FIELDS: Mapping[str, Rule] = {
+    **fields("AuditEvent", "seq at subject roles operation ids outcome requestId cursor", Rule(roles(Role.AUDITOR))),
+    **fields("AuditEventPage", "events endCursor hasNextPage", Rule(roles(Role.AUDITOR))),
+    **fields("PendingLift", "requestedBy requestedAt reason", READ),
+    "BlacklistEntry.pendingLift": READ,
+    **fields("Warning", "proposedGrade proposedBy", READ),
+}
+# Routes recorded in the audit trail besides the audited reads and every write (api/audit_http.py): the bulk
+# credit feed, which hands every grade change to a system outside.
+AUDITED_ROUTES = frozenset({"GET /credit/events"})
+# --- end audit ----------------------------------------------------------------------------------------------------
+
+
 OPERATIONS: Mapping[str, Rule] = {
     # --- reads -----------------------------------------------------------------------------------------------
     **fields(
@@ -62,6 +81,7 @@ OPERATIONS: Mapping[str, Rule] = {
     **fields(
         "Mutation", "openRecall recordRecallReturn closeRecall markRecallNotified", Rule(roles(Role.RECALL_COORDINATOR))
     ),
+    **AUDIT_OPERATIONS,
 }
 
 
@@ -224,6 +244,7 @@ FIELDS: Mapping[str, Rule] = {
     ),
     **fields("WarningEvent", "action by reason fromGrade toGrade detail at", OPEN),
     **fields("WarningMeasure", "kind status by note updatedAt", OPEN),
+    **AUDIT_FIELDS,
 }
 
 

@@ -89,7 +89,7 @@ async def create_import(
         total_lines,
         dry_run=dry_run,
         encoding=encoding,
-        submitted_by=principal.subject,
+        supplied_by=principal.subject,
         parties=parties_of(principal),
     )
     url = _url(request, job)
@@ -107,7 +107,7 @@ async def create_import(
 async def import_job(request: Request, job_id: str) -> JSONResponse:
     job = _jobs(request).get(job_id)
     principal = caller(request)
-    if job is not None and parties_of(principal) is not None and job.submitted_by != principal.subject:
+    if job is not None and parties_of(principal) is not None and job.supplied_by != principal.subject:
         job = None  # a data supplier sees its own jobs only; another's is as good as unknown to it
     if job is None:
         return error_response(

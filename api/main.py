@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.routing import APIWebSocketRoute
 
 from api import metrics
+from api.audit_http import AuditRoutes
 from api.auth import Authenticate, Verifier, authorize, check_routes
 from api.body_limit import BodyLimit
 from api.gql.context import Context
@@ -125,6 +126,9 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         by_path=settings.max_body_bytes_by_path,
         timeout_s=settings.api_body_timeout_s,
     )
+    # Outside the body limit and the routes, inside the access log (whose request id it records): the audit trail
+    # of the HTTP routes; it must also stay outside the token check, so that refused requests are recorded.
+    app.add_middleware(AuditRoutes)
 
     @app.middleware("http")
     async def access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

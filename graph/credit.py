@@ -25,7 +25,7 @@ from typing import Any
 
 from graph.clock import iso, now_ms
 from graph.db import Graph, Tx
-from graph.errors import BadInput, NotFound, required
+from graph.errors import BadInput, Forbidden, NotFound, required
 from graph.read_model import from_row, read_by_id, read_grouped, read_model, reader
 from graph.records import CreditGrade
 
@@ -76,11 +76,19 @@ class Listing:
     listed_at_ms: int
     expires_at_ms: int | None
     lifted_at_ms: int | None
+    # Four eyes: a serious listing's lifting, asked for and awaiting another officer's confirmation (still in force).
+    lift_requested_by: str | None = None
+    lift_requested_at_ms: int | None = None
+    lift_request_reason: str | None = None
     enterprise_id: str | None = None  # None in a credit state: the enterprise whose state it is
 
     @property
     def grade(self) -> CreditGrade:
         return CreditGrade.SERIOUSLY_DISHONEST if self.serious else CreditGrade.DISHONEST
+
+    @property
+    def lift_pending(self) -> bool:
+        return self.lift_requested_by is not None and self.lifted_at_ms is None
 
     def in_force(self, now: int) -> bool:
         return (
@@ -352,26 +360,70 @@ async def set_grade(
     return decided.change
 
 
-async def lift_in(tx: Tx, entry_id: str, reason: str, by: str, now: int | None = None) -> GradeChange | None:
-    """Lift a blacklist listing inside `tx` and repair its enterprise's grade. The listing and then its enterprise
-    are locked before anything is read, and the lifting is dated once both are held: no evaluation of the
-    enterprise is later than the lifting it did not see."""
+async def _lock_listing(tx: Tx, entry_id: str) -> Any:
     rows = await tx.run("credit/lock_listing", id=entry_id)
     if not rows:
         raise NotFound("blacklist entry", entry_id, "id")
     if rows[0]["alreadyLifted"]:
         raise BadInput("id", f"blacklist entry {entry_id!r} is already lifted")
-    enterprise_id = rows[0]["enterprise"]
+    return rows[0]
+
+
+async def _lift_locked(
+    tx: Tx, entry_id: str, enterprise_id: str | None, reason: str, by: str, now: int | None
+) -> GradeChange | None:
+    """Lift a listing whose lock `tx` holds and repair its enterprise's grade. The enterprise is locked before
+    anything is read, and the lifting is dated once both are held: no evaluation of the enterprise is later than
+    the lifting it did not see."""
     _, at = await _lock(tx, [enterprise_id] if enterprise_id else [], now)
     await tx.run("credit/lift_listing", id=entry_id, now=at, by=by, reason=reason)
     changes = await evaluate_in(tx, [enterprise_id], at) if enterprise_id else []
     return changes[0] if changes else None
 
 
+async def lift_in(tx: Tx, entry_id: str, reason: str, by: str, now: int | None = None) -> GradeChange | None:
+    """Lift a blacklist listing inside `tx` and repair its enterprise's grade; a serious listing's lifting is only
+    asked for (four eyes): the listing stays in force, and its grade, until another officer confirms
+    (`confirm_lift_in`), and there is no change."""
+    locked = await _lock_listing(tx, entry_id)
+    if locked["serious"]:
+        if locked["liftRequestedBy"] is not None:
+            raise BadInput(
+                "id",
+                f"the lifting of blacklist entry {entry_id!r} asked for by {locked['liftRequestedBy']} awaits a "
+                "second credit officer: confirmBlacklistLift",
+            )
+        at = now if now is not None else now_ms()
+        await tx.run("credit/request_lift", id=entry_id, now=at, by=by, reason=reason)
+        return None
+    return await _lift_locked(tx, entry_id, locked["enterprise"], reason, by, now)
+
+
+async def confirm_lift_in(tx: Tx, entry_id: str, by: str, now: int | None = None) -> GradeChange | None:
+    """A second officer confirms the lifting of a serious listing asked for by another: lifted now, with the reason
+    given when it was asked for, and the grade repaired. FORBIDDEN for the officer who asked."""
+    locked = await _lock_listing(tx, entry_id)
+    asked_by = locked["liftRequestedBy"]
+    if asked_by is None:
+        raise BadInput("id", f"no lifting of blacklist entry {entry_id!r} awaits a confirmation")
+    if asked_by == by:
+        raise Forbidden(
+            f"the lifting of serious blacklist entry {entry_id!r} was asked for by {by}: a second credit officer "
+            "must confirm it"
+        )
+    return await _lift_locked(tx, entry_id, locked["enterprise"], locked["liftRequestReason"], by, now)
+
+
 async def lift_listing(graph: Graph, entry_id: str, reason: str, by: str, now: int | None = None) -> GradeChange | None:
-    """A regulator lifts a blacklist listing; the enterprise's grade is repaired in the same transaction."""
+    """A regulator lifts a blacklist listing; the enterprise's grade is repaired in the same transaction. A serious
+    listing's lifting waits for a second officer (`confirm_lift`)."""
     reason, by = required("reason", reason), required("by", by)
     return await graph.transaction(lambda tx: lift_in(tx, entry_id, reason, by, now))
+
+
+async def confirm_lift(graph: Graph, entry_id: str, by: str, now: int | None = None) -> GradeChange | None:
+    by = required("by", by)
+    return await graph.transaction(lambda tx: confirm_lift_in(tx, entry_id, by, now))
 
 
 read_listing = reader(Listing, "entry")

@@ -28,16 +28,17 @@ CURSOR_PREFIX = "credit-event:"
 MAX_SEQ = 2**63 - 1  # a Neo4j integer
 
 
-def encode_cursor(seq: int) -> str:
-    return base64.urlsafe_b64encode(f"{CURSOR_PREFIX}{seq}".encode()).decode().rstrip("=")
+def encode_cursor(seq: int, prefix: str = CURSOR_PREFIX) -> str:
+    return base64.urlsafe_b64encode(f"{prefix}{seq}".encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, argument: str = "after") -> int:
-    """The seq a cursor stands for; BadInput naming `argument` when it is not one of ours."""
+def decode_cursor(cursor: str, argument: str = "after", prefix: str = CURSOR_PREFIX) -> int:
+    """The seq a cursor stands for; BadInput naming `argument` when it is not one of ours (`prefix`: which feed's,
+    so that a cursor of one feed is refused by another)."""
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        digits = text[len(CURSOR_PREFIX) :]
-        if text.startswith(CURSOR_PREFIX) and digits.isascii() and digits.isdigit() and int(digits) <= MAX_SEQ:
+        digits = text[len(prefix) :]
+        if text.startswith(prefix) and digits.isascii() and digits.isdigit() and int(digits) <= MAX_SEQ:
             return int(digits)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass

@@ -27,6 +27,7 @@ from graph.db import Graph
 from graph.imports import import_lines
 from graph.ingest.report import ImportReport
 from graph.ingest.source import file_lines
+from graph.ingest.write import SYSTEM_SUPPLIER
 
 log = structlog.get_logger("graph.import_jobs")
 
@@ -50,7 +51,8 @@ class ImportJob:
     total_lines: int
     dry_run: bool = False
     encoding: str = "utf-8"
-    submitted_by: str | None = None  # the caller's subject: a data supplier reads its own jobs only
+    # The caller's subject: kept on what the import writes; a data supplier reads its own jobs only.
+    supplied_by: str = SYSTEM_SUPPLIER
     parties: frozenset[str] | None = None  # a data supplier's parties, whose records alone it may import
     status: JobStatus = JobStatus.QUEUED
     stage: str = "queued"
@@ -93,12 +95,12 @@ class ImportJobs:
         *,
         dry_run: bool = False,
         encoding: str = "utf-8",
-        submitted_by: str | None = None,
+        supplied_by: str = SYSTEM_SUPPLIER,
         parties: frozenset[str] | None = None,
     ) -> ImportJob:
         """Queue a spooled file; the job owns the file from here on."""
         self._forget_expired()
-        job = ImportJob(uuid.uuid4().hex, path, total_lines, dry_run, encoding, submitted_by, parties)
+        job = ImportJob(uuid.uuid4().hex, path, total_lines, dry_run, encoding, supplied_by, parties)
         self._jobs[job.id] = job
         self._queue.put_nowait(job)
         if self._worker is None or self._worker.done():
@@ -146,6 +148,7 @@ class ImportJobs:
                     dry_run=job.dry_run,
                     total_lines=job.total_lines,
                     parties=job.parties,
+                    supplied_by=job.supplied_by,
                 )
         except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired, neo4j.exceptions.AuthError) as e:
             self._fail(job, f"cannot use Neo4j at {self.graph.settings.neo4j_uri}: {e.message or e}")

@@ -16,6 +16,7 @@ from graph.ingest import pipeline
 from graph.ingest.index import ImportIndex, chunks
 from graph.ingest.report import ImportReport, Progress
 from graph.ingest.source import SourceLine
+from graph.ingest.write import SYSTEM_SUPPLIER
 from graph.risk import signals
 
 DERIVED_STEPS = 2  # progress units after the writes: ties, grades
@@ -32,11 +33,13 @@ async def import_lines(
     dry_run: bool = False,
     total_lines: int | None = None,
     parties: frozenset[str] | None = None,
+    supplied_by: str = SYSTEM_SUPPLIER,
 ) -> ImportReport:
     """Validate and write the records of `lines` (item n is line n; read once, so a file streams through), then
     refresh what they change: contagion ties (work items the writes recorded), credit grades (listings and
     declared grades) and LAB_FAILURE signals. A dry run validates and counts what it would create, update and
-    leave unchanged, and writes nothing. `parties`: a data supplier's (graph/ingest/parties.py); None: any."""
+    leave unchanged, and writes nothing. `parties`: a data supplier's (graph/ingest/parties.py); None: any.
+    `supplied_by`: who supplies the records (the caller's subject), kept on what the import writes."""
     with ImportIndex() as index:
         outcome = await pipeline.run(
             graph,
@@ -47,6 +50,7 @@ async def import_lines(
             dry_run=dry_run,
             total_lines=total_lines,
             parties=parties,
+            supplied_by=supplied_by,
         )
         if outcome.written is None:
             return _observed(outcome.report)
@@ -65,9 +69,9 @@ def _observed(report: ImportReport) -> ImportReport:
     return report
 
 
-async def report_signal(graph: Graph, record: dict[str, Any]) -> signals.Signal:
+async def report_signal(graph: Graph, record: dict[str, Any], supplied_by: str = SYSTEM_SUPPLIER) -> signals.Signal:
     """One signal through the import path: the same validation, references and idempotence as a record."""
-    report = await import_lines(graph, [json.dumps({"type": "risk_signal", **record})])
+    report = await import_lines(graph, [json.dumps({"type": "risk_signal", **record})], supplied_by=supplied_by)
     if not report.ok:
         first = report.errors[0]
         raise BadInput(f"input.{first.field}" if first.field else "input", first.message)

@@ -4,7 +4,7 @@ Opening takes the exposures whose action is DOWNGRADE_REVIEW and opens one revie
 open at once), each with a snapshot of the evidence that opened it. The same evidence cannot downgrade twice: an
 exposure whose sources, ties and score the enterprise's last approved review already weighed opens nothing.
 A regulator approves (the grade drops one step, and the credit event carries the review's evidence) or rejects
-with a reason.
+with a reason; four eyes: the approval is another officer's than the one who opened the review.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from graph import contagion as cg
 from graph.clock import dated_id, now_ms
 from graph.credit import Cause, CreditState, EventKind, GradeChange, decide_in, one_step_down
 from graph.db import Graph, Tx
-from graph.errors import BadInput, NotFound, check_range, required
+from graph.errors import BadInput, Forbidden, NotFound, check_range, required
 from graph.read_model import MAX_PAGE, read_by_id, read_grouped, read_model, reader
 from graph.records import CreditGrade
 
@@ -120,8 +120,21 @@ async def open_reviews(
     return Opened(opened, already, skipped)
 
 
+def _second_officer(review: Review, by: str) -> None:
+    """Four eyes: a downgrade hurts the enterprise, so the officer who opened the review may not approve it."""
+    if review.opened_by == by:
+        raise Forbidden(
+            f"downgrade review {review.id!r} was opened by {review.opened_by}: a second credit officer must approve it"
+        )
+
+
 async def _decide(
-    graph: Graph, review_id: str, status: ReviewStatus, by: str, reason: str, now: int | None
+    graph: Graph,
+    review_id: str,
+    status: ReviewStatus,
+    by: str,
+    reason: str,
+    now: int | None,
 ) -> tuple[Review, GradeChange | None]:
     """Lock the review, then (on approval) its enterprise, before anything is read; the decision is dated at `now`
     or the clock once the locks are held, and the review records the decision's own credit event."""
@@ -136,6 +149,7 @@ async def _decide(
             raise BadInput("id", f"downgrade review {review_id!r} is already {review.status.value}")
         change, at = None, now if now is not None else now_ms()
         if status == ReviewStatus.APPROVED:
+            _second_officer(review, by)
 
             def one_step(state: CreditState, _at: int) -> CreditGrade:
                 lower = one_step_down(state.grade)
@@ -162,6 +176,7 @@ async def _decide(
 
 
 async def approve(graph: Graph, review_id: str, by: str, reason: str, now: int | None = None) -> Review:
+    """Approve an open review; FORBIDDEN for the officer who opened it: `by` signs, and is the caller."""
     return (await _decide(graph, review_id, ReviewStatus.APPROVED, by, reason, now))[0]
 
 

@@ -5,7 +5,7 @@ of them is unknown (a misspelt name plans fine but silently matches nothing)."""
 import pytest
 from neo4j import Query
 
-from graph import credit, reviews
+from graph import audit, credit, reviews
 from graph.cypher import all_statement_names, cypher
 from graph.risk import recalls, warnings
 from tests.conftest import ROOT, load
@@ -46,6 +46,14 @@ async def populated(graph):
     await recalls.record_return(graph, recall.id, recall.lines[0].enterprise_id, recall.lines[0].batch_id, 1)
     await recalls.mark_notified(graph, recall.id, recall.lines[0].enterprise_id)
     await recalls.close_recall(graph, recall.id, "all returned")  # what only closing writes
+    # ... a proposed grade I warning, a serious listing's lifting awaiting its confirmation, an audit event, and a
+    # record replaced by a later import (its previous state kept).
+    await warnings.issue(
+        graph, ["SIG1"], warnings.Targets(origin_countries=("NZ",)), [], warnings.WarningGrade.I, "infants", "risk-1"
+    )
+    await credit.lift_listing(graph, "BL-XX-2026-0001", "appeal pending", "officer-1")
+    await audit.append(graph, [audit.Entry("auditor", ("auditor",), "Query.x", ("1",), audit.Outcome.OK, "r")])
+    await load(graph, {"type": "agency", "id": "AG-XX-SAMR", "name": "renamed", "kind": "MARKET_REGULATION"})
     return graph
 
 

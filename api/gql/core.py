@@ -199,4 +199,5 @@ class CoreMutation:
             raise BadInput("ndjson", f"larger than {limit} bytes; use the bulk import command for big files")
         parties = parties_of(info.context.principal) if info.context.principal else frozenset()
         lines = ingest.ndjson_lines(ndjson)
-        return ImportReport.of(await imports.import_lines(info.context.graph, lines, parties=parties))
+        report = await imports.import_lines(info.context.graph, lines, parties=parties, supplied_by=info.context.actor)
+        return ImportReport.of(report)

@@ -42,6 +42,13 @@ async def _decision(info: Info, enterprise_id: str, change: credit.GradeChange |
     return CreditDecision(enterprise=Enterprise.of(enterprise), event=event)
 
 
+async def _listing_decision(info: Info, entry_id: str, change: credit.GradeChange | None) -> CreditDecision:
+    listing = await credit.listing(info.context.graph, entry_id)
+    if listing is None or listing.enterprise_id is None:
+        raise LookupError(f"blacklist entry {entry_id!r} is against no enterprise")
+    return await _decision(info, listing.enterprise_id, change)
+
+
 def _selects(fields: list[Selection], name: str) -> bool:
     """Whether the selection of these fields (through fragments, not deeper) asks for the field `name`."""
     for field in fields:
@@ -127,14 +134,21 @@ class CreditMutation:
 
     @strawberry.mutation(
         description="Lift a blacklist listing: the grade it replaced returns (credit repair) unless something "
-        "else lowered it."
+        "else lowered it. Four eyes: a serious listing's lifting is only asked for (pendingLift; the listing stays "
+        "in force, event null) until another credit officer confirms it (confirmBlacklistLift)."
     )
     async def lift_blacklist_entry(self, info: Info, id: strawberry.ID, reason: Reason, by: By) -> CreditDecision:
         change = await credit.lift_listing(info.context.graph, id, reason, info.context.signed_by(by))
-        listing = await credit.listing(info.context.graph, id)
-        if listing is None or listing.enterprise_id is None:
-            raise LookupError(f"blacklist entry {id!r} is against no enterprise")
-        return await _decision(info, listing.enterprise_id, change)
+        return await _listing_decision(info, id, change)
+
+    @strawberry.mutation(
+        description="Four eyes: a second credit officer confirms the lifting of a serious listing that another "
+        "asked for: lifted now, with the reason given then, and the grade repaired. FORBIDDEN for the officer who "
+        "asked."
+    )
+    async def confirm_blacklist_lift(self, info: Info, id: strawberry.ID) -> CreditDecision:
+        change = await credit.confirm_lift(info.context.graph, id, info.context.actor)
+        return await _listing_decision(info, id, change)
 
     @strawberry.mutation(
         description="Open a downgrade review for every exposure whose action is DOWNGRADE_REVIEW (contagion from "
@@ -153,7 +167,7 @@ class CreditMutation:
 
     @strawberry.mutation(
         description="Approve an open downgrade review: the enterprise's grade drops one step, and the credit "
-        "event carries the review's evidence."
+        "event carries the review's evidence. Four eyes: FORBIDDEN for the officer who opened the review."
     )
     async def approve_downgrade_review(self, info: Info, id: strawberry.ID, reason: Reason, by: By) -> DowngradeReview:
         review = await reviews.approve(info.context.graph, id, info.context.signed_by(by), reason)

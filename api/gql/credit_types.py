@@ -130,6 +130,13 @@ class Tie(View, nodes.Tie):
         return await enterprise_of(info, self.other_id)
 
 
+@strawberry.type(description="The lifting of a serious listing, asked for and awaiting a second credit officer.")
+class PendingLift:
+    requested_by: str
+    requested_at: datetime
+    reason: str
+
+
 @strawberry.type(description="A blacklist listing: in force from listedAt until it expires or is lifted.")
 class BlacklistEntry(View, credit.Listing):
     id: strawberry.ID
@@ -137,6 +144,9 @@ class BlacklistEntry(View, credit.Listing):
     listed_at_ms: Private[int]
     expires_at_ms: Private[int | None]
     lifted_at_ms: Private[int | None]
+    lift_requested_by: Private[str | None] = None  # shown as pendingLift
+    lift_requested_at_ms: Private[int | None] = None
+    lift_request_reason: Private[str | None] = None
     enterprise_id: Private[str | None]
     now_ms: Private[int]  # the instant `inForce` answers for: when the request read the listing
 
@@ -147,6 +157,19 @@ class BlacklistEntry(View, credit.Listing):
     @strawberry.field
     def lifted_at(self) -> datetime | None:
         return None if self.lifted_at_ms is None else from_ms(self.lifted_at_ms)
+
+    @strawberry.field(
+        description="Four eyes: a lifting asked for and awaiting a second credit officer (the listing is in force "
+        "meanwhile); null when none."
+    )
+    def pending_lift(self) -> PendingLift | None:
+        if not self.lift_pending or self.lift_requested_by is None or self.lift_requested_at_ms is None:
+            return None
+        return PendingLift(
+            requested_by=self.lift_requested_by,
+            requested_at=from_ms(self.lift_requested_at_ms),
+            reason=self.lift_request_reason or "",
+        )
 
     @strawberry.field
     async def enterprise(self, info: Info) -> CoreEnterprise:

@@ -4,6 +4,7 @@ pass between the layers unconverted."""
 
 import strawberry
 
+from graph.audit import Outcome as AuditOutcome
 from graph.contagion import Action as ContagionAction
 from graph.records import CreditGrade, Hazard, SignalSource
 from graph.reviews import ReviewStatus
@@ -13,6 +14,7 @@ from graph.risk.recalls import ConsigneeStatus, RecallClass, RecallStatus
 from graph.risk.warnings import MeasureKind, MeasureStatus, WarningStatus
 
 __all__ = [
+    "AuditOutcome",
     "ConsigneeStatus",
     "ContagionAction",
     "CreditGrade",
@@ -47,3 +49,8 @@ strawberry.enum(RecallClass)
 strawberry.enum(RecallStatus, description="OPEN until closed with a reason and a final report.")
 strawberry.enum(ConsigneeStatus)
 strawberry.enum(Recommendation)
+strawberry.enum(
+    AuditOutcome,
+    name="AuditOutcome",
+    description="OK; DENIED: refused (no token, a role or a second person missing); FAILED.",
+)

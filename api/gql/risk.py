@@ -114,11 +114,12 @@ class RiskQuery:
 class RiskMutation:
     @strawberry.mutation(description="Report a risk signal; the same validation and idempotence as a record.")
     async def report_signal(self, info: Info, input: RiskSignalInput) -> RiskSignal:
-        return RiskSignal.of(await imports.report_signal(info.context.graph, input.record()))
+        return RiskSignal.of(await imports.report_signal(info.context.graph, input.record(), info.context.actor))
 
     @strawberry.mutation(
         description="Issue a warning on signals. grade defaults to the most severe assessed grade of the signals; "
-        "another grade needs a reason. The caller (the token's subject) is kept in the history."
+        "another grade needs a reason. The caller (the token's subject) is kept in the history. Four eyes: a grade "
+        "I or II is PROPOSED, not in force, until another risk officer confirms it (confirmWarning)."
     )
     async def issue_warning(
         self,
@@ -140,11 +141,22 @@ class RiskMutation:
         )
         return RiskWarning(value=warning)
 
-    @strawberry.mutation(description="Change an ACTIVE warning's grade, with the reason.")
+    @strawberry.mutation(
+        description="Change a warning's grade, with the reason. To grade I or II the change is PROPOSED until "
+        "another risk officer confirms it (the warning stays in force at its grade meanwhile); III and IV act at once."
+    )
     async def adjust_warning(self, info: Info, id: strawberry.ID, grade: WarningGrade, reason: str) -> RiskWarning:
         return RiskWarning(value=await warnings.adjust(info.context.graph, id, grade, reason, by=info.context.actor))
 
-    @strawberry.mutation(description="Lift an ACTIVE warning, with the reason.")
+    @strawberry.mutation(
+        description="Four eyes: a second risk officer confirms a PROPOSED grade I or II; the warning is then ACTIVE "
+        "at that grade, and one not yet in force takes effect now (effectiveFrom: port-control hits count from "
+        "here). FORBIDDEN for the officer who proposed it."
+    )
+    async def confirm_warning(self, info: Info, id: strawberry.ID) -> RiskWarning:
+        return RiskWarning(value=await warnings.confirm(info.context.graph, id, by=info.context.actor))
+
+    @strawberry.mutation(description="Lift an ACTIVE (or withdraw a PROPOSED) warning, with the reason.")
     async def lift_warning(self, info: Info, id: strawberry.ID, reason: str) -> RiskWarning:
         return RiskWarning(value=await warnings.lift(info.context.graph, id, reason, by=info.context.actor))
 

@@ -141,9 +141,20 @@ class RiskWarning:
     def status(self) -> WarningStatus:
         return self.value.status
 
-    @strawberry.field
+    @strawberry.field(
+        description="When it took effect: its confirmation, for a grade I or II (while PROPOSED and never in force, "
+        "when it was proposed)."
+    )
     def effective_from(self) -> datetime:
         return from_ms(self.value.effective_from_ms)
+
+    @strawberry.field(description="Four eyes: the grade I or II awaiting a second risk officer (confirmWarning).")
+    def proposed_grade(self) -> WarningGrade | None:
+        return self.value.proposed_grade
+
+    @strawberry.field(description="Who proposed the pending grade: another risk officer must confirm it.")
+    def proposed_by(self) -> str | None:
+        return self.value.proposed_by
 
     @strawberry.field
     def lifted_at(self) -> datetime | None:

@@ -8,6 +8,8 @@ from graphql import GraphQLError
 from strawberry.extensions import DisableIntrospection, MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.schema.config import StrawberryConfig
 
+from api.gql.audit import AuditTrail
+from api.gql.audit_trail import AuditQuery
 from api.gql.core import CoreMutation, CoreQuery
 from api.gql.cost import QueryCostLimiter
 from api.gql.credit import CreditMutation, CreditQuery
@@ -30,7 +32,7 @@ DateTime = strawberry.scalar(
 
 
 @strawberry.type
-class Query(CoreQuery, CreditQuery, RiskQuery, SearchQuery):
+class Query(CoreQuery, CreditQuery, RiskQuery, SearchQuery, AuditQuery):
     pass
 
 
@@ -59,6 +61,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
             lambda: QueryCostLimiter(max_cost=settings.graphql_max_cost),
             lambda: ObjectCapGuard(max_objects=settings.graphql_max_objects),
+            AuditTrail,  # before ErrorCodes: it records the codes ErrorCodes gives the errors
             ErrorCodes,
             *([] if settings.introspection else [DisableIntrospection]),  # INTROSPECTION=false: no __schema, __type
         ],

@@ -6,4 +6,5 @@ SET entry._locked = true
 REMOVE entry._locked
 WITH entry
 OPTIONAL MATCH (entry)-[:AGAINST]->(e:Enterprise)
-RETURN e.id AS enterprise, entry.liftedAtMs IS NOT NULL AS alreadyLifted
+RETURN e.id AS enterprise, entry.liftedAtMs IS NOT NULL AS alreadyLifted, coalesce(entry.serious, false) AS serious,
+       entry.liftRequestedBy AS liftRequestedBy, entry.liftRequestReason AS liftRequestReason

@@ -1,5 +1,6 @@
 // blacklist records -> (:BlacklistEntry) nodes AGAINST an enterprise, BY an agency. The record replaces the node's
-// properties (last write wins), except a lifting, which is a regulator's act and outlives a re-import. Only a
+// properties (last write wins), except a lifting and a pending lifting (four eyes: a serious listing's lifting
+// awaits a second officer), which are regulators' acts and outlive a re-import. Only a
 // created or changed listing has its relationships rewritten (in this same transaction). Returns the enterprises a
 // changed listing was moved away from: their grades are evaluated again with those of every listed enterprise.
 // Lock first: the first SET takes the node's write lock before the lifting is read, so a lifting that commits
@@ -9,7 +10,7 @@ UNWIND $rows AS row
 WITH row ORDER BY row.id
 MERGE (n:BlacklistEntry {id: row.id})
 SET n._locked = true
-WITH n, row, row.props AS props, n._hash AS before, n {.liftedAtMs, .liftedBy, .liftReason} AS lifted
+WITH n, row, row.props AS props, n._hash AS before, n {.liftedAtMs, .liftedBy, .liftReason, .liftRequestedAtMs, .liftRequestedBy, .liftRequestReason} AS lifted
 SET n = props {.*, id: row.id, _hash: row.hash}
 SET n += lifted
 WITH n, row, before

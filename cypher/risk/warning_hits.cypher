@@ -1,7 +1,9 @@
 // Port-control hits of a warning (contract/risk.graphql): IMPORT or EXPORT shipments of a batch its targets
-// match, shipped on or after effectiveFrom and before liftedAt, by shippedAt then id. Each target kind finds its
+// match, shipped on or after effectiveFrom and before liftedAt, by shippedAt then id; none while a proposed grade
+// I or II awaits its confirmation (not `enforced`: effectiveFrom is then the confirmation). Each target kind finds its
 // batches through an index (ids, HS-code prefix, origin country); the facts let the caller say what matched.
 MATCH (w:RiskWarning {id: $id})
+WHERE coalesce(w.enforced, true)
 CALL (w) {
   MATCH (b:Batch) WHERE b.id IN w.batchIds RETURN b
   UNION

@@ -35,6 +35,7 @@ async def run(
     dry_run: bool = False,
     total_lines: int | None = None,
     parties: frozenset[str] | None = None,
+    supplied_by: str = write.SYSTEM_SUPPLIER,
 ) -> Outcome:
     """Validate every line; if all are valid, write them (or, in a dry run, count what writing would do).
     `lines`: item n is line n, from any source, read once; `total_lines`, when known, lets validation progress
@@ -63,5 +64,5 @@ async def run(
     if dry_run:
         await preview(graph, index, report)
         return outcome
-    outcome.written = await write.write(graph, index, report, step)
+    outcome.written = await write.write(graph, index, report, step, supplied_by)
     return outcome

@@ -1,7 +1,9 @@
 """Stage 4, write (pass 2, over the index): the records in UNWIND batches, one named statement per type, in
 dependency order.
 
-Each node is written with its relationships to nodes of earlier types, and only rewritten when its content changed.
+Each node is written with its relationships to nodes of earlier types, and only rewritten when its content changed;
+it names who supplied it (`suppliedBy`), and what a changed record said before is kept as an append-only
+(:RecordVersion) copy, written just before it.
 Batch inputs, which may name batches written later, are a second pass that always runs for every batch: a re-run
 after a fault anywhere completes what the fault left undone."""
 
@@ -38,6 +40,9 @@ NODE_TYPES = (
 # --- the import --------------------------------------------------------------------------------
 
 
+SYSTEM_SUPPLIER = "import"  # an import no caller is named for (the CLI's, the tests')
+
+
 async def write_chunks(
     graph: Graph,
     name: str,
@@ -45,16 +50,23 @@ async def write_chunks(
     tally: Callable[[Any], None] | None,
     stage: str,
     step: Callable[[str, int], None],
+    versions_of: str | None = None,
+    supplied_by: str = SYSTEM_SUPPLIER,
 ) -> None:
     """One statement per chunk of rows, Settings.import_concurrency chunks at a time: the server works on one
     while the next is read from the index and sent. Only the chunks in flight are in memory. Chunks of one type
-    never share a record; a failed chunk cancels the others and its error is raised (the import is then re-run)."""
+    never share a record; a failed chunk cancels the others and its error is raised (the import is then re-run).
+    `versions_of`: the record type whose changed records keep their previous state (ingest/keep_versions), written
+    just before the chunk."""
     slots = asyncio.Semaphore(graph.settings.import_concurrency)
     rows_in_chunks = aiter(chunks(iter(rows), graph.settings.import_batch_size))
 
     async def write(chunk: list[dict[str, Any]]) -> None:
         try:
-            result = (await graph.write(name, rows=chunk, now=now_ms()))[0]
+            now = now_ms()
+            if versions_of is not None:
+                await graph.write("ingest/keep_versions", rows=chunk, type=versions_of, now=now, suppliedBy=supplied_by)
+            result = (await graph.write(name, rows=chunk, now=now))[0]
         finally:
             slots.release()
         if tally:
@@ -86,8 +98,19 @@ def units(index: ImportIndex) -> int:
     return index.count() + index.count("batch")
 
 
-async def write(graph: Graph, index: ImportIndex, report: ImportReport, step: Callable[[str, int], None]) -> Written:
-    """Write every record of a checked import; count them in `report`."""
+def _supplied(row: dict[str, Any], supplied_by: str) -> dict[str, Any]:
+    return {**row, "props": {**row["props"], "suppliedBy": supplied_by}}
+
+
+async def write(
+    graph: Graph,
+    index: ImportIndex,
+    report: ImportReport,
+    step: Callable[[str, int], None],
+    supplied_by: str = SYSTEM_SUPPLIER,
+) -> Written:
+    """Write every record of a checked import, each naming `supplied_by` (the caller's subject); count them in
+    `report`."""
     written = Written(graded=set(index.listed_enterprises()))
     for rtype in NODE_TYPES:
         if not index.count(rtype):
@@ -98,8 +121,8 @@ async def write(graph: Graph, index: ImportIndex, report: ImportReport, step: Ca
             counts.add(row["created"], row["updated"], row["unchanged"])
             written.graded.update(row.get("movedFrom") or ())
 
-        rows = (upsert for upsert, _ in index.rows(rtype))
-        await write_chunks(graph, f"ingest/upsert_{rtype}", rows, tally, f"writing {rtype}", step)
+        rows = (_supplied(upsert, supplied_by) for upsert, _ in index.rows(rtype))
+        await write_chunks(graph, f"ingest/upsert_{rtype}", rows, tally, f"writing {rtype}", step, rtype, supplied_by)
 
     relations = (relation for _, relation in index.rows("batch") if relation is not None)
     await write_chunks(graph, "ingest/relate_batch", relations, None, "linking batch", step)

@@ -48,7 +48,7 @@ async def warning_hits(graph: Graph, warning_id: str) -> list[Hit]:
 
 
 async def _matching(graph: Graph, facts: BatchFacts, at_ms: int, active_only: bool) -> list[Hit]:
-    rows = await graph.read("risk/warnings_in_force", atMs=at_ms, activeOnly=active_only)
+    rows = await graph.read("risk/warnings_in_force", atMs=at_ms, activeOnly=active_only, withProposed=False)
     hits = []
     for r in rows:
         warning = read_warning(r)

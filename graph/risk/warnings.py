@@ -14,7 +14,7 @@ from typing import Any
 from graph.actor import ANONYMOUS
 from graph.clock import dated_id, iso, now_ms
 from graph.db import Graph, Tx
-from graph.errors import BadInput, NotFound, check_range, optional, required
+from graph.errors import BadInput, Forbidden, NotFound, check_range, optional, required
 from graph.read_model import MAX_PAGE, ROW, column, from_row, read_by_id, read_model, reader
 from graph.records import check_country
 from graph.risk.assessment import COLOURS, Assessment, WarningGrade, assess_signal, most_severe
@@ -24,6 +24,11 @@ from graph.risk.signals import signals_by_id
 class WarningStatus(StrEnum):
     ACTIVE = "ACTIVE"
     LIFTED = "LIFTED"
+    PROPOSED = "PROPOSED"  # a grade I or II awaiting a second risk officer (confirmWarning)
+
+
+# Four eyes: the grades whose measures hurt an enterprise most take effect only once a second risk officer confirms.
+CONFIRMED_GRADES = frozenset({WarningGrade.I, WarningGrade.II})
 
 
 class MeasureKind(StrEnum):
@@ -107,7 +112,7 @@ class WarningEvent:
     """One step of a warning's history; the history is JSON on the node, with these names as keys (asdict)."""
 
     at_ms: int = column("at_ms")
-    action: str  # ISSUED, ADJUSTED, LIFTED, MEASURE
+    action: str  # ISSUED, PROPOSED (an adjustment awaiting confirmation), CONFIRMED, ADJUSTED, LIFTED, MEASURE
     by: str
     reason: str | None = None
     from_grade: str | None = column("from_grade", default=None)
@@ -121,6 +126,10 @@ class WarningEvent:
         match self.action:
             case "ISSUED":
                 return f"{at} issued by {self.by}: grade {self.to_grade} ({self.detail}){why}"
+            case "PROPOSED":
+                return f"{at} proposed by {self.by}: grade {self.from_grade} -> {self.to_grade} ({self.detail}){why}"
+            case "CONFIRMED":
+                return f"{at} confirmed by {self.by}: grade {self.to_grade} in force{why}"
             case "ADJUSTED":
                 return f"{at} adjusted by {self.by}: grade {self.from_grade} -> {self.to_grade}{why}"
             case "LIFTED":
@@ -155,6 +164,12 @@ class RiskWarning:
     measures: tuple[Measure, ...] = column("measureStatus", read=_measures)
     signal_ids: tuple[str, ...]
     events: tuple[WarningEvent, ...] = ()
+    # Four eyes: the grade awaiting a second risk officer and who proposed it (None when nothing is pending), and
+    # whether the warning has been in force (port control counts it) since effectiveFrom: not before a proposed
+    # grade I or II is confirmed. Warnings stored before four eyes were all in force.
+    proposed_grade: WarningGrade | None = None
+    proposed_by: str | None = None
+    enforced: bool = True
 
     @property
     def colour(self) -> str:
@@ -181,6 +196,9 @@ class RiskWarning:
                 }
             ),
             "events": json.dumps([asdict(e) for e in self.events]),
+            "proposedGrade": self.proposed_grade.value if self.proposed_grade else None,
+            "proposedBy": self.proposed_by,
+            "enforced": self.enforced,
             **self.targets.props(),
         }
 
@@ -225,8 +243,9 @@ async def _check_targets(graph: Graph, targets: Targets) -> Targets:
 
 
 async def _active_twin(graph: Graph, signal_ids: Sequence[str], targets: Targets, at: int) -> RiskWarning | None:
-    """An active warning on exactly these signals and targets: a second one would double every port-control hit."""
-    for row in await graph.read("risk/warnings_in_force", atMs=at, activeOnly=True):
+    """An active or proposed warning on exactly these signals and targets: a second one would double every
+    port-control hit."""
+    for row in await graph.read("risk/warnings_in_force", atMs=at, activeOnly=True, withProposed=True):
         warning = read_warning(row)
         if set(warning.signal_ids) == set(signal_ids) and warning.targets.same_as(targets):
             return warning
@@ -244,7 +263,7 @@ async def issue(
     now: int | None = None,
 ) -> tuple[RiskWarning, list[Assessment]]:
     """Issue a warning. Its grade defaults to the most severe assessed grade of its signals; another grade
-    needs a reason."""
+    needs a reason. A grade I or II is PROPOSED until another risk officer confirms it (`confirm`)."""
     at = now if now is not None else now_ms()
     if not signal_ids:
         raise BadInput("signalIds", "give at least one signal id")
@@ -269,19 +288,25 @@ async def issue(
     basis = "assessed " + ", ".join(f"{a.signal.id} {a.grade.value}" for a in assessments)
     if chosen != assessed:
         basis += f"; overrides assessed grade {assessed.value}"
+    proposed = chosen in CONFIRMED_GRADES
+    if proposed:
+        basis += "; proposed: in force once a second risk officer confirms it"
     event = WarningEvent(at_ms=at, action="ISSUED", by=by, reason=reason, to_grade=chosen.value, detail=basis)
     kinds = list(dict.fromkeys(MeasureKind(m) for m in measures))
     warning = RiskWarning(
         id=dated_id("W", at),
         grade=chosen,
         assessed_grade=assessed,
-        status=WarningStatus.ACTIVE,
-        effective_from_ms=at,
+        status=WarningStatus.PROPOSED if proposed else WarningStatus.ACTIVE,
+        effective_from_ms=at,  # a proposed warning's moves to its confirmation
         lifted_at_ms=None,
         targets=targets,
         measures=tuple(Measure(kind=k, status=MeasureStatus.PLANNED, updated_at_ms=at, by=by) for k in kinds),
         signal_ids=tuple(wanted),
         events=(event,),
+        proposed_grade=chosen if proposed else None,
+        proposed_by=by if proposed else None,
+        enforced=not proposed,
     )
     props = {k: v for k, v in warning.props().items() if v is not None}
     rows = await graph.write("risk/create_warning", warning=props, signalIds=wanted)
@@ -306,8 +331,17 @@ async def _change(
 
 
 def _active(w: RiskWarning) -> None:
-    if w.status != WarningStatus.ACTIVE:
+    """Not lifted: ACTIVE, or PROPOSED (an adjustment or a lifting then replaces what is pending)."""
+    if w.status == WarningStatus.LIFTED:
         raise BadInput("id", f"warning {w.id!r} was lifted on {iso(w.lifted_at_ms or 0)}; issue a new one")
+
+
+NOTHING_PENDING: dict[str, Any] = {"proposedGrade": None, "proposedBy": None}  # removes the properties (SET +=)
+
+
+def _in_force(w: RiskWarning, at: int) -> dict[str, Any]:
+    """The changes that put a warning in force at `at`: one never in force starts then (effectiveFrom)."""
+    return {} if w.enforced else {"enforced": True, "effectiveFromMs": at}
 
 
 def _events(w: RiskWarning, event: WarningEvent) -> str:
@@ -317,20 +351,67 @@ def _events(w: RiskWarning, event: WarningEvent) -> str:
 async def adjust(
     graph: Graph, warning_id: str, grade: WarningGrade, reason: str, by: str = ANONYMOUS, now: int | None = None
 ) -> RiskWarning:
+    """Change a warning's grade. To grade I or II the warning is PROPOSED until another risk officer confirms it; a
+    warning already in force stays in force at its grade meanwhile (port control goes on). To grade III or IV the
+    change acts at once, and replaces what was pending."""
     reason = required("reason", reason)
 
     def change(w: RiskWarning, at: int) -> dict[str, Any]:
         _active(w)
-        if grade == w.grade:
+        if grade == w.proposed_grade:
+            raise BadInput("grade", f"grade {grade.value} is already proposed for warning {w.id!r}: confirmWarning")
+        if w.proposed_grade is None and grade == w.grade:
             raise BadInput("grade", f"warning {w.id!r} already has grade {grade.value}")
+        # Back to the grade in force: the pending proposal is withdrawn, at once (nothing gets harsher).
+        withdrawn = w.enforced and grade == w.grade
+        if grade in CONFIRMED_GRADES and not withdrawn:
+            event = WarningEvent(
+                at_ms=at,
+                action="PROPOSED",
+                by=by,
+                reason=reason,
+                from_grade=w.grade.value,
+                to_grade=grade.value,
+                detail="in force once a second risk officer confirms it",
+            )
+            pending: dict[str, Any] = {"proposedGrade": grade.value, "proposedBy": by}
+            if not w.enforced:
+                pending["grade"] = grade.value  # nothing in force yet: the warning is what is proposed
+            return {"status": WarningStatus.PROPOSED.value, **pending, "events": _events(w, event)}
+        event = WarningEvent(
+            at_ms=at, action="ADJUSTED", by=by, reason=reason, from_grade=w.grade.value, to_grade=grade.value
+        )
         return {
             "grade": grade.value,
-            "events": _events(
-                w,
-                WarningEvent(
-                    at_ms=at, action="ADJUSTED", by=by, reason=reason, from_grade=w.grade.value, to_grade=grade.value
-                ),
-            ),
+            "status": WarningStatus.ACTIVE.value,
+            **NOTHING_PENDING,
+            **_in_force(w, at),
+            "events": _events(w, event),
+        }
+
+    return await _change(graph, warning_id, change, now)
+
+
+async def confirm(graph: Graph, warning_id: str, by: str = ANONYMOUS, now: int | None = None) -> RiskWarning:
+    """A second risk officer confirms a PROPOSED grade I or II: the warning is ACTIVE at that grade, and one never
+    in force is in force from now (effectiveFrom: port-control hits count from the confirmation). FORBIDDEN for
+    the officer who proposed it."""
+
+    def change(w: RiskWarning, at: int) -> dict[str, Any]:
+        if w.status != WarningStatus.PROPOSED or w.proposed_grade is None:
+            raise BadInput("id", f"warning {w.id!r} is {w.status.value}: there is no proposed grade to confirm")
+        if by == w.proposed_by:
+            raise Forbidden(
+                f"warning {w.id!r} was proposed at grade {w.proposed_grade.value} by {by}: a second risk officer "
+                "must confirm it"
+            )
+        event = WarningEvent(at_ms=at, action="CONFIRMED", by=by, to_grade=w.proposed_grade.value)
+        return {
+            "grade": w.proposed_grade.value,
+            "status": WarningStatus.ACTIVE.value,
+            **NOTHING_PENDING,
+            **_in_force(w, at),
+            "events": _events(w, event),
         }
 
     return await _change(graph, warning_id, change, now)
@@ -340,10 +421,11 @@ async def lift(graph: Graph, warning_id: str, reason: str, by: str = ANONYMOUS, 
     reason = required("reason", reason)
 
     def change(w: RiskWarning, at: int) -> dict[str, Any]:
-        _active(w)
+        _active(w)  # a proposed warning may be lifted (withdrawn): what was pending goes with it
         return {
             "status": WarningStatus.LIFTED.value,
             "liftedAtMs": at,
+            **NOTHING_PENDING,
             "events": _events(w, WarningEvent(at_ms=at, action="LIFTED", by=by, reason=reason)),
         }
 

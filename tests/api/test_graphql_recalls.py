@@ -229,6 +229,8 @@ async def test_recall_is_null_for_an_unknown_id(api):
 async def test_evaluate_warning_recommends_adjusting_when_new_signals_arrived(api, db):
     # effectiveFrom is fixed in the past; the evaluation runs at the server's clock (after February 2026)
     warning, _ = await warnings.issue(db, ["SIG0"], Targets(batch_ids=("SRC",)), [MeasureKind.RECALL], now=ISSUED)
+    if warning.status == warnings.WarningStatus.PROPOSED:  # a grade I or II: in force once a second officer confirms
+        warning = await warnings.confirm(db, warning.id, by="officer-b", now=ISSUED)
     await load(
         db,
         {**SIG0, "id": "SIG1", "receivedAt": "2026-02-01T00:00:00Z"},

@@ -46,6 +46,7 @@ ISSUE = f"""mutation($signals: [ID!]!, $targets: WarningTargets!, $measures: [Me
 ADJUST = f"""mutation($id: ID!, $grade: WarningGrade!, $reason: String!) {{
   adjustWarning(id: $id, grade: $grade, reason: $reason) {{ {WARNING_FIELDS} }}
 }}"""
+CONFIRM = f"""mutation($id: ID!) {{ confirmWarning(id: $id) {{ {WARNING_FIELDS} }} }}"""
 LIFT = f"""mutation($id: ID!, $reason: String!) {{ liftWarning(id: $id, reason: $reason) {{ {WARNING_FIELDS} }} }}"""
 WARNING = f"query($id: ID!) {{ warning(id: $id) {{ {WARNING_FIELDS} }} }}"
 HITS = """query($id: ID!) {
@@ -96,7 +97,12 @@ async def issued(client: httpx.AsyncClient, actor: str | None = "officer-wang", 
     variables = {"signals": ["SIG-1"], "targets": {"batchIds": ["B1"]}, "measures": ["PORT_CONTROL"]} | variables
     body = await call(client, ISSUE, actor, **variables)
     assert "errors" not in body, body
-    return body["data"]["issueWarning"]
+    warning = body["data"]["issueWarning"]
+    if warning["status"] == "PROPOSED":  # a grade I or II: in force once a second officer confirms it
+        body = await call(client, CONFIRM, "officer-second", id=warning["id"])
+        assert "errors" not in body, body
+        warning = body["data"]["confirmWarning"]
+    return warning
 
 
 # --- signals and assessment ------------------------------------------------------------------------------------
@@ -180,7 +186,7 @@ async def test_issue_warning_keeps_the_actor_in_the_history(db: Graph, client: h
     assert w["measures"] == ["PORT_CONTROL", "SEIZURE"]
     effective = datetime.fromisoformat(w["effectiveFrom"])
     assert before - timedelta(seconds=1) <= effective <= datetime.now(UTC) + timedelta(seconds=1)  # now
-    assert len(w["history"]) == 1
+    assert len(w["history"]) == 2  # issued, confirmed by a second officer
     assert "officer-wang" in w["history"][0] and "II" in w["history"][0]
     stored = (await call(client, WARNING, id=w["id"]))["data"]["warning"]
     assert stored == w
@@ -240,18 +246,22 @@ async def test_adjust_and_lift_name_their_actors_in_order(db: Graph, client: htt
     await setup(db, client)
     w = await issued(client, "officer-wang")
     body = await call(client, ADJUST, "chief-li", id=w["id"], grade="I", reason="cases in three provinces")
-    adjusted = body["data"]["adjustWarning"]
+    proposed = body["data"]["adjustWarning"]
+    assert (proposed["grade"], proposed["status"]) == ("II", "PROPOSED")  # in force at II until confirmed
+    body = await call(client, CONFIRM, "chief-zhou", id=w["id"])
+    adjusted = body["data"]["confirmWarning"]
     assert (adjusted["grade"], adjusted["colour"], adjusted["status"]) == ("I", "red", "ACTIVE")
-    assert len(adjusted["history"]) == 2
-    assert "chief-li" in adjusted["history"][1] and "cases in three provinces" in adjusted["history"][1]
-    assert "II" in adjusted["history"][1]  # from II (to I)
+    assert len(adjusted["history"]) == 4
+    assert "chief-li" in adjusted["history"][2] and "cases in three provinces" in adjusted["history"][2]
+    assert "II" in adjusted["history"][2]  # from II (to I)
+    assert "chief-zhou" in adjusted["history"][3]
 
     body = await call(client, LIFT, "director-zhao", id=w["id"], reason="all lots destroyed")
     lifted = body["data"]["liftWarning"]
     assert (lifted["status"], lifted["grade"]) == ("LIFTED", "I")
     assert lifted["liftedAt"] is not None
     assert datetime.fromisoformat(lifted["liftedAt"]) >= datetime.fromisoformat(lifted["effectiveFrom"])
-    first, second, third = lifted["history"]
+    first, _, second, _, third = lifted["history"]
     assert "officer-wang" in first and "chief-li" in second
     assert "director-zhao" in third and "all lots destroyed" in third
     assert (await call(client, WARNING, id=w["id"]))["data"]["warning"] == lifted
@@ -274,7 +284,7 @@ async def test_adjust_and_lift_errors(db: Graph, client: httpx.AsyncClient) -> N
         error = error_of(await call(client, query, "chief-li", id=w["id"], **variables))
         assert (error["extensions"]["code"], error["extensions"]["argument"]) == ("BAD_USER_INPUT", "id")
     stored = (await call(client, WARNING, id=w["id"]))["data"]["warning"]
-    assert len(stored["history"]) == 2  # issued, lifted: the refusals left nothing
+    assert len(stored["history"]) == 3  # issued, confirmed, lifted: the refusals left nothing
     assert (await call(client, WARNING, id="W-NOPE"))["data"]["warning"] is None
 
 

@@ -34,6 +34,7 @@ from graph.credit import (
     CreditState,
     EventKind,
     GradeChange,
+    confirm_lift,
     decide_in,
     evaluate,
     lift_in,
@@ -228,6 +229,8 @@ async def test_concurrent_decisions_imports_lifts_and_sweeps_lose_no_update_and_
             entry = rng.choice(candidates)
             lifted.add(entry)
             await lift_listing(db, entry, "appeal upheld", "inspector Wang")
+            if listings[entry]["serious"]:  # four eyes: a second officer confirms a serious listing's lifting
+                await confirm_lift(db, entry, "inspector Zhao")
             await asyncio.sleep(0.3)
 
     async def sweeper() -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from graph.credit import lift_listing, set_grade, sweep
+from graph.credit import confirm_lift, lift_listing, set_grade, sweep
 from graph.db import Graph
 from graph.errors import BadInput, NotFound
 from graph.ingest import Counts
@@ -364,9 +364,10 @@ async def test_a_better_declared_grade_after_a_lifting_is_a_declared_event(db):
 
 async def test_lifting_the_serious_listing_leaves_the_lesser_one_holding(db):
     await load(db, enterprise("X"), blacklist("K1", "X", serious=True), blacklist("K2", "X"))
-    change = await lift_listing(db, "K1", "wrong company", "inspector Wang")
+    assert await lift_listing(db, "K1", "wrong company", "inspector Wang") is None  # four eyes: asked for
+    change = await confirm_lift(db, "K1", "inspector Zhao")
     assert (change.kind, change.from_grade, change.to_grade) == ("CREDIT_REPAIR", G.SERIOUSLY_DISHONEST, G.DISHONEST)
-    assert change.decided_by == "inspector Wang"
+    assert change.decided_by == "inspector Zhao"
     assert await grades(db, "X") == (DI, RE)
 
 
@@ -477,8 +478,11 @@ async def test_a_manual_lowering_under_a_listing_is_kept_without_an_event_and_sh
     assert await grades(db, "X") == (listed, RE)
     assert await set_grade(db, "X", G.REGULAR, "audit findings again", "inspector Li") is None  # same: nothing
     change = await lift_listing(db, "K1", "appeal upheld", "inspector Wang")
+    if serious:  # four eyes: the lifting is asked for, and takes effect when a second officer confirms it
+        assert change is None
+        change = await confirm_lift(db, "K1", "inspector Zhao")
     assert (change.kind, change.from_grade, change.to_grade) == ("CREDIT_REPAIR", G(listed), G.REGULAR)
-    assert change.decided_by == "inspector Wang"
+    assert change.decided_by == ("inspector Zhao" if serious else "inspector Wang")
 
 
 async def test_a_manual_change_to_the_listings_grade_is_accepted_while_listed(db):
@@ -726,6 +730,7 @@ async def test_every_event_carries_grades_reason_kind_decider_and_the_listings_i
         blacklist("K2", "Y", serious=True),
     )
     await lift_listing(db, "K2", "appeal upheld", "inspector Wang")
+    await confirm_lift(db, "K2", "inspector Zhao")  # K2 is serious: four eyes
     await set_grade(db, "Z", G.CERTIFIED, "good record", "inspector Li")
     await load(db, enterprise("W", creditGrade=RE))
     await sweep(db, now=ms("2099-01-01"))
@@ -753,7 +758,7 @@ async def test_every_event_carries_grades_reason_kind_decider_and_the_listings_i
     expected = {
         ("BLACKLIST", "X"): ("A1", "K1"),
         ("BLACKLIST", "Y"): ("blacklist", "K2"),
-        ("CREDIT_REPAIR", "Y"): ("inspector Wang", "K2"),
+        ("CREDIT_REPAIR", "Y"): ("inspector Zhao", "K2"),  # who confirmed the lifting (four eyes)
         ("CREDIT_REPAIR", "X"): ("system", "K1"),
     }
     for key, (decided_by, listing_id) in expected.items():

@@ -49,8 +49,10 @@ async def g(db: Graph) -> Graph:
 
 async def issue(graph: Graph, targets: Targets | None = None, signal_ids: tuple[str, ...] = ("SIG0",), at=ISSUED):
     warning, _ = await warnings.issue(
-        graph, list(signal_ids), targets or Targets(batch_ids=("TB",)), [MeasureKind.RECALL], now=at
+        graph, list(signal_ids), targets or Targets(batch_ids=("TB",)), [MeasureKind.RECALL], now=at, by="officer-a"
     )
+    if warning.status == warnings.WarningStatus.PROPOSED:  # a grade I or II: in force once a second officer confirms
+        warning = await warnings.confirm(graph, warning.id, by="officer-b", now=at)
     return warning
 
 

@@ -23,6 +23,7 @@ from graph.risk.warnings import (
     WarningStatus,
     adjust,
     by_ids,
+    confirm,
     issue,
     lift,
     listing,
@@ -98,6 +99,8 @@ async def warn(g: Graph, targets: Targets, measures=(PORT, INSPECT), signals=("S
     kw.setdefault("now", T0)
     kw.setdefault("by", "officer-a")
     warning, _ = await issue(g, list(signals), targets, list(measures), **kw)
+    if warning.status == WarningStatus.PROPOSED:  # a grade I or II: in force once a second officer confirms it
+        warning = await confirm(g, warning.id, by="officer-second", now=kw["now"])
     return warning
 
 
@@ -115,7 +118,8 @@ async def test_grade_defaults_to_the_most_severe_assessed_grade(g: Graph) -> Non
         ("SIG-SERIOUS", II),
         ("SIG-MEDIUM", IV),
     ]
-    assert (w.grade, w.assessed_grade, w.colour, w.status) == (II, II, "orange", WarningStatus.ACTIVE)
+    # Four eyes: a grade II is proposed, in force once a second officer confirms it.
+    assert (w.grade, w.assessed_grade, w.colour, w.status) == (II, II, "orange", WarningStatus.PROPOSED)
     assert (w.effective_from_ms, w.lifted_at_ms) == (T0, None)
     assert set(w.signal_ids) == {"SIG-LOW", "SIG-HIGH", "SIG-SERIOUS", "SIG-MEDIUM"}
     w2, _ = await issue(g, ["SIG-LOW", "SIG-MEDIUM", "SIG-HIGH"], Targets(batch_ids=("B-NZ",)), [PORT], now=T0)
@@ -142,7 +146,8 @@ async def test_issue_is_stored_with_its_history(g: Graph) -> None:
     w = await warn(g, Targets(batch_ids=("B-NZ",)), by="officer-a")
     (stored,) = await by_ids(g, [w.id])
     assert stored == w
-    assert len(w.history) == 1
+    assert len(w.history) == 2  # issued, then confirmed by a second officer (grade II)
+    assert "confirmed" in w.history[1] and "officer-second" in w.history[1]
     line = w.history[0]
     assert line.startswith("2026-04-01T00:00:00")  # when
     assert "issued" in line and "officer-a" in line and "II" in line  # what, who, the grade
@@ -250,27 +255,41 @@ async def test_a_lower_case_country_is_refused_or_matches(g: Graph) -> None:
 
 async def test_adjust_changes_the_grade_and_records_from_to_and_reason(g: Graph) -> None:
     w = await warn(g, Targets(batch_ids=("B-NZ",)))
-    adjusted = await adjust(g, w.id, I, "cases in three provinces", by="chief-b", now=T0 + HOUR)
+    proposed = await adjust(g, w.id, I, "cases in three provinces", by="chief-b", now=T0 + HOUR)
+    # Four eyes: grade I is proposed; the warning stays in force at grade II until a second officer confirms.
+    assert (proposed.grade, proposed.proposed_grade, proposed.status) == (II, I, WarningStatus.PROPOSED)
+    adjusted = await confirm(g, w.id, by="chief-c", now=T0 + 2 * HOUR)
     assert (adjusted.grade, adjusted.colour, adjusted.assessed_grade, adjusted.status) == (
         I,
         "red",
         II,
         WarningStatus.ACTIVE,
     )
-    e = adjusted.events[1]
+    assert adjusted.effective_from_ms == T0  # it was in force all along
+    e = adjusted.events[2]
     assert (e.action, e.by, e.at_ms, e.from_grade, e.to_grade, e.reason) == (
-        "ADJUSTED",
+        "PROPOSED",
         "chief-b",
         T0 + HOUR,
         "II",
         "I",
         "cases in three provinces",
     )
-    line = adjusted.history[1]
+    assert [(x.action, x.by) for x in adjusted.events[3:]] == [("CONFIRMED", "chief-c")]
+    lower = await adjust(g, w.id, III, "contained", by="chief-b", now=T0 + 3 * HOUR)
+    e = lower.events[4]
+    assert (lower.grade, lower.status, e.action, e.from_grade, e.to_grade) == (
+        III,
+        WarningStatus.ACTIVE,
+        "ADJUSTED",
+        "I",
+        "III",
+    )
+    line = adjusted.history[2]
     assert line.startswith("2026-04-01T01:00:00")
     assert "chief-b" in line and "cases in three provinces" in line
     assert re.search(r"\bII\b.*\bI\b", line)  # from II, then to I
-    assert (await by_ids(g, [w.id]))[0] == adjusted
+    assert (await by_ids(g, [w.id]))[0] == lower
 
 
 async def test_adjusting_to_the_same_grade_is_refused(g: Graph) -> None:
@@ -309,16 +328,17 @@ async def test_adjusting_or_lifting_an_unknown_warning_is_not_found(g: Graph) ->
 
 async def test_lift_sets_status_and_lifted_at_and_the_history_keeps_every_step_in_order(g: Graph) -> None:
     w = await warn(g, Targets(batch_ids=("B-NZ",)), by="officer-a")
-    await adjust(g, w.id, I, "cases in three provinces", by="chief-b", now=T0 + HOUR)
+    await adjust(g, w.id, III, "cases in one province only", by="chief-b", now=T0 + HOUR)
     lifted = await lift(g, w.id, "all lots recalled and destroyed", by="chief-c", now=T1)
-    assert (lifted.status, lifted.lifted_at_ms, lifted.grade) == (WarningStatus.LIFTED, T1, I)
+    assert (lifted.status, lifted.lifted_at_ms, lifted.grade) == (WarningStatus.LIFTED, T1, III)
     assert [(e.action, e.by, e.at_ms) for e in lifted.events] == [
         ("ISSUED", "officer-a", T0),
+        ("CONFIRMED", "officer-second", T0),
         ("ADJUSTED", "chief-b", T0 + HOUR),
         ("LIFTED", "chief-c", T1),
     ]
-    assert lifted.events[2].reason == "all lots recalled and destroyed"
-    issued, adjusted, lifted_line = lifted.history
+    assert lifted.events[3].reason == "all lots recalled and destroyed"
+    issued, _, adjusted, lifted_line = lifted.history
     assert issued.startswith("2026-04-01T00:00:00") and "officer-a" in issued
     assert adjusted.startswith("2026-04-01T01:00:00") and "chief-b" in adjusted
     assert lifted_line.startswith("2026-05-01T00:00:00") and "chief-c" in lifted_line
@@ -348,14 +368,14 @@ async def test_two_officers_lifting_at_once_lift_it_once(g: Graph) -> None:
     assert len(lifted) == 1 and len(refused) == 1
     assert isinstance(refused[0], BadInput) and refused[0].argument == "id"
     (stored,) = await by_ids(g, [w.id])
-    assert [e.action for e in stored.events] == ["ISSUED", "LIFTED"]
+    assert [e.action for e in stored.events] == ["ISSUED", "CONFIRMED", "LIFTED"]
 
 
 async def test_concurrent_adjustments_chain_their_from_and_to(g: Graph) -> None:
     w = await warn(g, Targets(batch_ids=("B-NZ",)))
-    await asyncio.gather(adjust(g, w.id, I, "worse", by="chief-b"), adjust(g, w.id, III, "better", by="chief-c"))
+    await asyncio.gather(adjust(g, w.id, IV, "much better", by="chief-b"), adjust(g, w.id, III, "better", by="chief-c"))
     (stored,) = await by_ids(g, [w.id])
-    _, first, second = stored.events  # issued, then both adjustments: none lost
+    _, _, first, second = stored.events  # issued, confirmed, then both adjustments: none lost
     assert first.from_grade == "II" and second.from_grade == first.to_grade
     assert stored.grade.value == second.to_grade
 
@@ -380,9 +400,9 @@ async def test_measures_start_planned_and_move_on_with_their_status(g: Graph) ->
         (RECALL, MeasureStatus.PLANNED),
         (SEIZE, MeasureStatus.PLANNED),
     ]
-    assert [e.action for e in added.events] == ["ISSUED", "MEASURE", "MEASURE"]
-    assert "PORT_CONTROL" in added.history[1] and "IN_PROGRESS" in added.history[1] and "chief-b" in added.history[1]
-    assert "SEIZURE" in added.history[2]
+    assert [e.action for e in added.events] == ["ISSUED", "CONFIRMED", "MEASURE", "MEASURE"]
+    assert "PORT_CONTROL" in added.history[2] and "IN_PROGRESS" in added.history[2] and "chief-b" in added.history[2]
+    assert "SEIZURE" in added.history[3]
     assert (await by_ids(g, [w.id]))[0] == added
 
 
