@@ -16,7 +16,6 @@ from api.gql.schema import build_schema
 from graph import audit
 from tests.conftest import BASE, ROOT, auth_headers, batch, enterprise, load, shipment
 
-
 EVENTS = """query($after: String, $first: Int!) {
   auditEvents(after: $after, first: $first) {
     events { seq at subject roles operation ids outcome requestId }
