@@ -56,7 +56,8 @@ class IssuerUnavailable(DomainError):
 
 def challenge(error: Unauthenticated) -> str:
     """The WWW-Authenticate value of a refusal (RFC 6750: a token that was sent and refused is invalid_token)."""
-    message = str(error).replace("\\", "").replace('"', "'")
+    # Printable ASCII only: the message may quote what the token said (its issuer, kid), and a header is Latin-1.
+    message = "".join(c for c in str(error) if " " <= c <= "~" and c not in '"\\')[:300]
     if getattr(error, "token_sent", False):
         return f'{CHALLENGE}, error="invalid_token", error_description="{message}"'
     return CHALLENGE

@@ -181,9 +181,11 @@ async def test_the_credit_platform_reads_the_feed_but_not_an_enterprises_people(
     assert "errors" not in body, body
     body = await gql(caller, "{ creditEvents(first: 5) { events { enterprise { people { name } } } } }", platform)
     assert body["data"] is None
-    [error] = body["errors"]
-    assert (error["extensions"]["code"], error["extensions"]["field"]) == ("FORBIDDEN", "Enterprise.people")
-    assert "investigator" in error["message"] and error["locations"]
+    refused = {e["extensions"]["field"]: e for e in body["errors"]}
+    assert set(refused) == {"Enterprise.people", "PersonRole.name"}
+    error = refused["Enterprise.people"]
+    assert error["extensions"]["code"] == "FORBIDDEN" and error["locations"]
+    assert "investigator" in error["message"] and "credit_platform" not in error["message"]
     fragment = "query { creditEvents { events { ...E } } } fragment E on CreditEvent { evidence }"
     body = await gql(caller, fragment, platform)
     assert [e["extensions"]["field"] for e in body["errors"]] == ["CreditEvent.evidence"]

@@ -250,3 +250,11 @@ async def test_decisions_in_the_graph_carry_the_token_subject(client, db):
     await gql(client, f'mutation {{ closeRecall(id: "{recall_id}", reason: "done") {{ id }} }}', coordinator)
     [stored] = await recalls.by_ids(db, [recall_id])
     assert stored is not None and (stored.opened_by, stored.closed_by) == ("coordinator-wu", "coordinator-wu")
+
+
+async def test_a_refusal_quoting_the_token_is_a_clean_401(anonymous):
+    # The challenge header quotes the refusal, which quotes the token's issuer: not Latin-1, no line breaks.
+    response = await post(anonymous, ISSUER.token("li", ["admin"], iss='http://例子.cn/"\r\nX-Injected: 1'))
+    refused(response, "is not accepted")
+    assert "x-injected" not in response.headers
+    assert response.headers["www-authenticate"].isascii()

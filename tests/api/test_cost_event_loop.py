@@ -11,8 +11,6 @@ import asyncio
 from collections import defaultdict
 from typing import Any
 
-import httpx
-
 from api.gql.pacing import pacer
 from api.main import create_app
 from graph.db import Graph
@@ -93,9 +91,7 @@ async def test_healthz_answers_while_a_large_answer_is_built(db):
     turns = pacer()
     turns.per_tick, per_tick = 10, turns.per_tick
     try:
-        async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=create_app(settings, graph=graph)), base_url="http://t"
-        ) as c:
+        async with asgi_client(create_app(settings, graph=graph), base_url="http://t") as c:
             heavy = asyncio.create_task(gql(c, f"{{ {query} }}"))
             await graph.ended["nav/enterprise_shipments_out"].wait()
             health = await c.get("/healthz")

@@ -60,7 +60,7 @@ async def test_a_single_window_imports_for_any_party(client, db):
 
 
 async def test_the_parties_step_is_the_pipelines(db):
-    await load(db, *BASE)
+    await load(db, *BASE, enterprise("X"))
     report = await import_lines(db, ndjson(batch("B1"), batch("B2", producer="X")), parties=frozenset({"X"}))
     assert [(e.line, e.field) for e in report.errors] == [(1, "producer")]
     assert "'M'" in report.errors[0].message
