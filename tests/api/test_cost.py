@@ -210,3 +210,15 @@ async def test_a_query_too_deep_names_the_operation_and_the_setting(client, docu
             f"{who} is nested deeper than 24 levels (GRAPHQL_MAX_DEPTH); ask for fewer nested levels",
         )
     ]
+
+
+def test_a_navigation_page_is_charged_its_first():
+    # issue 11 item 8: `<list>Page(first, after)` answers a page whose items are as long as its first
+    document = parse(
+        '{ enterprise(id: "M") { shipmentsOutPage(first: 1000) { items { batch { '
+        "shipmentsPage(first: 1000) { items { to { tiesPage(first: 1000) { items { kind } } } } } } } } } }"
+    )
+    cost = query_cost(SCHEMA, document)
+    assert cost is not None and cost.heaviest_count == 1000**3
+    default = parse('{ enterprise(id: "M") { peoplePage { items { personId } } holdingsPage { items { share } } } }')
+    assert query_cost(SCHEMA, default).total == 1 + (1 + 100) + (1 + 100)  # each page's items at its default 100

@@ -1,7 +1,8 @@
 """Paging the navigation lists (issue 11 item 8): every list's `<field>Page(first, after)` walks past the first
 1 000 items a page at a time, each item once and in the list's order (ties on the sort value broken by id); rows
 inserted between pages, before or after the cursor, never make it skip or repeat an item; a bad cursor is
-BAD_USER_INPUT naming `after`; a level of parents is still one query per list; the limiter charges the pages."""
+BAD_USER_INPUT naming `after`; a level of parents is still one query per list. (The cost limiter's charge for
+the pages: tests/api/test_cost.py.)"""
 
 from __future__ import annotations
 
@@ -12,10 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from graphql import parse
 
 from api.access import field_rule
-from api.gql.cost import query_cost
 from api.gql.schema import build_schema
 from graph.db import Graph
 from graph.settings import Settings
@@ -292,17 +291,6 @@ async def test_a_level_of_parents_is_one_query_per_list(client, db, monkeypatch)
     assert [i["batch"]["shipmentsPage"]["items"] for i in items] == [[{"to": {"id": "R"}}]] * 5
     assert reads.count("nav/enterprise_shipments_out") == 1
     assert reads.count("nav/batch_shipments") == 1  # the five batches' pages in one query
-
-
-def test_the_cost_limiter_charges_a_page_its_first():
-    document = parse(
-        '{ enterprise(id: "M") { shipmentsOutPage(first: 1000) { items { batch { '
-        "shipmentsPage(first: 1000) { items { to { tiesPage(first: 1000) { items { kind } } } } } } } } } }"
-    )
-    cost = query_cost(SCHEMA, document)
-    assert cost is not None and cost.heaviest_count == 1000**3
-    default = parse('{ enterprise(id: "M") { peoplePage { items { personId } } holdingsPage { items { share } } } }')
-    assert query_cost(SCHEMA, default).total == 1 + (1 + 100) + (1 + 100)  # each page's items at its default 100
 
 
 def test_every_navigation_page_and_its_type_has_an_access_rule():
