@@ -82,6 +82,10 @@ ROUTES: Mapping[str, Rule | None] = {
     "GET /credit/events": Rule(roles(Role.CREDIT_PLATFORM, Role.CREDIT_OFFICER, Role.INVESTIGATOR)),
     "POST /imports": Rule(roles(Role.DATA_SUPPLIER, Role.SINGLE_WINDOW)),
     "GET /imports/{job_id}": Rule(roles(Role.DATA_SUPPLIER, Role.SINGLE_WINDOW)),
+    # --- explorer (issue 14): the page's shell and how to sign in; what it shows comes from GraphQL, ruled above
+    "GET /explore": None,
+    "GET /explore/config.json": None,
+    # --- end explorer
 }
 
 

@@ -1,5 +1,5 @@
-"""The FastAPI application: GraphQL (with GraphiQL) at /graphql, CSV and health endpoints, the HTTP API's docs at
-/docs and /redoc (every page's scripts served by the app itself: api/web/), Prometheus metrics at /metrics."""
+"""The FastAPI application: the explorer page at /explore (where / leads), GraphQL (with GraphiQL) at /graphql, CSV
+and health endpoints, the HTTP API's docs at /docs and /redoc (every page's scripts served by the app itself: api/web/), Prometheus metrics at /metrics."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from api.http_errors import install_error_handlers
 from api.import_jobs import router as import_jobs_router
 from api.logs import configure_logging
 from api.rest import router as rest_router
-from api.web import assets, docs
+from api.web import assets, docs, explorer
 from api.web.graphiql import GraphQLRouter
 from graph import credit
 from graph.db import Graph, open_driver
@@ -88,11 +88,12 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
     app.include_router(rest_router)
     app.include_router(import_jobs_router)
     app.include_router(docs.router)
+    app.include_router(explorer.router)
     assets.mount(app)
 
     @app.get("/", include_in_schema=False)
-    async def root() -> RedirectResponse:
-        return RedirectResponse("/graphql")
+    async def root(request: Request) -> RedirectResponse:
+        return RedirectResponse(f"{request.scope.get('root_path', '')}/explore")
 
     install_error_handlers(app)
     # Added before the access log, so it runs inside it: a refused body is logged like any answer.

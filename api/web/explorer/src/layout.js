@@ -1,0 +1,79 @@
+// A layered left-to-right layout (Sugiyama's scheme, kept small): layers from the depths the API already computes
+// (traceBack's and recallScope's `depth`) or, where none is given, the longest path from a source; the order within
+// each layer by barycentre sweeps, which uncross most edges of supply chains. Linear in nodes + edges per sweep:
+// a 2 000-lot trace takes milliseconds, where the general layered layouts (dagre, ELK) took seconds to minutes
+// (bench/RESULTS.md).
+
+const SWEEPS = 4;
+
+// nodes: [{id, layer?}], edges: [{source, target}] -> Map id -> {x, y}
+export function layered(nodes, edges, { dx = 240, dy = 78 } = {}) {
+  const layer = assignLayers(nodes, edges);
+  const before = new Map(nodes.map((n) => [n.id, []])); // neighbours in lower layers
+  const after = new Map(nodes.map((n) => [n.id, []])); // neighbours in higher layers
+  for (const e of edges) {
+    if (!layer.has(e.source) || !layer.has(e.target) || e.source === e.target) continue;
+    const [lo, hi] = layer.get(e.source) <= layer.get(e.target) ? [e.source, e.target] : [e.target, e.source];
+    if (layer.get(lo) === layer.get(hi)) continue;
+    before.get(hi).push(lo);
+    after.get(lo).push(hi);
+  }
+  const layers = [];
+  for (const n of nodes) {
+    const l = layer.get(n.id);
+    (layers[l] ||= []).push(n.id);
+  }
+  const rows = layers.filter(Boolean);
+  const index = new Map();
+  const renumber = (row) => row.forEach((id, i) => index.set(id, i / Math.max(1, row.length - 1)));
+  rows.forEach(renumber);
+  const sortBy = (row, neighbours) => {
+    const key = new Map();
+    for (const id of row) {
+      const ns = neighbours.get(id);
+      key.set(id, ns.length ? ns.reduce((s, n) => s + index.get(n), 0) / ns.length : index.get(id));
+    }
+    row.sort((a, b) => key.get(a) - key.get(b) || index.get(a) - index.get(b));
+    renumber(row);
+  };
+  for (let sweep = 0; sweep < SWEEPS; sweep++) {
+    for (let i = 1; i < rows.length; i++) sortBy(rows[i], before);
+    for (let i = rows.length - 2; i >= 0; i--) sortBy(rows[i], after);
+  }
+  const positions = new Map();
+  rows.forEach((row, column) => {
+    const offset = ((row.length - 1) * dy) / 2;
+    row.forEach((id, i) => positions.set(id, { x: column * dx, y: i * dy - offset }));
+  });
+  return positions;
+}
+
+// The given layers (shifted to start at 0), else the longest path from a node without predecessors.
+function assignLayers(nodes, edges) {
+  const layer = new Map();
+  if (nodes.every((n) => Number.isInteger(n.layer))) {
+    const low = Math.min(...nodes.map((n) => n.layer));
+    for (const n of nodes) layer.set(n.id, n.layer - low);
+    return layer;
+  }
+  const ids = new Set(nodes.map((n) => n.id));
+  const incoming = new Map(nodes.map((n) => [n.id, 0]));
+  const out = new Map(nodes.map((n) => [n.id, []]));
+  for (const e of edges) {
+    if (!ids.has(e.source) || !ids.has(e.target) || e.source === e.target) continue;
+    out.get(e.source).push(e.target);
+    incoming.set(e.target, incoming.get(e.target) + 1);
+  }
+  const queue = nodes.filter((n) => incoming.get(n.id) === 0).map((n) => n.id);
+  for (const id of queue) layer.set(id, 0);
+  for (let i = 0; i < queue.length; i++) {
+    const id = queue[i];
+    for (const next of out.get(id)) {
+      layer.set(next, Math.max(layer.get(next) ?? 0, layer.get(id) + 1));
+      incoming.set(next, incoming.get(next) - 1);
+      if (incoming.get(next) === 0) queue.push(next);
+    }
+  }
+  for (const n of nodes) if (!layer.has(n.id)) layer.set(n.id, 0); // on a cycle: placed first
+  return layer;
+}
