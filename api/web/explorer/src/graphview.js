@@ -51,9 +51,9 @@ const STYLE = [
 ];
 
 // nodes: [{id, label, layer?, classes}], edges: [{id, source, target, label}]
-export function drawGraph(container, { nodes, edges, onSelect, onOpen, label }) {
+export function drawGraph(container, { nodes, edges, onSelect, onOpen, label, anchor = "sources" }) {
   const started = performance.now();
-  const positions = layered(nodes, edges);
+  const positions = layered(nodes, edges, { anchor });
   const laidOut = performance.now();
   const elements = [
     ...nodes.map((n) => ({ group: "nodes", data: { id: n.id, label: n.label }, classes: n.classes || "", position: positions.get(n.id) })),
@@ -67,7 +67,6 @@ export function drawGraph(container, { nodes, edges, onSelect, onOpen, label }) 
     elements,
     style: STYLE,
     layout: { name: "preset", fit: true, padding: 24 },
-    wheelSensitivity: 0.3,
     minZoom: 0.02,
     maxZoom: 3,
     boxSelectionEnabled: false,
@@ -97,7 +96,7 @@ export function drawGraph(container, { nodes, edges, onSelect, onOpen, label }) 
     }),
   );
   window.explorer.cy = cy;
-  return { cy, timing, add: (more) => addElements(cy, more) };
+  return { cy, timing, add: (more) => addElements(cy, more), relayout: () => relayout(cy, anchor) };
 }
 
 function center(cy) {
@@ -108,16 +107,16 @@ function center(cy) {
 function addElements(cy, { nodes, edges }) {
   const known = new Set(cy.nodes().map((n) => n.id()));
   const fresh = nodes.filter((n) => !known.has(n.id));
-  cy.add(fresh.map((n) => ({ group: "nodes", data: { id: n.id, label: n.label, layer: n.layer }, classes: n.classes || "" })));
+  cy.add(fresh.map((n) => ({ group: "nodes", data: { id: n.id, label: n.label }, classes: n.classes || "" })));
   const knownEdges = new Set(cy.edges().map((e) => e.id()));
   cy.add(edges.filter((e) => !knownEdges.has(e.id)).map((e) => ({ group: "edges", data: { ...e } })));
   return fresh.length;
 }
 
-export function relayout(cy, layers) {
-  const nodes = cy.nodes().map((n) => ({ id: n.id(), layer: layers.get(n.id()) }));
+function relayout(cy, anchor) {
+  const nodes = cy.nodes().map((n) => ({ id: n.id() }));
   const edges = cy.edges().map((e) => ({ source: e.source().id(), target: e.target().id() }));
-  const positions = layered(nodes, edges);
+  const positions = layered(nodes, edges, { anchor });
   cy.nodes().forEach((n) => n.position(positions.get(n.id())));
   cy.fit(undefined, 24);
 }

@@ -1,14 +1,15 @@
-// A layered left-to-right layout (Sugiyama's scheme, kept small): layers from the depths the API already computes
-// (traceBack's and recallScope's `depth`) or, where none is given, the longest path from a source; the order within
-// each layer by barycentre sweeps, which uncross most edges of supply chains. Linear in nodes + edges per sweep:
+// A layered left-to-right layout (Sugiyama's scheme, kept small): layers by the longest path, from the sources
+// (a recall scope: the recalled lot on the left) or back from the sinks (a trace-back: the lot asked about on the
+// right, each input one column before the first lot it goes into); the order within each layer by barycentre
+// sweeps, which uncross most edges of supply chains. Linear in nodes + edges per sweep:
 // a 2 000-lot trace takes milliseconds, where the general layered layouts (dagre, ELK) took seconds to minutes
 // (bench/RESULTS.md).
 
 const SWEEPS = 4;
 
-// nodes: [{id, layer?}], edges: [{source, target}] -> Map id -> {x, y}
-export function layered(nodes, edges, { dx = 240, dy = 78 } = {}) {
-  const layer = assignLayers(nodes, edges);
+// nodes: [{id}], edges: [{source, target}] -> Map id -> {x, y}; anchor "sources" or "sinks"
+export function layered(nodes, edges, { dx = 250, dy = 78, anchor = "sources" } = {}) {
+  const layer = anchor === "sinks" ? fromSinks(nodes, edges) : longestPath(nodes, edges);
   const before = new Map(nodes.map((n) => [n.id, []])); // neighbours in lower layers
   const after = new Map(nodes.map((n) => [n.id, []])); // neighbours in higher layers
   for (const e of edges) {
@@ -48,14 +49,16 @@ export function layered(nodes, edges, { dx = 240, dy = 78 } = {}) {
   return positions;
 }
 
-// The given layers (shifted to start at 0), else the longest path from a node without predecessors.
-function assignLayers(nodes, edges) {
+// Layers counted back from the nodes without successors, then turned so that they end there.
+function fromSinks(nodes, edges) {
+  const reversed = longestPath(nodes, edges.map((e) => ({ source: e.target, target: e.source })));
+  const top = Math.max(0, ...reversed.values());
+  return new Map([...reversed].map(([id, l]) => [id, top - l]));
+}
+
+// The longest path from a node without predecessors (Kahn's order; nodes on a cycle go first).
+function longestPath(nodes, edges) {
   const layer = new Map();
-  if (nodes.every((n) => Number.isInteger(n.layer))) {
-    const low = Math.min(...nodes.map((n) => n.layer));
-    for (const n of nodes) layer.set(n.id, n.layer - low);
-    return layer;
-  }
   const ids = new Set(nodes.map((n) => n.id));
   const incoming = new Map(nodes.map((n) => [n.id, 0]));
   const out = new Map(nodes.map((n) => [n.id, []]));

@@ -5,13 +5,14 @@ import { gql, download } from "../api.js";
 import { may } from "../auth.js";
 import { h, clear, stored, table, pagedTable } from "../dom.js";
 import { t, enumLabel, num, date, country } from "../i18n.js";
-import { drawGraph, relayout } from "../graphview.js";
+import { drawGraph } from "../graphview.js";
 import { lotLink, enterpriseLink, errorBox, loading, section, field } from "../ui.js";
 import { go, href } from "../router.js";
 
-const LOT = `fragment Lot on Batch { id quantity unit producedAt originCountry product { id name } producer { id name country } }
+const LOT_ONLY = `fragment Lot on Batch { id quantity unit producedAt originCountry product { id name } producer { id name country } }`;
+const LOT = `${LOT_ONLY}
 fragment Ship on Shipment { id quantity shippedAt direction port declaration from { id name } to { id name } }`;
-const HEADER = `query($id: ID!) { batch(id: $id) { ...Lot } } ${LOT}`;
+const HEADER = `query($id: ID!) { batch(id: $id) { ...Lot } } ${LOT_ONLY}`;
 const TRACE = `query($id: ID!, $depth: Int!) { traceBack(batchId: $id, maxDepth: $depth) {
   root { ...Lot } custody { ...Ship }
   upstream { depth batch { ...Lot } shipments { ...Ship } }
@@ -97,13 +98,11 @@ async function graphTab(body, lot, tab, depth) {
     consignees = data.consignees.flatMap((c) => c.holdings.map((holding) => ({ enterprise: c.enterprise, ...holding })));
   }
   clear(body);
-  const maxDepth = Math.max(...[...lots.values()].map((l) => l.depth));
-  const layerOf = (d) => (upstream ? maxDepth + 1 - d : d); // upstream: the asked-about lot on the right
   const edgeId = (e) => `${e.input.id}->${e.output.id}`;
   const toNode = (id) => {
     const l = lots.get(id);
     const classes = [sources.has(id) ? (upstream ? "root" : "source") : "", l.depth === depth ? "expandable" : ""].join(" ");
-    return { id, label: nodeLabel(l.batch), layer: layerOf(l.depth), classes };
+    return { id, label: nodeLabel(l.batch), classes };
   };
   const toEdge = (e) => ({ id: edgeId(e), source: e.input.id, target: e.output.id, label: edgeLabel(e) });
 
@@ -126,6 +125,7 @@ async function graphTab(body, lot, tab, depth) {
     nodes: [...lots.keys()].map(toNode),
     edges: edges.map(toEdge),
     label: t("lot.graphLabel"),
+    anchor: upstream ? "sinks" : "sources", // upstream: the lot asked about on the right
     onSelect: (id) => select(id),
     onOpen: (id) => go(href("lot", id, { tab })),
   });
@@ -179,8 +179,7 @@ async function graphTab(body, lot, tab, depth) {
     }
     graph.add(added);
     graph.cy.getElementById(id).removeClass("expandable");
-    const top = Math.max(...[...lots.values()].map((l) => l.depth));
-    relayout(graph.cy, new Map([...lots].map(([key, l]) => [key, upstream ? top + 1 - l.depth : l.depth])));
+    graph.relayout();
     drawList();
   }
 }
