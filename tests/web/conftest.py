@@ -67,6 +67,7 @@ class Demo:
                 self.by_type[r["type"]][r["id"]] = r
         self.batches = self.by_type["batch"]
         self.shipments = list(self.by_type["shipment"].values())
+        self.reports = list(self.by_type["test_report"].values())
 
     def inputs(self, lot: str) -> list[str]:
         return [i["batch"] for i in self.batches[lot].get("inputs", [])]
@@ -211,7 +212,7 @@ def _scenario(base: str, demo: Demo) -> dict[str, Any]:
         lots=[RECALL_SOURCE],
         w=warning["id"],
     )["openRecall"]["id"]
-    return {"warning": warning, "hit_declaration": declaration, "recall": recall}
+    return {"warning": warning, "hit": hit, "recall": recall}
 
 
 @pytest.fixture(scope="session")

@@ -91,6 +91,7 @@ export function drawGraph(container, { nodes, edges, onSelect, onOpen, label, an
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {
       timing.interactiveMs = performance.now() - started;
+      timing.sinceNavigationMs = performance.now(); // from the page's start: loading, fetching, drawing
       window.explorer.lastGraph = timing;
       console.info(`graph ${timing.nodes} nodes, ${timing.edges} edges: layout ${timing.layoutMs.toFixed(0)} ms, interactive ${timing.interactiveMs.toFixed(0)} ms`);
     }),
