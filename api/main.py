@@ -1,5 +1,6 @@
-"""The FastAPI application: the explorer page at /explore (where / leads), GraphQL (with GraphiQL) at /graphql, CSV
-and health endpoints, the HTTP API's docs at /docs and /redoc (every page's scripts served by the app itself: api/web/), Prometheus metrics at /metrics."""
+"""The FastAPI application: the explorer page at /explore (where / leads), GraphQL (with GraphiQL) at /graphql,
+CSV and health endpoints, the HTTP API's docs at /docs and /redoc (every page's scripts served by the app itself:
+api/web/), Prometheus metrics at /metrics."""
 
 from __future__ import annotations
 

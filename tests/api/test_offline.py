@@ -1,6 +1,7 @@
 """Every page the service serves works on a network with no internet: the explorer (/explore, and / that leads
-there), GraphiQL (/graphql), /docs and /redoc load every script, style, font and image from the service itself, and tell the browser to load
-nothing from another host. GraphiQL opens on tracegraph's examples, which answer over the demo data."""
+there), GraphiQL (/graphql), /docs and /redoc load every script, style, font and image from the service itself,
+and tell the browser to load nothing from another host. GraphiQL opens on tracegraph's examples, which answer
+over the demo data."""
 
 from __future__ import annotations
 

@@ -204,7 +204,9 @@ def _scenario(base: str, demo: Demo) -> dict[str, Any]:
         port=imported["port"],
         declaration=declaration,
     )
-    report = _gql(base, "mutation($n: String!) { importRecords(ndjson: $n) { ok errors { message } } }", n=json.dumps(hit))
+    report = _gql(
+        base, "mutation($n: String!) { importRecords(ndjson: $n) { ok errors { message } } }", n=json.dumps(hit)
+    )
     assert report["importRecords"]["ok"], report
     recall = _gql(
         base,
@@ -235,7 +237,9 @@ class Explorer:
         self.context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
         self.token = token_for("web-test", *roles) if roles else None
         if self.token:
-            self.context.add_init_script(f"sessionStorage.setItem('tracegraph.explorer.token', {json.dumps(self.token)})")
+            self.context.add_init_script(
+                f"sessionStorage.setItem('tracegraph.explorer.token', {json.dumps(self.token)})"
+            )
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)

@@ -18,7 +18,10 @@ def big_chain() -> list[dict]:
     def lot(tier: int, i: int) -> str:
         return f"LOT-BIG-{tier:02d}-{i:03d}"
 
-    records = [enterprise("ENT-BIG-M", "大型链条测试企业", roles=["MANUFACTURER"], country="CN"), product("PRD-BIG", "测试原料")]
+    records = [
+        enterprise("ENT-BIG-M", "大型链条测试企业", roles=["MANUFACTURER"], country="CN"),
+        product("PRD-BIG", "测试原料"),
+    ]
     records.append(batch(ROOT_LOT, [(lot(1, i), 1) for i in range(WIDTH)], product="PRD-BIG", producer="ENT-BIG-M"))
     for tier in range(1, TIERS + 1):
         for i in range(WIDTH):
@@ -43,7 +46,8 @@ def test_a_two_thousand_lot_trace_lays_out_and_answers_a_click(explorer, service
     assert timing["nodes"] == TIERS * WIDTH + 1 and timing["edges"] == WIDTH + (TIERS - 1) * WIDTH * 2
     clicked = page.evaluate(
         """() => { const t0 = performance.now(); window.explorer.cy.getElementById('LOT-BIG-10-050').emit('tap');
-                   return {ms: performance.now() - t0, shown: document.querySelector('aside.detail h2')?.textContent}; }"""
+                   const shown = document.querySelector('aside.detail h2')?.textContent;
+                   return {ms: performance.now() - t0, shown}; }"""
     )
     assert clicked["shown"] == "LOT-BIG-10-050"
     timing["clickMs"] = clicked["ms"]
@@ -51,6 +55,7 @@ def test_a_two_thousand_lot_trace_lays_out_and_answers_a_click(explorer, service
     (ARTIFACTS / "large-trace.json").write_text(json.dumps(timing, indent=2))
     print(
         f"\n2 000-lot trace: layout {timing['layoutMs']:.0f} ms, interactive {timing['interactiveMs']:.0f} ms after "
-        f"the answer ({timing['sinceNavigationMs']:.0f} ms after navigation), a click answered in {clicked['ms']:.0f} ms"
+        f"the answer ({timing['sinceNavigationMs']:.0f} ms after navigation), "
+        f"a click answered in {clicked['ms']:.0f} ms"
     )
     e.screenshot("large-trace")

@@ -42,7 +42,7 @@ function header() {
       "div",
       { class: "session" },
       who
-        ? [h("span", { class: "who", id: "who" }, t("auth.signedInAs", { sub: who }), " · ", t("auth.roles", { roles: mine.length ? mine.map((r) => enumLabel("userRole", r)).join("、") : t("auth.noRoles") })), " ", h("button", { type: "button", id: "sign-out", onclick: async () => (await signOut(), header(), go("#/signin")) }, t("auth.signOut"))]
+        ? [h("span", { class: "who", id: "who" }, t("auth.signedInAs", { sub: who }), " · ", t("auth.roles", { roles: mine.length ? mine.map((r) => enumLabel("userRole", r)).join(t("common.separator")) : t("auth.noRoles") })), " ", h("button", { type: "button", id: "sign-out", onclick: async () => (await signOut(), header(), go("#/signin")) }, t("auth.signOut"))]
         : h("a", { href: "#/signin", id: "sign-in", class: "button" }, t("auth.signIn")),
       " ",
       h("button", { type: "button", id: "lang-switch", lang: language() === "zh" ? "en" : "zh-CN", "aria-label": t("lang.switchLabel"), onclick: () => (setLanguage(language() === "zh" ? "en" : "zh"), render()) }, t("lang.switch")),

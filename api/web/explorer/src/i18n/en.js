@@ -28,6 +28,7 @@ export default {
   "auth.callbackFailed": "Sign-in did not complete: {message}",
   "common.loading": "Loading…",
   "common.none": "None",
+  "common.separator": ", ",
   "common.open": "Open",
   "common.more": "Show {n} more",
   "common.error": "Something went wrong: {message}",

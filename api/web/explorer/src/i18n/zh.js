@@ -28,6 +28,7 @@ export default {
   "auth.callbackFailed": "登录未完成：{message}",
   "common.loading": "正在加载…",
   "common.none": "无",
+  "common.separator": "、",
   "common.open": "打开",
   "common.more": "再显示 {n} 条",
   "common.error": "出错了：{message}",

@@ -35,7 +35,7 @@ export async function enterpriseView(main, id) {
       { class: "facts" },
       field(t("common.id"), e.id),
       field(t("enterprise.uscc"), e.uscc),
-      field(t("enterprise.roles"), e.roles.map((r) => enumLabel("entRole", r)).join("、")),
+      field(t("enterprise.roles"), e.roles.map((r) => enumLabel("entRole", r)).join(t("common.separator"))),
       field(t("common.country"), country(e.country)),
       field(t("enterprise.region"), e.region ? stored(e.region) : ""),
       field(t("enterprise.standing"), enumLabel("creditGrade", e.standingGrade)),

@@ -23,7 +23,7 @@ const QUERIES = {
         stored(p.name, "strong"),
         " ",
         h("span", { class: "muted" }, p.id),
-        p.enterprises.length ? h("span", {}, ` · ${t("search.seats")}: `, p.enterprises.map((s, i) => [i ? "、" : "", enterpriseLink(s.enterprise), ` (${enumLabel("seatRole", s.role)})`])) : null,
+        p.enterprises.length ? h("span", {}, ` · ${t("search.seats")}: `, p.enterprises.map((s, i) => [i ? t("common.separator") : "", enterpriseLink(s.enterprise), ` (${enumLabel("seatRole", s.role)})`])) : null,
       ),
   },
   shipments: {

@@ -42,7 +42,7 @@ export async function warningsView(main) {
             { label: t("warnings.grade"), cell: (w) => warningBadge(w.grade) },
             { label: t("common.status"), cell: (w) => statusBadge("warningStatus", w.status) },
             { label: t("warnings.effectiveFrom"), cell: (w) => date(w.effectiveFrom) },
-            { label: t("warnings.measures"), cell: (w) => w.measures.map((m) => enumLabel("measure", m)).join("、") },
+            { label: t("warnings.measures"), cell: (w) => w.measures.map((m) => enumLabel("measure", m)).join(t("common.separator")) },
             { label: t("warnings.hits"), cell: (w) => String(w.portControlHits.length), num: true },
           ],
           warnings,
@@ -77,7 +77,7 @@ export async function warningView(main, id) {
   const targets = Object.entries(w.targets).filter(([key, values]) => key !== "__typename" && values.length);
   main.append(
     h("p", {}, warningBadge(w.grade), " ", statusBadge("warningStatus", w.status)),
-    h("dl", { class: "facts" }, field(t("warnings.effectiveFrom"), date(w.effectiveFrom)), field(t("warnings.liftedAt"), date(w.liftedAt)), field(t("warnings.measures"), w.measures.map((m) => enumLabel("measure", m)).join("、"))),
+    h("dl", { class: "facts" }, field(t("warnings.effectiveFrom"), date(w.effectiveFrom)), field(t("warnings.liftedAt"), date(w.liftedAt)), field(t("warnings.measures"), w.measures.map((m) => enumLabel("measure", m)).join(t("common.separator")))),
     section(t("warnings.targets"), h("ul", {}, targets.map(([, values]) => values.map((v) => h("li", {}, v.startsWith("LOT-") ? lotLink(v) : v.startsWith("ENT-") ? h("a", { href: href("enterprise", v) }, v) : v))))),
     section(t("warnings.hits"), w.portControlHits.length ? table(
       [
