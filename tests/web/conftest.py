@@ -106,7 +106,7 @@ def demo() -> Demo:
     return Demo(DEMO.read_text(encoding="utf-8").splitlines())
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def service(neo4j_target: dict[str, Any], demo: Demo) -> Iterator[dict[str, Any]]:
     """The service on a free port with the demo imported, plus a warning on the recall source with a port-control
     hit (an import of it declared after the warning) and a class I recall of it."""
@@ -217,7 +217,9 @@ def _scenario(base: str, demo: Demo) -> dict[str, Any]:
     return {"warning": warning, "hit": hit, "recall": recall}
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API runs an event loop of its own, which must be gone before the suite's
+# asyncio tests (elsewhere) run.
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.is_file():
         pytest.skip(f"no Chromium at {CHROMIUM} (make test installs Debian's)")
@@ -247,14 +249,14 @@ class Explorer:
         self.requests: list[Any] = []
         self.page.on("request", lambda r: self.requests.append(r))
 
-    def open(self, hash_route: str, ready: str | None = None) -> Any:
+    def open(self, hash_route: str, ready: str | None = None, timeout_ms: int = 30_000) -> Any:
         self.page.goto(f"{self.base}/explore{hash_route}")
         if ready:
-            self.wait_ready(ready)
+            self.wait_ready(ready, timeout_ms)
         return self.page
 
-    def wait_ready(self, ready: str) -> None:
-        self.page.wait_for_selector(f'main[data-ready="{ready}"]', timeout=20_000)
+    def wait_ready(self, ready: str, timeout_ms: int = 30_000) -> None:
+        self.page.wait_for_selector(f'main[data-ready="{ready}"]', timeout=timeout_ms)
 
     def graph_nodes(self) -> set[str]:
         return set(self.page.evaluate("() => window.explorer.cy.nodes().map(n => n.id())"))

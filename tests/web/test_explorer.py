@@ -87,7 +87,7 @@ def test_trace_back_draws_every_upstream_lot_and_input_edge_and_each_lots_shipme
     page.click(f'table.nodes button[data-lot="{lot}"]')
     page.wait_for_selector(f'aside.detail h2:text("{lot}")')
     carried = [s for s in [*demo.shipments, service["hit"]] if s["batch"] == lot]
-    assert page.locator("aside.detail table tbody tr").count() == len(carried)
+    assert page.locator("aside.detail li.shipment").count() == len(carried)
     detail = page.inner_text("aside.detail")
     for s in carried:
         if s.get("declaration"):
@@ -280,6 +280,8 @@ def test_the_language_switch_changes_every_label_and_is_remembered(explorer, ser
         e.open(route, ready=ready)  # a new load: the choice is remembered
         if route.startswith("#/search"):
             page.wait_for_selector("#search-results li")
+        if "tab=recall" in route:
+            e.screenshot("english-recall-scope")
         left = CJK.findall(page.evaluate(LABELS_JS))
         assert not left, f"{route}: Chinese left in English: {''.join(left)[:80]}"
     assert page.inner_text("#lang-switch") == "中文"

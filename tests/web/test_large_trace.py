@@ -40,7 +40,7 @@ def test_a_two_thousand_lot_trace_lays_out_and_answers_a_click(explorer, service
     )["importRecords"]
     assert report["ok"], report
     e = explorer("investigator")
-    page = e.open(f"#/lot/{ROOT_LOT}?depth={TIERS}", ready=f"lot:{ROOT_LOT}")
+    page = e.open(f"#/lot/{ROOT_LOT}?depth={TIERS}", ready=f"lot:{ROOT_LOT}", timeout_ms=180_000)
     page.wait_for_function("() => window.explorer.lastGraph && window.explorer.lastGraph.interactiveMs !== null")
     timing = page.evaluate("() => window.explorer.lastGraph")
     assert timing["nodes"] == TIERS * WIDTH + 1 and timing["edges"] == WIDTH + (TIERS - 1) * WIDTH * 2

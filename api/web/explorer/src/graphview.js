@@ -50,7 +50,16 @@ const STYLE = [
   { selector: "node.lit", style: { "border-color": "#b3261e", "border-width": 4, opacity: 1 } },
 ];
 
-// nodes: [{id, label, layer?, classes}], edges: [{id, source, target, label}]
+// A large graph (a trace of thousands of lots) draws what can be read at its scale: the lot's id on the node,
+// straight edges without labels (the quantities and the rest are in the panel a click opens). Measuring and
+// drawing thousands of wrapped labels and curved, labelled edges is what made a 2 000-lot graph slow to appear.
+const LARGE = 500;
+const LARGE_STYLE = [
+  { selector: "node", style: { label: "data(id)", "text-wrap": "none", "font-size": 12, "min-zoomed-font-size": 9 } },
+  { selector: "edge", style: { label: "", "curve-style": "haystack", "haystack-radius": 0, width: 1 } },
+];
+
+// nodes: [{id, label, classes}], edges: [{id, source, target, label}]
 export function drawGraph(container, { nodes, edges, onSelect, onOpen, label, anchor = "sources" }) {
   const started = performance.now();
   const positions = layered(nodes, edges, { anchor });
@@ -65,7 +74,7 @@ export function drawGraph(container, { nodes, edges, onSelect, onOpen, label, an
   const cy = cytoscape({
     container,
     elements,
-    style: STYLE,
+    style: nodes.length > LARGE ? [...STYLE, ...LARGE_STYLE] : STYLE,
     layout: { name: "preset", fit: true, padding: 24 },
     minZoom: 0.02,
     maxZoom: 3,
@@ -74,6 +83,7 @@ export function drawGraph(container, { nodes, edges, onSelect, onOpen, label, an
     hideEdgesOnViewport: nodes.length > 800,
     pixelRatio: 1,
   });
+  const created = performance.now();
   cy.on("tap", "node", (event) => onSelect && onSelect(event.target.id()));
   cy.on("dbltap", "node", (event) => onOpen && onOpen(event.target.id()));
   // Keyboard: + and - zoom, 0 fits, arrows pan (the node list beside the graph reaches every node by Tab).
@@ -86,7 +96,7 @@ export function drawGraph(container, { nodes, edges, onSelect, onOpen, label, an
     else return;
     event.preventDefault();
   });
-  const timing = { nodes: nodes.length, edges: edges.length, layoutMs: laidOut - started, interactiveMs: null };
+  const timing = { nodes: nodes.length, edges: edges.length, layoutMs: laidOut - started, createdMs: created - started, interactiveMs: null };
   // Interactive: the first frame drawn with every element (cytoscape renders on the next animation frame).
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {

@@ -184,19 +184,23 @@ async function graphTab(body, lot, tab, depth) {
   }
 }
 
+// The shipments of a lot, one line each (the side panel is too narrow for a table of seven columns).
 function shipmentTable(shipments) {
-  return table(
-    [
-      { label: t("lot.shippedAt"), cell: (s) => date(s.shippedAt) },
-      { label: t("lot.from"), cell: (s) => enterpriseLink(s.from) },
-      { label: t("lot.to"), cell: (s) => enterpriseLink(s.to) },
-      { label: t("common.quantity"), cell: (s) => num(s.quantity), num: true },
-      { label: t("lot.direction"), cell: (s) => enumLabel("direction", s.direction) },
-      { label: t("lot.port"), cell: (s) => s.port || "" },
-      { label: t("lot.declaration"), cell: (s) => s.declaration || "" },
-    ],
-    shipments,
-    { className: "grid compact" },
+  return h(
+    "ul",
+    { class: "shipments" },
+    shipments.map((s) =>
+      h(
+        "li",
+        { class: "shipment" },
+        h("time", { datetime: s.shippedAt }, date(s.shippedAt)),
+        " · ",
+        enterpriseLink(s.from),
+        " → ",
+        enterpriseLink(s.to),
+        h("div", { class: "muted" }, [`${t("common.quantity")} ${num(s.quantity)}`, enumLabel("direction", s.direction), s.port ? `${t("lot.port")} ${s.port}` : null, s.declaration ? `${t("lot.declaration")} ${s.declaration}` : null].filter(Boolean).join(" · ")),
+      ),
+    ),
   );
 }
 
