@@ -346,3 +346,40 @@ def test_keyboard_reaches_the_views_and_the_lots(explorer):
     page.focus("table.nodes button[data-lot]")
     page.keyboard.press("Enter")  # a lot chosen from the list by keyboard shows its details
     assert page.locator("aside.detail h2").count() == 1
+
+
+def test_with_an_identity_provider_the_page_signs_in_by_code_and_pkce(browser, service):
+    """The page's side of the code flow: where the service names an issuer, "sign in" reads the provider's discovery
+    document and goes to its authorization endpoint with a PKCE challenge (S256) for the explorer's client. The
+    provider is played by the test (no Keycloak here): it answers the discovery document and records the redirect."""
+    issuer = "http://127.0.0.1:9/realms/tracegraph"
+    context = browser.new_context(bypass_csp=True)  # the running service names no issuer, so its policy would refuse
+    try:
+        page = context.new_page()
+        config = httpx.get(f"{service['base']}/explore/config.json").json()
+        page.route("**/explore/config.json", lambda route: route.fulfill(json={**config, "issuer": issuer}))
+        discovery = {
+            "issuer": issuer,
+            "authorization_endpoint": f"{issuer}/protocol/openid-connect/auth",
+            "token_endpoint": f"{issuer}/protocol/openid-connect/token",
+            "jwks_uri": f"{issuer}/protocol/openid-connect/certs",
+        }
+        page.route(f"{issuer}/.well-known/openid-configuration", lambda route: route.fulfill(json=discovery))
+        asked: list[str] = []
+
+        def authorize(route: Any) -> None:
+            asked.append(route.request.url)
+            route.fulfill(body="signed in elsewhere", content_type="text/plain")
+
+        page.route(f"{issuer}/protocol/openid-connect/auth*", authorize)
+        page.goto(f"{service['base']}/explore#/signin")
+        page.wait_for_selector('main[data-ready="signin:"]')
+        page.click("#oidc-sign-in")
+        page.wait_for_function("() => document.body.innerText.includes('signed in elsewhere')")
+    finally:
+        context.close()
+    (url,) = asked
+    query = dict(httpx.URL(url).params)
+    assert query["response_type"] == "code" and query["client_id"] == config["clientId"]
+    assert query["code_challenge_method"] == "S256" and len(query["code_challenge"]) >= 43
+    assert query["redirect_uri"] == f"{service['base']}/explore" and query["state"]

@@ -9,6 +9,12 @@ export function setEndpoint(url) {
   endpoint = url;
 }
 
+// The service's own address for its other routes (the spreadsheets), below any prefix a reverse proxy serves it
+// under: where /graphql is, without "/graphql".
+export function servicePath(path) {
+  return `${endpoint.replace(/\/graphql$/, "")}${path}`;
+}
+
 export class ApiError extends Error {
   constructor(code, message) {
     super(message);

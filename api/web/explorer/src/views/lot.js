@@ -1,7 +1,7 @@
 // A lot: where it came from (trace-back, a layered graph from raw materials on the left to the lot on the right),
 // where it went (the recall scope downstream, with the consignees' table, the spreadsheets and "open a recall"),
 // and its events as a timeline.
-import { gql, download } from "../api.js";
+import { gql, download, servicePath } from "../api.js";
 import { may } from "../auth.js";
 import { h, clear, stored, table, pagedTable } from "../dom.js";
 import { t, enumLabel, num, date, country } from "../i18n.js";
@@ -210,7 +210,7 @@ function consigneePanel(lot, depth, rows) {
   if (may("GET /recall-scope.{extension}")) {
     const query = `batch=${encodeURIComponent(lot.id)}&maxDepth=${depth}`;
     const link = (ext, key) =>
-      h("a", { href: `recall-scope.${ext}?${query}`.replace(/^/, "/"), class: "button download", "data-ext": ext, onclick: (e) => (e.preventDefault(), save(e.currentTarget, `/recall-scope.${ext}?${query}`, `recall-scope-${lot.id}.${ext}`)) }, t(key));
+      h("a", { href: servicePath(`/recall-scope.${ext}?${query}`), class: "button download", "data-ext": ext, onclick: (e) => (e.preventDefault(), save(e.currentTarget, servicePath(`/recall-scope.${ext}?${query}`), `recall-scope-${lot.id}.${ext}`)) }, t(key));
     actions.append(h("span", {}, t("lot.download"), ": "), link("csv", "lot.downloadCsv"), " ", link("xlsx", "lot.downloadXlsx"));
   }
   if (may("Mutation.openRecall")) {

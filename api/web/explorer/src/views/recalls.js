@@ -1,6 +1,6 @@
 // Recalls: the list (fetched a page at a time, newest first) with class, status, deadlines and effectiveness, a
 // chart of each recall's effectiveness, and one recall's consignees and progress with its spreadsheets.
-import { gql, download } from "../api.js";
+import { gql, download, servicePath } from "../api.js";
 import { may } from "../auth.js";
 import { h, clear, stored, table, pagedTable } from "../dom.js";
 import { t, enumLabel, date, num, percent } from "../i18n.js";
@@ -96,7 +96,7 @@ export async function recallView(main, id) {
   }
   const p = r.progress;
   const downloads = may("GET /recalls/{recall_id}.{extension}")
-    ? h("p", { class: "actions" }, t("recalls.download"), ": ", ["csv", "xlsx"].map((ext) => [h("a", { href: `/recalls/${encodeURIComponent(r.id)}.${ext}`, class: "button download", "data-ext": ext, onclick: (e) => (e.preventDefault(), download(`/recalls/${encodeURIComponent(r.id)}.${ext}`, `${r.id}.${ext}`).catch((error) => e.target.after(errorBox(error)))) }, t(ext === "csv" ? "lot.downloadCsv" : "lot.downloadXlsx")), " "]))
+    ? h("p", { class: "actions" }, t("recalls.download"), ": ", ["csv", "xlsx"].map((ext) => [h("a", { href: servicePath(`/recalls/${encodeURIComponent(r.id)}.${ext}`), class: "button download", "data-ext": ext, onclick: (e) => (e.preventDefault(), download(servicePath(`/recalls/${encodeURIComponent(r.id)}.${ext}`), `${r.id}.${ext}`).catch((error) => e.target.after(errorBox(error)))) }, t(ext === "csv" ? "lot.downloadCsv" : "lot.downloadXlsx")), " "]))
     : null;
   main.append(
     h("p", {}, statusBadge("recallStatus", r.status), " ", enumLabel("recallClass", r.recallClass), p.startOverdue || p.finishOverdue ? h("span", { class: "badge overdue" }, t("recalls.overdue")) : null),
