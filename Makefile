@@ -9,6 +9,11 @@ LOCK_OPTS := --python-version 3.11 --python-platform x86_64-unknown-linux-gnu --
 	--custom-compile-command "make lock"
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements/dev.lock | sha1sum | cut -c1-12)
 WEB_STAMP := api/web/node_modules/.installed
+# The explorer's bundle (api/web/explorer/build.mjs): rebuilt when its sources or the npm packages change.
+EXPLORER_BUNDLE := api/web/explorer/build/explorer.js
+EXPLORER_SOURCES := $(shell find api/web/explorer/src -type f) api/web/explorer/build.mjs
+# The browser tests drive Debian's Chromium (tests/web/); Playwright never downloads a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 # Without NEO4J_URI, the project's own local Neo4j (ops/neo4j_local.py): `dev` for run, `test` for tests.
 DEV_PORT ?= 7687
 TEST_PORT ?= 7688
@@ -25,12 +30,13 @@ comma := ,
 ifneq ($(KEYCLOAK),0)
 KEYCLOAK_ISSUER := http://127.0.0.1:$(KEYCLOAK_PORT)/realms/tracegraph
 run: export AUTH_ISSUERS := $(if $(AUTH_ISSUERS),$(AUTH_ISSUERS)$(comma))$(KEYCLOAK_ISSUER)
+run: export EXPLORER_OIDC_ISSUER ?= $(KEYCLOAK_ISSUER)
 endif
 
-.PHONY: install install-bench lock run neo4j-start neo4j-stop neo4j-status keycloak-start keycloak-stop test lint \
-	format demo bench clean
+.PHONY: install install-bench lock run neo4j-start neo4j-stop neo4j-status keycloak-start keycloak-stop chromium \
+	test lint format demo bench clean
 
-install: $(STAMP) $(WEB_STAMP)
+install: $(STAMP) $(WEB_STAMP) $(EXPLORER_BUNDLE)
 $(STAMP): pyproject.toml requirements/dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.lock
@@ -38,10 +44,17 @@ $(STAMP): pyproject.toml requirements/dev.lock
 	rm -f $(VENV)/.installed-* && touch $@
 
 # The browser pages' scripts and styles, from api/web/package-lock.json (integrity-checked, install scripts not run):
-# the service serves them itself, so GraphiQL, /docs and /redoc work with no internet (api/web/assets.py).
+# the service serves them itself, so the explorer, GraphiQL, /docs and /redoc work with no internet (api/web/assets.py).
 $(WEB_STAMP): api/web/package.json api/web/package-lock.json api/web/.npmrc
 	cd api/web && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+$(EXPLORER_BUNDLE): $(WEB_STAMP) $(EXPLORER_SOURCES)
+	cd api/web && npm run --silent build
+
+# Debian's Chromium for the browser tests, installed when absent (apt-get; no browser download by Playwright).
+chromium:
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 
 # Re-resolve the lock files after a change of pyproject.toml's pins.
 lock: install
@@ -94,7 +107,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 # The suite finds its Neo4j itself (tests/conftest.py): NEO4J_URI, else Docker, else the local `test` instance.
-test: lint
+test: lint chromium
 ifdef LOCAL_NEO4J
 	env -u NEO4J_URI NEO4J_TEST_PORT=$(TEST_PORT) $(VENV)/bin/pytest
 else

@@ -112,6 +112,10 @@ ROUTES: Mapping[str, Rule | None] = {
     "GET /public/labs": None,
     "POST /public/complaints": None,  # rate-limited per client address (PUBLIC_COMPLAINTS_PER_MINUTE)
     # --- end of public services ----------------------------------------------------------------------------------
+    # --- explorer (issue 14): the page's shell and how to sign in; what it shows comes from GraphQL, ruled above
+    "GET /explore": None,
+    "GET /explore/config.json": None,
+    # --- end explorer
 }
 
 

@@ -1,5 +1,6 @@
-"""The FastAPI application: GraphQL (with GraphiQL) at /graphql, CSV and health endpoints, the HTTP API's docs at
-/docs and /redoc (every page's scripts served by the app itself: api/web/), Prometheus metrics at /metrics."""
+"""The FastAPI application: the explorer page at /explore (where / leads), GraphQL (with GraphiQL) at /graphql,
+CSV and health endpoints, the HTTP API's docs at /docs and /redoc (every page's scripts served by the app itself:
+api/web/), Prometheus metrics at /metrics."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from api.logs import configure_logging
 from api.public import router as public_router
 from api.rest import router as rest_router
 from api.security_headers import SecurityHeaders
-from api.web import assets, docs
+from api.web import assets, docs, explorer
 from api.web.graphiql import GraphQLRouter
 from graph import credit
 from graph.db import Graph, open_driver
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
     app.include_router(import_jobs_router)
     app.include_router(public_router)
     app.include_router(docs.router)
+    app.include_router(explorer.router)
     assets.mount(app)
     if settings.auth_local_issuer:  # its discovery document and keys, where its URL says (/auth/local)
         issuer = LocalIssuer.of(settings)
@@ -113,8 +115,8 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         log.warning("auth.no_issuer", hint="no token is accepted: set AUTH_ISSUERS, or AUTH_LOCAL_ISSUER=1 to develop")
 
     @app.get("/", include_in_schema=False)
-    async def root() -> RedirectResponse:
-        return RedirectResponse("/graphql" if settings.graphiql else "/docs")
+    async def root(request: Request) -> RedirectResponse:
+        return RedirectResponse(f"{request.scope.get('root_path', '')}/explore")
 
     install_error_handlers(app)
     # Innermost: the caller is known (request.state.principal) to everything that handles the request.

@@ -104,6 +104,11 @@ class Settings(BaseSettings):
     # Warning evaluation: watch a warning at least this many days before recommending to lift it.
     warning_observation_days: int = Field(default=30, ge=0)
 
+    # The explorer (/explore) signs in with this identity provider (authorization code + PKCE), e.g.
+    # http://127.0.0.1:8080/realms/tracegraph; without it the page asks for a token to paste.
+    explorer_oidc_issuer: str | None = None
+    explorer_oidc_client_id: str = "tracegraph-explorer"
+
     log_level: str = "INFO"
     log_json: bool | None = None  # None: JSON when stdout is not a terminal
     # Repeated warnings and errors (same logger, level and message) pass this many times per interval; the rest

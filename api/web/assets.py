@@ -22,6 +22,9 @@ WEB_DIR = Path(__file__).resolve().parent
 NODE_MODULES = WEB_DIR / "node_modules"
 VENDOR_URL = "/static/vendor"
 OWN_URL = "/static/web"
+# The explorer's bundle (api/web/explorer/build.mjs writes it at install from explorer/src and the npm packages).
+EXPLORER_BUILD = WEB_DIR / "explorer" / "build"
+EXPLORER_URL = "/static/explore"
 
 # The files the pages load, by path under node_modules.
 GRAPHIQL_JS = "graphiql/graphiql.min.js"
@@ -34,6 +37,7 @@ SWAGGER_JS = "swagger-ui-dist/swagger-ui-bundle.js"
 SWAGGER_CSS = "swagger-ui-dist/swagger-ui.css"
 SWAGGER_ICON = "swagger-ui-dist/favicon-32x32.png"
 REDOC_JS = "redoc/bundles/redoc.standalone.js"
+EXPLORER_FILES = ("explorer.js", "explorer.css")
 PAGE_FILES = (
     GRAPHIQL_JS,
     GRAPHIQL_CSS,
@@ -89,16 +93,22 @@ def own_url(request: Request, name: str) -> str:
     return f"{request.scope.get('root_path', '')}{OWN_URL}/{name}"
 
 
+def explorer_url(request: Request, name: str) -> str:
+    return f"{request.scope.get('root_path', '')}{EXPLORER_URL}/{name}"
+
+
 def missing_files() -> list[str]:
-    return [path for path in PAGE_FILES if not (NODE_MODULES / path).is_file()]
+    missing = [path for path in PAGE_FILES if not (NODE_MODULES / path).is_file()]
+    return missing + [f"explorer/build/{name}" for name in EXPLORER_FILES if not (EXPLORER_BUILD / name).is_file()]
 
 
 def mount(app: FastAPI) -> None:
     """Serve the packages and the pages' own files. Without the packages (no `make install`), the API works and the
     pages stay blank: say so once, at start."""
     if missing := missing_files():
-        log.warning("web.assets_missing", missing=missing, hint="run `make install` (npm ci in api/web)")
+        log.warning("web.assets_missing", missing=missing, hint="run `make install` (npm ci and the build in api/web)")
     for package in packages():
         directory = StaticFiles(directory=NODE_MODULES / package, check_dir=False)
         app.mount(f"{VENDOR_URL}/{package}", directory, name=f"vendor:{package}")
     app.mount(OWN_URL, StaticFiles(directory=WEB_DIR / "static"), name="web")
+    app.mount(EXPLORER_URL, StaticFiles(directory=EXPLORER_BUILD, check_dir=False), name="explorer")

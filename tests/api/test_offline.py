@@ -1,6 +1,7 @@
-"""Every page the service serves works on a network with no internet: GraphiQL (/graphql, and / that leads there),
-/docs and /redoc load every script, style, font and image from the service itself, and tell the browser to load
-nothing from another host. GraphiQL opens on tracegraph's examples, which answer over the demo data."""
+"""Every page the service serves works on a network with no internet: the explorer (/explore, and / that leads
+there), GraphiQL (/graphql), /docs and /redoc load every script, style, font and image from the service itself,
+and tell the browser to load nothing from another host. GraphiQL opens on tracegraph's examples, which answer
+over the demo data."""
 
 from __future__ import annotations
 
@@ -13,12 +14,12 @@ import httpx
 import pytest
 
 from api.main import create_app
-from api.web import assets
+from api.web import assets, explorer
 from graph.db import Graph
 from graph.imports import import_lines
 from tests.conftest import ROOT, asgi_client
 
-PAGES = ["/", "/graphql", "/docs", "/redoc"]
+PAGES = ["/", "/explore", "/graphql", "/docs", "/redoc"]
 HTML = {"accept": "text/html"}
 
 # An absolute URL in a script or style, and what before it says a browser would fetch it (an element's src, a CSS
@@ -93,7 +94,9 @@ async def walk(client: httpx.AsyncClient, page: str) -> dict[str, str]:
     inline = "\n".join(parser.inline)
     offsite = [u for u in parser.urls if not is_local(u)] + fetched_urls(inline)
     assert not offsite, f"{page} refers to another host: {offsite}"
-    assert response.headers.get("content-security-policy") == assets.page_policy(response.text), page
+    explorer_page = response.url.path.endswith("/explore")
+    expected = explorer.content_security_policy(None) if explorer_page else assets.page_policy(response.text)
+    assert response.headers.get("content-security-policy") == expected, page
     queue = [urljoin(base, u) for u in parser.urls if not u.startswith("data:")]
     while queue:
         url = queue.pop()
@@ -128,6 +131,9 @@ async def test_the_policy_allows_this_host_only() -> None:
 
 
 async def test_the_pages_load_what_they_are_meant_to(web: httpx.AsyncClient) -> None:
+    explore = await walk(web, "/explore")
+    assert any(u.endswith("/static/explore/explorer.js") for u in explore)
+    assert any(u.endswith("/static/explore/explorer.css") for u in explore)
     graphiql = await walk(web, "/graphql")
     docs = await walk(web, "/docs")
     redoc = await walk(web, "/redoc")
@@ -161,7 +167,7 @@ async def test_behind_a_path_prefix_the_pages_refer_to_it(graph: Graph) -> None:
     app = create_app(graph=graph)
     transport = httpx.ASGITransport(app=app, root_path="/tracegraph")
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        for page in ("/tracegraph/graphql", "/tracegraph/docs", "/tracegraph/redoc"):
+        for page in ("/tracegraph/explore", "/tracegraph/graphql", "/tracegraph/docs", "/tracegraph/redoc"):
             parser = References()
             parser.feed((await client.get(page, headers=HTML)).text)
             assert parser.urls and all(u.startswith("/tracegraph/") for u in parser.urls), (page, parser.urls)
