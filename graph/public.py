@@ -83,7 +83,7 @@ async def _find(graph: Graph, query: LotQuery) -> Any | None:
 
 
 async def _under_warning(graph: Graph, facts: BatchFacts, at_ms: int) -> bool:
-    rows = await graph.read("risk/warnings_in_force", atMs=at_ms, activeOnly=True)
+    rows = await graph.read("risk/warnings_in_force", atMs=at_ms, activeOnly=True, withProposed=False)
     return any(matched_on(read_warning(r).targets, facts) for r in rows)
 
 
