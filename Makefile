@@ -93,7 +93,7 @@ run: keycloak-start demo
 ifneq ($(KEYCLOAK),0)
 	$(PY) ops/keycloak_local.py start --port $(KEYCLOAK_PORT)
 endif
-	@echo "GraphiQL: http://127.0.0.1:8000/graphql  token: $(VENV)/bin/tracegraph token --role investigator --sub you"
+	@echo "Explorer: http://127.0.0.1:8000/explore  GraphiQL: http://127.0.0.1:8000/graphql  token: $(VENV)/bin/tracegraph token --role investigator --sub you"
 	@echo '  (GraphiQL Headers pane: {"Authorization": "Bearer <token>"}; roles: README.md "Roles and tokens")'
 	AUTH_LOCAL_ISSUER=$${AUTH_LOCAL_ISSUER:-1} $(VENV)/bin/tracegraph serve
 

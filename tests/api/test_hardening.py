@@ -143,14 +143,14 @@ async def test_graphiql_and_introspection_are_on_by_default(client):
     page = await client.get("/graphql", headers={"accept": "text/html"})
     assert page.status_code == 200 and "graphiql" in page.text.lower()
     assert (await gql(client, INTROSPECTION))["data"]["__schema"]["queryType"]["name"] == "Query"
-    assert (await client.get("/", follow_redirects=False)).headers["location"] == "/graphql"
+    assert (await client.get("/", follow_redirects=False)).headers["location"] == "/explore"
 
 
 async def test_graphiql_off_serves_no_page(db):
     async with _app_client(db, graphiql=False) as c:
         page = await c.get("/graphql", headers={"accept": "text/html"})
         assert page.status_code in (400, 404) and "graphiql" not in page.text.lower()
-        assert (await c.get("/", follow_redirects=False)).headers["location"] == "/docs"
+        assert (await c.get("/", follow_redirects=False)).headers["location"] == "/explore"
         assert (await gql(c, "{ __typename }"))["data"] == {"__typename": "Query"}  # the API still answers
 
 

@@ -113,8 +113,10 @@ async def test_under_warning_and_under_recall_follow_the_risk_rules(client, db):
     await _lots(db)
     await load(db, risk_signal("SIG-1", {"batch": "L-2026-01"}))
     # A warning on an HS-code prefix covers the lot through its product; a lifted one covers nothing.
-    await warnings.issue(db, ["SIG-1"], warnings.Targets(hs_code_prefixes=("1901",)), [])
-    lifted, _ = await warnings.issue(db, ["SIG-1"], warnings.Targets(origin_countries=("NZ",)), [])
+    # Grade IV (in force at once): a grade I or II would wait for a second officer (tests/api/test_four_eyes.py).
+    four = warnings.WarningGrade.IV
+    await warnings.issue(db, ["SIG-1"], warnings.Targets(hs_code_prefixes=("1901",)), [], four, "public test")
+    lifted, _ = await warnings.issue(db, ["SIG-1"], warnings.Targets(origin_countries=("NZ",)), [], four, "public test")
     await warnings.lift(db, lifted.id, "over")
     lot = (await client.get("/public/lots/L-2026-01")).json()
     assert (lot["underWarning"], lot["underRecall"]) == (True, False)
