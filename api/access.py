@@ -82,6 +82,18 @@ ROUTES: Mapping[str, Rule | None] = {
     "GET /credit/events": Rule(roles(Role.CREDIT_PLATFORM, Role.CREDIT_OFFICER, Role.INVESTIGATOR)),
     "POST /imports": Rule(roles(Role.DATA_SUPPLIER, Role.SINGLE_WINDOW)),
     "GET /imports/{job_id}": Rule(roles(Role.DATA_SUPPLIER, Role.SINGLE_WINDOW)),
+    # --- EPCIS (issue 13): capture is a supplier's or the single window's act; a data supplier reads what it
+    # captured (api/epcis/routes.py filters by the capturing subject), the readers read every event.
+    "POST /epcis/capture": Rule(roles(Role.DATA_SUPPLIER, Role.SINGLE_WINDOW)),
+    "GET /epcis/capture": Rule(roles(Role.DATA_SUPPLIER, Role.SINGLE_WINDOW)),
+    "GET /epcis/capture/{captureID}": Rule(roles(Role.DATA_SUPPLIER, Role.SINGLE_WINDOW)),
+    "GET /epcis/events": Rule(READERS | roles(Role.DATA_SUPPLIER, Role.SINGLE_WINDOW)),
+    "GET /epcis/events/{eventID:path}": Rule(READERS | roles(Role.DATA_SUPPLIER, Role.SINGLE_WINDOW)),
+    "GET /epcis/export": READ,
+    "OPTIONS /epcis": None,
+    "OPTIONS /epcis/capture": None,
+    "OPTIONS /epcis/events": None,
+    # --- end EPCIS
 }
 
 

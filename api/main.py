@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse
 
 from api import metrics
 from api.body_limit import BodyLimit
+from api.epcis.routes import router as epcis_router
 from api.gql.context import ACTOR_HEADER, Context
 from api.gql.schema import build_schema
 from api.http_errors import install_error_handlers
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
     )
     app.include_router(rest_router)
     app.include_router(import_jobs_router)
+    app.include_router(epcis_router)
     app.include_router(docs.router)
     assets.mount(app)
 
