@@ -98,7 +98,11 @@ ROUTES: Mapping[str, Rule | None] = {
 
 
 # Every field of every object type, keyed "Type.field". Completed by the access work (issue 12).
-FIELDS: Mapping[str, Rule] = {}
+FIELDS: Mapping[str, Rule] = {
+    # --- EPCIS (issue 13): a batch's captured events are read like the batch
+    "Batch.epcisEvents": READ,
+    # --- end EPCIS
+}
 
 
 def operation_rule(parent: str, name: str) -> Rule | None:

@@ -39,6 +39,7 @@ class StoredEvent:
     event_id: str
     data: dict[str, Any]
     stated_lots: list[list[str]]  # [instance key, GTIN-14, lot]
+    withdrawn: bool = False  # declared an error: contributes nothing
 
     @property
     def time_ms(self) -> int:
@@ -50,7 +51,7 @@ class StoredEvent:
 
 
 async def component(graph: Graph, seeds: Iterable[str]) -> list[StoredEvent]:
-    """The stored events (without errorDeclaration) tied to `seeds` by the identity keys they name, transitively."""
+    """The stored events tied to `seeds` by the identity keys they name, transitively."""
     frontier = sorted(set(seeds))
     seen_keys = set(frontier)
     found: dict[str, StoredEvent] = {}
@@ -62,7 +63,9 @@ async def component(graph: Graph, seeds: Iterable[str]) -> list[StoredEvent]:
         )
         frontier = []
         for r in rows:
-            found[r["eventID"]] = StoredEvent(r["eventID"], json.loads(r["json"]), json.loads(r["statedLots"]))
+            found[r["eventID"]] = StoredEvent(
+                r["eventID"], json.loads(r["json"]), json.loads(r["statedLots"]), bool(r["hasError"])
+            )
             for key in r["keys"]:
                 if key not in seen_keys:
                     seen_keys.add(key)
@@ -81,7 +84,8 @@ class Mapper:
     """Maps one closed set of events to records."""
 
     def __init__(self, events: list[StoredEvent], splits: dict[str, int]):
-        self.events = events
+        self.events = [e for e in events if not e.withdrawn]
+        self.withdrawn = [e for e in events if e.withdrawn]
         self.splits = splits
         self.instance_lots: dict[str, ids.Identity] = {}
         for event in events:
@@ -155,6 +159,21 @@ class Mapper:
         for key in sorted(lots):
             lot = lots[key]
             yield self._batch(lot, mentions[key])
+        yield from self._withdrawn_batches(set(lots))
+
+    def _withdrawn_batches(self, live: set[str]) -> Iterator[dict[str, Any]]:
+        """A lot that only withdrawn events name: the import path deletes nothing, so its batch stays, as the
+        withdrawn event that produced it stated it, without the inputs a withdrawn transformation gave it."""
+        seen: set[str] = set()
+        for event in self.withdrawn:
+            for role in ("out", "main"):
+                amounts = self.amounts(event.data, role)
+                for key in sorted({a.lot.key for a in amounts} - live - seen):
+                    seen.add(key)
+                    mine = [a for a in amounts if a.lot.key == key]
+                    record = self._batch(mine[0].lot, [(event, role, mine)])
+                    record.pop("inputs", None)
+                    yield record
 
     def _batch(self, lot: ids.Identity, mentions: list[tuple[StoredEvent, str, list[LotAmount]]]) -> dict[str, Any]:
         def producing(m: tuple[StoredEvent, str, list[LotAmount]]) -> tuple[int, int, str]:
