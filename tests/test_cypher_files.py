@@ -7,8 +7,11 @@ from neo4j import Query
 
 from graph import credit, reviews
 from graph.cypher import all_statement_names, cypher
+from graph.epcis import capture as epcis_capture
 from graph.risk import recalls, warnings
+from tests.api.test_epcis_graph import CHAIN
 from tests.conftest import ROOT, load
+from tests.graph.epcis.documents import document
 
 # GQL status codes of the planner's warnings about names the database has never seen.
 UNKNOWN_NAME = {"01N50": "label", "01N51": "relationship type", "01N52": "property key"}
@@ -46,6 +49,10 @@ async def populated(graph):
     await recalls.record_return(graph, recall.id, recall.lines[0].enterprise_id, recall.lines[0].batch_id, 1)
     await recalls.mark_notified(graph, recall.id, recall.lines[0].enterprise_id)
     await recalls.close_recall(graph, recall.id, "all returned")  # what only closing writes
+    # EPCIS: a captured chain of events (with a job, a declared error and its supplier) and the records from it
+    declared = {**CHAIN[1], "errorDeclaration": {"declarationTime": "2026-03-09T00:00:00Z", "reason": "incorrect_data"}}
+    await epcis_capture.capture(graph, document(*CHAIN), captured_by="supplier-1")
+    await epcis_capture.capture(graph, document(declared), captured_by="supplier-1")
     return graph
 
 

@@ -92,8 +92,12 @@ async def capture(
     started = _now_ms()
     outcome = CaptureOutcome(capture_id, len(events), 0, 0, 0)
     keyed = await _keyed(document, events)
-    if dry_run:
-        outcome.stored = len({event_id for event_id, _, _ in keyed})
+    if dry_run:  # what would be stored: the new keys, the first of each
+        unique = list(dict.fromkeys(event_id for event_id, _, _ in keyed))
+        async for chunk in chunks(iter(unique), CHUNK):
+            known = {r["eventID"] for r in await graph.read("epcis/stored_events", ids=chunk)}
+            outcome.stored += len(chunk) - len(known)
+        outcome.unchanged = len(keyed) - outcome.stored
         return outcome
     job = _job(capture_id, captured_by, "rollback", started)
     await graph.write("epcis/save_capture", job=job)
