@@ -87,6 +87,12 @@ class Mapper:
         self.events = [e for e in events if not e.withdrawn]
         self.withdrawn = [e for e in events if e.withdrawn]
         self.splits = splits
+        # AggregationEvents by the key of their parent (an SSCC's packings and unpackings), in time order
+        self.aggregations: dict[str, list[StoredEvent]] = defaultdict(list)
+        for event in self.events:
+            parent = event.data.get("parentID")
+            if event.data.get("type") == "AggregationEvent" and isinstance(parent, str):
+                self.aggregations[ids.parse(parent).key].append(event)
         self.instance_lots: dict[str, ids.Identity] = {}
         for event in events:
             for key, gtin, lot in event.stated_lots:
@@ -229,13 +235,10 @@ class Mapper:
     def _contents(self, sscc: str, before: tuple[int, str]) -> dict[str, float]:
         """The lots an AggregationEvent ADD (or OBSERVE) put into an SSCC before `before`, with no DELETE between."""
         contents: dict[str, float] = {}
-        for event in self.events:  # in time order
+        for event in self.aggregations.get(sscc, ()):  # in time order
             if event.order >= before:
                 break
             data = event.data
-            parent = data.get("parentID")
-            if data.get("type") != "AggregationEvent" or not isinstance(parent, str) or ids.parse(parent).key != sscc:
-                continue
             if data.get("action") == "DELETE":
                 contents = {}
                 continue

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from urllib.parse import quote, unquote
 
 from biip import ParseError
@@ -87,6 +88,7 @@ def _urn_escape(text: str) -> str:
     return "".join(_URN_ESCAPED.get(c, c) for c in text)
 
 
+@lru_cache(maxsize=100_000)  # a document names the same identifiers over and over; identities are immutable
 def parse(text: str) -> Identity:
     """The identity of an identifier as EPCIS writes it; never raises: what is not a well-formed GS1 key (a wrong
     check digit, a malformed URN) is an OTHER identifier, compared as written."""
