@@ -25,6 +25,7 @@ from api.epcis.problems import VERSION_HEADERS, problem
 from api.gql.context import ACTOR_HEADER
 from graph.epcis import capture as capture_
 from graph.epcis import export, formats, queries
+from graph.epcis.events import document_events
 from graph.identity import Role
 
 router = APIRouter(prefix="/epcis", tags=["EPCIS 2.0"])
@@ -94,6 +95,14 @@ async def capture(request: Request) -> Response:
     except ValueError as error:
         return problem(400, "epcisException:ValidationException", f"the body is not JSON: {error}")
     graph = request.app.state.graph
+    limit = graph.settings.epcis_capture_max_events
+    if isinstance(document, dict) and len(document_events(document)) > limit:
+        return problem(
+            413,
+            "epcisException:CaptureLimitExceededException",
+            f"the document holds more than {limit} events (EPCIS_CAPTURE_MAX_EVENTS); send it in parts",
+            headers={"GS1-EPCIS-Capture-Limit": f"events={limit}"},
+        )
     try:
         outcome = await capture_.capture(graph, document, captured_by=_caller(request))
     except capture_.CaptureRejected as rejected:

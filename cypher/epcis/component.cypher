@@ -5,8 +5,6 @@
 UNWIND $keys AS key
 MATCH (:EpcisKey {key: key})<-[:NAMES]-(e:EpcisEvent)
 WITH DISTINCT e
-WHERE NOT e.eventID IN $seen
-WITH e
 LIMIT $limit
 MATCH (e)-[:NAMES]->(k:EpcisKey)
 RETURN e.eventID AS eventID, e.json AS json, e.statedLots AS statedLots, e.hasError AS hasError,

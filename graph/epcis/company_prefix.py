@@ -37,9 +37,15 @@ def document_numbers(document: Any) -> tuple[set[str], dict[str, int]]:
     return numbers, stated
 
 
+LOOKUP_CHUNK = 5_000  # numbers per read: a 100 000-event document names as many
+
+
 async def known(graph: Graph, numbers: list[str]) -> dict[str, int]:
-    rows = await graph.read("epcis/company_prefixes", numbers=numbers)
-    return {r["number"]: r["length"] for r in rows}
+    found: dict[str, int] = {}
+    for start in range(0, len(numbers), LOOKUP_CHUNK):
+        rows = await graph.read("epcis/company_prefixes", numbers=numbers[start : start + LOOKUP_CHUNK])
+        found.update((r["number"], r["length"]) for r in rows)
+    return found
 
 
 async def fix_for(graph: Graph, document: Any) -> dict[str, int]:
@@ -49,6 +55,7 @@ async def fix_for(graph: Graph, document: Any) -> dict[str, int]:
     new = {n: stated.get(n, ids.DEFAULT_SPLIT) for n in numbers if n not in splits}
     if new:
         rows = [{"number": n, "length": length} for n, length in sorted(new.items())]
-        await graph.write("epcis/fix_company_prefixes", rows=rows)
+        for start in range(0, len(rows), LOOKUP_CHUNK):
+            await graph.write("epcis/fix_company_prefixes", rows=rows[start : start + LOOKUP_CHUNK])
         splits.update(await known(graph, sorted(new)))  # another capture may have fixed some first
     return splits

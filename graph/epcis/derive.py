@@ -32,6 +32,7 @@ UNKNOWN_PARTY = "urn:tracegraph:party:unknown"
 PLACEHOLDER_HS_CODE = "000000"  # an EPCIS event does not say a product's HS code; a record import can
 MAX_COMPONENT_EVENTS = 200_000
 MAX_ROUNDS = 100
+LOOKUP_CHUNK = 5_000  # keys per read
 
 
 @dataclass(frozen=True)
@@ -58,11 +59,17 @@ async def component(graph: Graph, seeds: Iterable[str]) -> list[StoredEvent]:
     for _ in range(MAX_ROUNDS):
         if not frontier or len(found) >= MAX_COMPONENT_EVENTS:
             break
-        rows = await graph.read(
-            "epcis/component", keys=frontier, seen=list(found), limit=MAX_COMPONENT_EVENTS - len(found)
-        )
+        rows = []
+        for start in range(0, len(frontier), LOOKUP_CHUNK):
+            rows += await graph.read(
+                "epcis/component",
+                keys=frontier[start : start + LOOKUP_CHUNK],
+                limit=MAX_COMPONENT_EVENTS,
+            )
         frontier = []
         for r in rows:
+            if r["eventID"] in found:
+                continue
             found[r["eventID"]] = StoredEvent(
                 r["eventID"], json.loads(r["json"]), json.loads(r["statedLots"]), bool(r["hasError"])
             )
@@ -327,17 +334,22 @@ async def _missing(graph: Graph, records: list[dict[str, Any]]) -> Iterator[dict
     )
     products = sorted({r["product"] for r in records if r["type"] == "batch"})
     labs = sorted({r["lab"] for r in records if r["type"] == "test_report"})
-    found = (
-        await graph.read(
-            "ingest/existing_ids",
-            enterprises=enterprises,
-            persons=[],
-            products=products,
-            batches=[],
-            labs=labs,
-            agencies=[],
-        )
-    )[0]
+    found: dict[str, list[str]] = {"enterprises": [], "products": [], "labs": []}
+    for start in range(0, max(len(enterprises), len(products), len(labs)), LOOKUP_CHUNK):
+        part = slice(start, start + LOOKUP_CHUNK)
+        row = (
+            await graph.read(
+                "ingest/existing_ids",
+                enterprises=enterprises[part],
+                persons=[],
+                products=products[part],
+                batches=[],
+                labs=labs[part],
+                agencies=[],
+            )
+        )[0]
+        for name in found:
+            found[name] += row[name]
 
     def named(rtype: str, ids_: list[str], have: list[str], **more: Any) -> Iterator[dict[str, Any]]:
         known = set(have)
