@@ -5,7 +5,8 @@ events known: the idempotent path), and a small document of events without event
 
     NEO4J_URI=bolt://127.0.0.1:7706 .venv/bin/python -m bench.epcis_capture [--events 100000]
 
-It empties the database it is pointed at first: never point it at data you keep.
+It empties the database it is pointed at first: never point it at data you keep. Afterwards the test suite's
+one-transaction wipe cannot empty it in the test timeout: `python ops/neo4j_local.py wipe --instance test`.
 
 The document is a supply chain in chains of four events: a lot commissioned (ObjectEvent ADD with a quantity),
 transformed into a new lot (TransformationEvent), packed into an SSCC (AggregationEvent) and shipped between two
