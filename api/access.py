@@ -116,6 +116,18 @@ ROUTES: Mapping[str, Rule | None] = {
     "GET /explore": None,
     "GET /explore/config.json": None,
     # --- end explorer
+    # --- EPCIS (issue 13): capture is a supplier's or the single window's act; a data supplier reads what it
+    # captured (api/epcis/routes.py filters by the capturing subject), the readers read every event.
+    "POST /epcis/capture": Rule(roles(Role.DATA_SUPPLIER, Role.SINGLE_WINDOW)),
+    "GET /epcis/capture": Rule(roles(Role.DATA_SUPPLIER, Role.SINGLE_WINDOW)),
+    "GET /epcis/capture/{captureID}": Rule(roles(Role.DATA_SUPPLIER, Role.SINGLE_WINDOW)),
+    "GET /epcis/events": Rule(READERS | roles(Role.DATA_SUPPLIER, Role.SINGLE_WINDOW)),
+    "GET /epcis/events/{eventID:path}": Rule(READERS | roles(Role.DATA_SUPPLIER, Role.SINGLE_WINDOW)),
+    "GET /epcis/export": READ,
+    "OPTIONS /epcis": None,
+    "OPTIONS /epcis/capture": None,
+    "OPTIONS /epcis/events": None,
+    # --- end EPCIS
 }
 
 
@@ -140,6 +152,9 @@ FIELDS: Mapping[str, Rule] = {
         for name in ("items", "endCursor", "hasNextPage")
     },
     # --- end of navigation pages
+    # --- EPCIS (issue 13): a batch's captured events are read like the batch
+    "Batch.epcisEvents": READ,
+    # --- end EPCIS
     **fields("Assessment", "riskLevel affectedBatchCount consigneeCount grade rationale signalId", READ),
     **fields(
         "Batch",

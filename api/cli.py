@@ -230,6 +230,95 @@ def import_file(
     _print_report(file, report, as_json)
 
 
+def _epcis_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in (".json", ".jsonld"))
+    return [path]
+
+
+def _capture_files(files: list[Path], dry_run: bool, show_progress: bool) -> list[dict[str, Any]]:
+    from graph.epcis.capture import CaptureRejected, capture
+
+    async def work(graph: Graph) -> list[dict[str, Any]]:
+        if not dry_run:
+            await apply_schema(graph)
+        reports = []
+        for file in files:
+            report: dict[str, Any] = {"file": str(file), "ok": False}
+            try:
+                document = json.loads(file.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, ValueError) as error:
+                reports.append({**report, "errors": [{"pointer": "", "message": f"not a JSON document: {error}"}]})
+                continue
+            try:
+                if show_progress:
+                    with _bar() as bar:
+                        outcome = await capture(graph, document, dry_run=dry_run, progress=_progress_on(bar))
+                else:
+                    outcome = await capture(graph, document, dry_run=dry_run)
+            except CaptureRejected as rejected:
+                reports.append(
+                    {**report, "errors": [p.as_json() for p in rejected.problems], "errorCount": rejected.count}
+                )
+                continue
+            records = outcome.records.as_json(str(file))["byType"] if outcome.records else {}
+            reports.append(
+                {
+                    **report,
+                    "ok": not outcome.errors,
+                    "captureID": None if dry_run else outcome.capture_id,
+                    "events": outcome.events,
+                    "stored": outcome.stored,
+                    "unchanged": outcome.unchanged,
+                    "declared": outcome.declared,
+                    "records": records,
+                    "errors": outcome.errors,
+                }
+            )
+        return reports
+
+    return asyncio.run(_with_graph(work, writes=not dry_run))
+
+
+@cli.command("capture")
+def capture_command(
+    path: Annotated[
+        Path, typer.Argument(exists=True, readable=True, help="An EPCIS 2.0 JSON/JSON-LD document, or a directory")
+    ],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate and say how many events would be stored; write nothing.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON, one object per file.")] = False,
+) -> None:
+    """Capture EPCIS 2.0 documents (contract/EPCIS.md), as POST /epcis/capture does: each validated whole against
+    GS1's schema (a rejected document stores nothing), its new events stored, the graph derived from them through
+    the import path. A directory: every .json / .jsonld file in it, in name order, one document each."""
+    files = _epcis_files(path)
+    reports = _capture_files(files, dry_run, err.is_terminal and not as_json)
+    if as_json:
+        for report in reports:
+            typer.echo(json.dumps(report, ensure_ascii=False))
+    else:
+        heads = ("events", "would store" if dry_run else "stored", "unchanged", "records created/updated")
+        table = Table(
+            "file", *heads, title=f"dry run of {path}: nothing was written" if dry_run else f"captured {path}"
+        )
+        for r in reports:
+            if not r["ok"]:
+                for e in r["errors"][:10]:
+                    where = e.get("pointer", "") if isinstance(e, dict) else ""
+                    message = e.get("message") or e.get("detail") if isinstance(e, dict) else str(e)
+                    err.print(f"[red]{r['file']}{':' + where if where else ''}[/red]: {message}", highlight=False)
+                continue
+            changed = sum(c["created"] + c["updated"] for c in r["records"].values())
+            table.add_row(r["file"], str(r["events"]), str(r["stored"]), str(r["unchanged"]), str(changed))
+        Console().print(table)
+    if not all(r["ok"] for r in reports):
+        rejected = sum(not r["ok"] for r in reports)
+        err.print(f"[bold red]{rejected} document(s) rejected; nothing of them was stored.[/bold red]")
+        raise typer.Exit(1)
+
+
 @cli.command()
 def schema() -> None:
     """Create the constraints and indexes of cypher/schema/ that are missing."""

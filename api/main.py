@@ -21,6 +21,7 @@ from api import metrics
 from api.audit_http import AuditRoutes
 from api.auth import Authenticate, Verifier, authorize, check_routes
 from api.body_limit import BodyLimit
+from api.epcis.routes import router as epcis_router
 from api.gql.context import Context
 from api.gql.schema import build_schema
 from api.http_errors import install_error_handlers
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
     app.include_router(rest_router)
     app.include_router(import_jobs_router)
     app.include_router(public_router)
+    app.include_router(epcis_router)
     app.include_router(docs.router)
     app.include_router(explorer.router)
     assets.mount(app)

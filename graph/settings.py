@@ -132,8 +132,11 @@ class Settings(BaseSettings):
     # this default) sets one, e.g. '{"/imports": 5000000000}'.
     max_body_bytes: int = Field(default=10_000_000, ge=0)
     max_body_bytes_by_path: dict[str, int | None] = Field(
-        default_factory=lambda: dict[str, int | None]({"/imports": None})
+        default_factory=lambda: dict[str, int | None]({"/imports": None, "/epcis/capture": 500_000_000})
     )
+    # EPCIS capture (api/epcis/routes.py): a document is held and validated whole, so it has a cap in events;
+    # over it, 413 with GS1-EPCIS-Capture-Limit. A 100 000-event document is about 40 MB.
+    epcis_capture_max_events: int = Field(default=200_000, ge=1)
 
     # Authentication (api/auth.py): OpenID Connect bearer tokens (JWT), verified against the keys each accepted
     # issuer publishes (found by OIDC discovery). AUTH_ISSUERS: the issuer URLs accepted, comma-separated (a

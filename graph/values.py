@@ -14,10 +14,27 @@ import re
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, Field, PlainValidator, StringConstraints
+from pydantic import AfterValidator, Field, PlainValidator, StringConstraints, ValidationInfo
+from pydantic_core import PydanticCustomError
 
 ID_PATTERN = r"^[A-Za-z0-9._:/#-]{1,128}$"
-Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+# Records derived from EPCIS events (graph/epcis/derive.py) carry the ids contract/EPCIS.md defines: EPC URNs with
+# TDS escapes (`%2F`), product patterns (`.*`), event hashes (`ni:///sha-256;...?ver=CBV2.0`). They are validated
+# with the context EPCIS_IDS and may hold any printable ASCII; every other record keeps RECORDS.md's alphabet.
+EPCIS_ID_PATTERN = r"^[!-~]{1,512}$"
+EPCIS_IDS = {"epcis_ids": True}
+_RECORD_ID = re.compile(ID_PATTERN)
+
+
+def _check_id(value: str, info: ValidationInfo) -> str:
+    if not (info.context and info.context.get("epcis_ids")) and not _RECORD_ID.match(value):
+        raise PydanticCustomError(
+            "string_pattern_mismatch", "String should match pattern '{pattern}'", {"pattern": ID_PATTERN}
+        )
+    return value
+
+
+Id = Annotated[str, StringConstraints(pattern=EPCIS_ID_PATTERN), AfterValidator(_check_id)]
 
 # --- numbers ---------------------------------------------------------------------------------------------------
 

@@ -7,8 +7,11 @@ from neo4j import Query
 
 from graph import audit, credit, reviews
 from graph.cypher import all_statement_names, cypher
+from graph.epcis import capture as epcis_capture
 from graph.risk import recalls, warnings
+from tests.api.test_epcis_graph import CHAIN
 from tests.conftest import ROOT, load
+from tests.graph.epcis.documents import document
 
 # GQL status codes of the planner's warnings about names the database has never seen.
 UNKNOWN_NAME = {"01N50": "label", "01N51": "relationship type", "01N52": "property key"}
@@ -54,6 +57,10 @@ async def populated(graph):
     await credit.lift_listing(graph, "BL-XX-2026-0001", "appeal pending", "officer-1")
     await audit.append(graph, [audit.Entry("auditor", ("auditor",), "Query.x", ("1",), audit.Outcome.OK, "r")])
     await load(graph, {"type": "agency", "id": "AG-XX-SAMR", "name": "renamed", "kind": "MARKET_REGULATION"})
+    # EPCIS: a captured chain of events (with a job, a declared error and its supplier) and the records from it
+    declared = {**CHAIN[1], "errorDeclaration": {"declarationTime": "2026-03-09T00:00:00Z", "reason": "incorrect_data"}}
+    await epcis_capture.capture(graph, document(*CHAIN), captured_by="supplier-1")
+    await epcis_capture.capture(graph, document(declared), captured_by="supplier-1")
     return graph
 
 

@@ -13,6 +13,7 @@ from api.gql.types import Batch, Enterprise, Lab, Product, Shipment, TracedBatch
 from api.gql.view import View, found_all, shown
 from graph import imports, ingest, lookup, recall_scope
 from graph import trace as trace_
+from graph.epcis import lots as epcis_lots
 from graph.errors import BadInput
 from graph.ingest.parties import parties_of
 from graph.nodes import BatchNode
@@ -137,7 +138,8 @@ async def _consignees(info: Info, found: list[recall_scope.Consignee]) -> list[C
 class CoreQuery:
     @strawberry.field(description="A batch by id; null when unknown.")
     async def batch(self, info: Info, id: strawberry.ID) -> Batch | None:
-        found = await info.context.loaders.batch.load(id)
+        (batch_id,) = await epcis_lots.canonical_lot_ids(info.context.graph, [id])  # any form of a lot
+        found = await info.context.loaders.batch.load(batch_id)
         return Batch.of(found) if found else None
 
     @strawberry.field(description="An enterprise by id; null when unknown.")
@@ -165,7 +167,8 @@ class CoreQuery:
         "shortest depth, ordered by depth then id; custody: the shipments that carried it."
     )
     async def trace_back(self, info: Info, batch_id: strawberry.ID, max_depth: int = 10) -> Trace:
-        t = await trace_.trace_back(info.context.graph, batch_id, max_depth)
+        (root,) = await epcis_lots.canonical_lot_ids(info.context.graph, [batch_id])  # any form of a lot
+        t = await trace_.trace_back(info.context.graph, root, max_depth)
         return Trace(
             root=Batch.of(t.root),
             upstream=[TracedBatch.of(u) for u in t.upstream],
@@ -178,7 +181,8 @@ class CoreQuery:
         "every consignee of an affected batch with its holdings."
     )
     async def recall_scope(self, info: Info, batch_ids: list[strawberry.ID], max_depth: int = 10) -> RecallScope:
-        scope = await recall_scope.recall_scope(info.context.graph, list(batch_ids), max_depth)
+        canonical = await epcis_lots.canonical_lot_ids(info.context.graph, list(batch_ids))  # any form of a lot
+        scope = await recall_scope.recall_scope(info.context.graph, canonical, max_depth)
         return RecallScope(
             sources=[Batch.of(b) for b in scope.sources],
             affected_batches=[TracedBatch.of(a) for a in scope.affected],

@@ -26,6 +26,7 @@ from typing import Any, Self
 
 import strawberry
 from strawberry import Private
+from strawberry.scalars import JSON
 
 from api.gql.context import Info
 from api.gql.credit_types import EnterpriseCreditFields
@@ -34,6 +35,7 @@ from api.gql.risk_types import ShipmentRiskFields
 from api.gql.view import View, found, nav_fields
 from graph import mass_balance, nodes, supervision, trace
 from graph.clock import from_ms
+from graph.epcis import lots as epcis_lots
 
 
 @strawberry.type(description="A person tied to an enterprise: LEGAL_REPRESENTATIVE_OF, OFFICER_OF or SHAREHOLDER_OF.")
@@ -233,6 +235,14 @@ class Batch(View, nodes.BatchNode):
     )
     async def mass_balance_issues(self, info: Info) -> list[MassBalanceIssue]:
         return await load_mass_balance_issues(info, [self.id])
+
+    @strawberry.field(
+        graphql_type=list[JSON],
+        description="The EPCIS 2.0 events captured about this lot (naming it, or its instances), as captured with "
+        "their recordTime, by eventTime then eventID; at most 1000. Empty for a lot that arrived as records.",
+    )
+    async def epcis_events(self, info: Info) -> list[dict[str, Any]]:
+        return await epcis_lots.lot_events(info.context.graph, self.id)
 
 
 @strawberry.type

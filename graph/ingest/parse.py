@@ -19,7 +19,8 @@ from graph import records as rec
 from graph.ingest.index import ImportIndex
 from graph.ingest.parties import fault
 from graph.ingest.report import Errors, Progress
-from graph.ingest.source import SourceLine, Unreadable
+from graph.ingest.source import EpcisRecord, SourceLine, Unreadable
+from graph.values import EPCIS_IDS
 
 _RECORD = TypeAdapter(rec.Record)
 
@@ -115,7 +116,10 @@ def _parse(
     number: int, raw: str | Mapping[str, Any], index: ImportIndex, errors: Errors, parties: frozenset[str] | None
 ) -> None:
     try:
-        record = _RECORD.validate_json(raw) if isinstance(raw, str) else _RECORD.validate_python(raw)
+        if isinstance(raw, str):  # records mapped from EPCIS events carry EPCIS's ids (graph/values.py EPCIS_IDS)
+            record = _RECORD.validate_json(raw, context=EPCIS_IDS if isinstance(raw, EpcisRecord) else None)
+        else:
+            record = _RECORD.validate_python(raw)
     except ValidationError as err:
         data = _as_object(raw)
         for e in err.errors(include_url=False):

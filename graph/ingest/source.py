@@ -44,6 +44,13 @@ def file_lines(stream: BinaryIO, encoding: str = "utf-8") -> Iterator[str | Unre
             yield Unreadable(f"not valid {encoding} at byte {err.start + 1}{hint}")
 
 
+class EpcisRecord(str):
+    """A record mapped from EPCIS events (graph/epcis/derive.py), as its JSON line: validated like any other line,
+    with the ids contract/EPCIS.md defines (graph/values.py EPCIS_IDS)."""
+
+    __slots__ = ()
+
+
 SourceLine = str | Mapping[str, Any] | Unreadable
 
 

@@ -1,0 +1,1 @@
+CREATE CONSTRAINT epcis_key_unique IF NOT EXISTS FOR (n:EpcisKey) REQUIRE n.key IS UNIQUE
