@@ -122,7 +122,7 @@ ROUTES: Mapping[str, Rule | None] = {
     "GET /epcis/capture": Rule(roles(Role.DATA_SUPPLIER, Role.SINGLE_WINDOW)),
     "GET /epcis/capture/{captureID}": Rule(roles(Role.DATA_SUPPLIER, Role.SINGLE_WINDOW)),
     "GET /epcis/events": Rule(READERS | roles(Role.DATA_SUPPLIER, Role.SINGLE_WINDOW)),
-    "GET /epcis/events/{eventID:path}": Rule(READERS | roles(Role.DATA_SUPPLIER, Role.SINGLE_WINDOW)),
+    "GET /epcis/events/{eventID}": Rule(READERS | roles(Role.DATA_SUPPLIER, Role.SINGLE_WINDOW)),
     "GET /epcis/export": READ,
     "OPTIONS /epcis": None,
     "OPTIONS /epcis/capture": None,
