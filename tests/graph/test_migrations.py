@@ -7,9 +7,11 @@ import asyncio
 
 import pytest
 
+from api.main import create_app
 from graph import migrations
 from graph.db import Graph
 from graph.migrations import Migration, SchemaTooNew, applied, upgrade
+from tests.api.test_serve import restored_logging  # noqa: F401 (a fixture)
 
 
 def counting(steps: list[int]) -> tuple[Migration, ...]:
@@ -68,3 +70,13 @@ async def test_the_shipped_migrations_are_numbered_in_order_and_apply_to_a_fresh
 def test_misnumbered_migrations_are_a_programming_error():
     with pytest.raises(ValueError, match="numbered 1, 2, 3"):
         migrations.check_order([Migration(1, "a"), Migration(3, "c")])
+
+
+async def test_the_service_refuses_to_start_on_a_graph_from_a_newer_release(db, settings, request):
+    request.getfixturevalue("restored_logging")  # the lifespan configures logging: put it back afterwards
+    newer = migrations.MIGRATIONS[-1].version + 1
+    await db.write_schema("migrations/record", version=newer, migration="from_a_later_release")
+    app = create_app(settings.model_copy(update={"credit_sweep_interval_s": 0}))
+    with pytest.raises(SchemaTooNew, match=f"version {newer} \\(from_a_later_release\\).*refusing to start"):
+        async with app.router.lifespan_context(app):
+            pass
