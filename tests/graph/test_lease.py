@@ -50,26 +50,29 @@ async def test_a_released_lease_is_free_at_once(db):
 
 async def test_a_periodic_job_runs_on_one_of_two_replicas_and_hands_over_when_stopped(db):
     runs: list[str] = []
-    both_asked = asyncio.Event()
+    enough = asyncio.Event()
 
     def job(name: str):  # type: ignore[no-untyped-def]
         async def run() -> None:
             runs.append(name)
             if len(runs) >= 3:
-                both_asked.set()
+                enough.set()
 
         return run
 
     first = asyncio.create_task(run_periodically(lease(db, "A"), 0.05, job("A")))
-    await asyncio.sleep(0.02)  # A asks first
+    for _ in range(600):  # A has the lease before B asks
+        if runs:
+            break
+        await asyncio.sleep(0.05)
     second = asyncio.create_task(run_periodically(lease(db, "B"), 0.05, job("B")))
-    await asyncio.wait_for(both_asked.wait(), 30)
+    await asyncio.wait_for(enough.wait(), 30)
     assert set(runs) == {"A"}  # B asked every round too, and never ran
     first.cancel()
     await asyncio.gather(first, return_exceptions=True)  # A stops: it releases the lease
     runs.clear()
-    both_asked.clear()
-    await asyncio.wait_for(both_asked.wait(), 30)
+    enough.clear()
+    await asyncio.wait_for(enough.wait(), 30)
     second.cancel()
     await asyncio.gather(second, return_exceptions=True)
     assert set(runs) == {"B"}
