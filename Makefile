@@ -32,9 +32,8 @@ KEYCLOAK_ISSUER := http://127.0.0.1:$(KEYCLOAK_PORT)/realms/tracegraph
 run: export AUTH_ISSUERS := $(if $(AUTH_ISSUERS),$(AUTH_ISSUERS)$(comma))$(KEYCLOAK_ISSUER)
 run: export EXPLORER_OIDC_ISSUER ?= $(KEYCLOAK_ISSUER)
 endif
-
 .PHONY: install install-bench lock run neo4j-start neo4j-stop neo4j-status keycloak-start keycloak-stop chromium \
-	test lint format demo bench clean
+	test lint format demo bench faults clean
 
 install: $(STAMP) $(WEB_STAMP) $(EXPLORER_BUNDLE)
 $(STAMP): pyproject.toml requirements/dev.lock
@@ -128,6 +127,13 @@ $(BENCH_STAMP): $(STAMP) requirements/bench.lock
 bench: install-bench
 	$(PY) -m bench.run --size $(SIZE) --port $(BENCH_PORT)
 	-$(PY) ops/neo4j_local.py stop --instance bench
+
+# Fault injection (ops/faults.py): kill -9 Neo4j during an import of data set FAULTS_SIZE, restart, re-run, compare
+# with a clean run; fails unless nothing is lost, duplicated or out of step. Its own Neo4j instance `faults`.
+FAULTS_SIZE ?= S
+FAULTS_PORT ?= 7691
+faults: install
+	$(PY) ops/faults.py --size $(FAULTS_SIZE) --port $(FAULTS_PORT)
 
 clean: neo4j-stop keycloak-stop
 	rm -rf var .neo4j $(VENV) api/web/node_modules

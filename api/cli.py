@@ -27,7 +27,7 @@ from rich.progress import (
 from rich.table import Table
 
 from api.import_client import RemoteImportError, import_over_http
-from graph import credit
+from graph import credit, migrations
 from graph.db import Graph, open_driver
 from graph.identity import Role
 from graph.imports import import_lines
@@ -321,9 +321,19 @@ def capture_command(
 
 @cli.command()
 def schema() -> None:
-    """Create the constraints and indexes of cypher/schema/ that are missing."""
-    names = asyncio.run(_with_graph(apply_schema))
-    typer.echo(f"schema: {len(names)} statements applied")
+    """Bring the graph's schema up to date, as the server does at start-up: the constraints and indexes of
+    cypher/schema/ that are missing, then the migrations (graph/migrations/) the graph has not had."""
+
+    async def work(graph: Graph) -> tuple[list[migrations.Migration], list[migrations.Applied]]:
+        return await migrations.upgrade(graph), await migrations.applied(graph)
+
+    try:
+        ran, versions = asyncio.run(_with_graph(work))
+    except migrations.SchemaTooNew as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
+    latest = versions[-1].version if versions else 0
+    typer.echo(f"schema: at version {latest}; {len(ran)} migration(s) applied now")
 
 
 @cli.command()

@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 
 from api.auth import caller
 from api.http_errors import error_response
-from graph.import_jobs import ImportJob, ImportJobs, job_json
+from graph.import_jobs import ImportJob, ImportJobs, job_directory, job_json
 from graph.ingest.parties import parties_of
 from graph.ingest.source import NotGzip, Spool
 
@@ -29,10 +29,12 @@ GZIP_TYPES = ("application/gzip", "application/x-gzip")
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # After the app's own start-up (the graph is open and migrated): resume what a former process left unfinished.
+    graph = app.state.graph
+    app.state.import_jobs = ImportJobs(graph, graph.settings.import_job_keep_s)
+    app.state.import_jobs.resume(job_directory(graph.settings))
     yield
-    jobs: ImportJobs | None = getattr(app.state, "import_jobs", None)
-    if jobs is not None:  # a restart forgets its jobs: stop the running one, remove the spooled files
-        await jobs.close()
+    await app.state.import_jobs.close()  # the running job stops; unfinished jobs stay on disk for the next start
 
 
 router = APIRouter(lifespan=lifespan)
@@ -72,7 +74,7 @@ async def create_import(
     except LookupError:
         return error_response(400, "BAD_USER_INPUT", f"encoding: unknown encoding {encoding!r}")
     jobs = _jobs(request)
-    spool = Spool(gzipped=_is_gzip(request), directory=request.app.state.graph.settings.import_job_dir)
+    spool = Spool(gzipped=_is_gzip(request), directory=str(job_directory(request.app.state.graph.settings)))
     try:
         async for piece in request.stream():
             spool.write(piece)

@@ -7,8 +7,9 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import asynccontextmanager, suppress
+from functools import partial
 from urllib.parse import urlsplit
 
 import structlog
@@ -33,24 +34,29 @@ from api.rest import router as rest_router
 from api.security_headers import SecurityHeaders
 from api.web import assets, docs, explorer
 from api.web.graphiql import GraphQLRouter
-from graph import credit
+from graph import credit, migrations
 from graph.db import Graph, open_driver
-from graph.schema import apply_schema
+from graph.lease import Lease, holder_id, run_periodically
 from graph.settings import Settings, get_settings
 
 log = structlog.get_logger("api")
 
 
-async def sweep_credit(graph: Graph, interval_s: float) -> None:
-    """Listings start and expire with time, not with a request: re-evaluate due grades periodically."""
-    while True:
-        try:
-            changes = await credit.sweep(graph)
-            if changes:
-                log.info("credit.sweep", changes=len(changes), seqs=[c.seq for c in changes][:50])
-        except Exception:  # keep sweeping: the next round retries what this one missed
-            log.exception("credit.sweep.failed")
-        await asyncio.sleep(interval_s)
+CREDIT_SWEEP_LEASE = "credit-sweep"
+
+
+async def sweep_credit(graph: Graph) -> None:
+    """Listings start and expire with time, not with a request: re-evaluate due grades (one round)."""
+    changes = await credit.sweep(graph)
+    if changes:
+        log.info("credit.sweep", changes=len(changes), seqs=[c.seq for c in changes][:50])
+
+
+def credit_sweeper(graph: Graph, interval_s: float) -> Coroutine[None, None, None]:
+    """The periodic sweep, on one replica at a time (the lease "credit-sweep"): a replica that dies hands it over
+    once its lease expires, three intervals (at least 30 s) after its last renewal."""
+    lease = Lease(graph, CREDIT_SWEEP_LEASE, holder_id(), ttl_s=max(3 * interval_s, 30.0))
+    return run_periodically(lease, interval_s, partial(sweep_credit, graph))
 
 
 def create_app(settings: Settings | None = None, graph: Graph | None = None) -> FastAPI:
@@ -65,11 +71,16 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
         own = graph is None
         app.state.graph = graph or Graph(open_driver(settings), settings)
         if own:
-            applied = await apply_schema(app.state.graph)
-            log.info("schema.applied", statements=len(applied), uri=settings.neo4j_uri)
+            try:
+                ran = await migrations.upgrade(app.state.graph)
+            except migrations.SchemaTooNew as error:
+                log.error("schema.too_new", error=str(error))
+                await app.state.graph.close()
+                raise
+            log.info("schema.upgraded", migrations=[m.version for m in ran], uri=settings.neo4j_uri)
         sweeper = None
         if settings.credit_sweep_interval_s > 0:
-            sweeper = asyncio.create_task(sweep_credit(app.state.graph, settings.credit_sweep_interval_s))
+            sweeper = asyncio.create_task(credit_sweeper(app.state.graph, settings.credit_sweep_interval_s))
         yield
         if sweeper:
             sweeper.cancel()

@@ -3,13 +3,22 @@
 A job's body is spooled to a temporary file (graph/ingest/source.py Spool) and queued; one worker task per process
 runs the queued jobs one at a time through graph/imports.py, exactly as `tracegraph import` does, and the job shows
 its status, progress and report meanwhile. Jobs live in this process's memory: a finished job is kept for
-Settings.import_job_keep_s and then forgotten, and a restart forgets every job, queued or running (the spooled
-files are removed). An interrupted job is simply posted again: imports are idempotent.
+Settings.import_job_keep_s and then forgotten.
+
+A job that has not finished survives a restart: beside its spooled body a small manifest (its id and options, named
+with the owning process's pid) stays on disk until the job ends, and a process starting on the same job directory
+(`resume`) takes over the manifests of processes that are gone, by renaming them (one taker wins), and runs those
+jobs again from the start, under the same ids: imports are idempotent, and a re-run completes what a fault left
+half-written (graph/imports.py). So a job stopped by a shutdown, a kill or a crash is resumed, never left running.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
+import os
+import tempfile
 import time
 import uuid
 from collections import OrderedDict
@@ -28,8 +37,48 @@ from graph.imports import import_lines
 from graph.ingest.report import ImportReport
 from graph.ingest.source import file_lines
 from graph.ingest.write import SYSTEM_SUPPLIER
+from graph.settings import Settings
 
 log = structlog.get_logger("graph.import_jobs")
+
+MANIFEST = ".job"  # <body>.<owner>.job beside the spooled body; the owner is a process: <pid>-<start time>
+
+
+def job_directory(settings: Settings) -> Path:
+    """Where jobs are spooled: IMPORT_JOB_DIR, else a directory of the system's temporary one named after the
+    database, so that a restart finds its own unfinished jobs and never another database's."""
+    if settings.import_job_dir:
+        return Path(settings.import_job_dir)
+    target = hashlib.sha256(f"{settings.neo4j_uri}|{settings.neo4j_database}".encode()).hexdigest()[:12]
+    directory = Path(tempfile.gettempdir()) / f"tracegraph-jobs-{target}"
+    directory.mkdir(mode=0o700, exist_ok=True)
+    return directory
+
+
+def _started(pid: int) -> str | None:
+    """When process `pid` started (clock ticks since boot, Linux), or None when there is no such process: with the
+    pid it names a process uniquely, where a pid alone is reused (in a container, every start is pid 1)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def _owner() -> str:
+    return f"{os.getpid()}-{_started(os.getpid()) or 0}"
+
+
+def _alive(owner: str) -> bool:
+    pid, _, started = owner.partition("-")
+    if not Path("/proc/self/stat").exists():  # no /proc: the pid alone
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        return True
+    return _started(int(pid)) == started
 
 
 class JobStatus(StrEnum):
@@ -65,6 +114,8 @@ class ImportJob:
     started_at: float | None = None
     finished_at: float | None = None
     finished_clock: float | None = None  # the registry's clock when it ended (for how long it is kept)
+    resumed: bool = False  # run again after the process that had it stopped
+    manifest: Path | None = None  # on disk until the job ends, so that a restart resumes it
 
     def progress(self, stage: str, done: int, total: int | None) -> None:
         """The import's progress callback: lines while validating, then records (and the derived steps)."""
@@ -101,24 +152,78 @@ class ImportJobs:
         """Queue a spooled file; the job owns the file from here on."""
         self._forget_expired()
         job = ImportJob(uuid.uuid4().hex, path, total_lines, dry_run, encoding, supplied_by, parties)
+        job.manifest = path.with_name(f"{path.name}.{_owner()}{MANIFEST}")
+        # Who supplied it and for which parties travel with it: a resumed job writes as the one posted would.
+        manifest = {
+            "id": job.id,
+            "lines": total_lines,
+            "dryRun": dry_run,
+            "encoding": encoding,
+            "suppliedBy": supplied_by,
+            "parties": None if parties is None else sorted(parties),
+        }
+        job.manifest.write_text(json.dumps({**manifest, "createdAt": job.created_at}))
+        self._enqueue(job)
+        log.info("import_job.queued", job=job.id, lines=total_lines, dry_run=dry_run)
+        return job
+
+    def resume(self, directory: Path) -> list[ImportJob]:
+        """Queue again the unfinished jobs of processes that are gone (a shutdown, a kill, a crash), as they were
+        posted: same id, same options, from the first line."""
+        resumed = []
+        for manifest in sorted(directory.glob(f"*{MANIFEST}")):
+            body_name, _, owner = manifest.name.removesuffix(MANIFEST).rpartition(".")
+            if not body_name or _alive(owner):
+                continue
+            mine = manifest.with_name(f"{body_name}.{_owner()}{MANIFEST}")
+            try:
+                manifest.rename(mine)  # atomic: of processes resuming together, one takes each job
+                saved = json.loads(mine.read_text())
+            except FileNotFoundError:
+                continue
+            except (OSError, ValueError) as error:
+                log.warning("import_job.unreadable_manifest", manifest=str(mine), error=str(error))
+                continue
+            body = directory / body_name
+            if not body.exists():
+                mine.unlink(missing_ok=True)
+                continue
+            parties = saved.get("parties")
+            job = ImportJob(
+                saved["id"],
+                body,
+                saved["lines"],
+                saved["dryRun"],
+                saved["encoding"],
+                saved.get("suppliedBy", SYSTEM_SUPPLIER),
+                None if parties is None else frozenset(parties),
+                resumed=True,
+            )
+            job.created_at, job.manifest = saved["createdAt"], mine
+            self._enqueue(job)
+            log.info("import_job.resumed", job=job.id, lines=job.total_lines, from_process=owner)
+            resumed.append(job)
+        return resumed
+
+    def _enqueue(self, job: ImportJob) -> None:
         self._jobs[job.id] = job
         self._queue.put_nowait(job)
         if self._worker is None or self._worker.done():
             self._worker = asyncio.create_task(self._work(), name="import-jobs")
-        log.info("import_job.queued", job=job.id, lines=total_lines, dry_run=dry_run)
-        return job
 
     def get(self, job_id: str) -> ImportJob | None:
         self._forget_expired()
         return self._jobs.get(job_id)
 
     async def close(self) -> None:
-        """Stop the worker (a running import stops where it is) and remove every spooled file."""
+        """Stop the worker (a running import stops where it is, its transaction rolled back). The unfinished
+        jobs' files stay, for the next process on this job directory to resume."""
         if self._worker is not None:
             self._worker.cancel()
             await asyncio.gather(self._worker, return_exceptions=True)
-        for job in self._jobs.values():
-            job.path.unlink(missing_ok=True)
+        unfinished = [job.id for job in self._jobs.values() if not job.status.finished]
+        if unfinished:
+            log.info("import_job.left_to_resume", jobs=unfinished)
         self._jobs.clear()
 
     def _forget_expired(self) -> None:
@@ -130,11 +235,11 @@ class ImportJobs:
     async def _work(self) -> None:
         while not self._queue.empty():
             job = self._queue.get_nowait()
-            try:
-                await self._run(job)
-            finally:
-                job.path.unlink(missing_ok=True)
-                job.finished_at, job.finished_clock = time.time(), self.clock()
+            await self._run(job)  # a cancellation (shutdown) leaves the job's files for a restart to resume
+            job.path.unlink(missing_ok=True)
+            if job.manifest is not None:
+                job.manifest.unlink(missing_ok=True)
+            job.finished_at, job.finished_clock = time.time(), self.clock()
 
     async def _run(self, job: ImportJob) -> None:
         job.status, job.stage, job.started_at = JobStatus.VALIDATING, "validating", time.time()
@@ -179,6 +284,7 @@ def job_json(job: ImportJob, url: str) -> dict[str, Any]:
         "stage": job.stage,
         "dryRun": job.dry_run,
         "encoding": job.encoding,
+        "resumed": job.resumed,
         "progress": {
             "lines": {"done": job.lines_done, "total": job.total_lines},
             "records": {"done": job.records_done, "total": job.records_total},

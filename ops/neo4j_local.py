@@ -9,6 +9,13 @@ the JVM then runs `org.neo4j.server.CommunityEntryPoint` straight from those jar
     python ops/neo4j_local.py stop  [--instance dev]
     python ops/neo4j_local.py status [--instance dev]
     python ops/neo4j_local.py wipe  [--instance bench]   # stop and delete its databases
+    python ops/neo4j_local.py backup  --instance dev --to FILE     # neo4j-admin database dump (offline)
+    python ops/neo4j_local.py restore --instance dev --from FILE   # neo4j-admin database load (offline)
+
+Backup and restore run `neo4j-admin database dump` / `load` (org.neo4j.cli.AdminTool, from the same jars). Neo4j
+Community cannot dump or load a database that is in use, so both stop a running instance first and start it again
+afterwards: the graph is unavailable meanwhile (seconds for a small graph, about the time to copy the store for a
+large one). Online backups need Enterprise's `neo4j-admin database backup`.
 
 Each instance has its own data under var/<instance>/ (ignored by git), so the test suite (instance
 `test`) never touches the demo database (instance `dev`). Needs Java 17 or 21 (Neo4j 5.26 LTS);
@@ -20,6 +27,7 @@ Stdlib only, plus the neo4j driver for the readiness probe, so it can run before
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -28,13 +36,17 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 POM = ROOT / "ops" / "neo4j" / "pom.xml"
 CACHE = ROOT / ".neo4j"  # the resolved classpath (a list of paths into ~/.m2), not jars
 CLASSPATH_FILE = CACHE / "classpath.txt"
 MAIN_CLASS = "org.neo4j.server.CommunityEntryPoint"
+ADMIN_CLASS = "org.neo4j.cli.AdminTool"  # neo4j-admin
+DATABASE = "neo4j"  # the service's database; `system` (users, database list) is the server's own
 PING = (ROOT / "cypher" / "ops" / "ping.cypher").read_text().strip()
 SUPPORTED_JAVA = (17, 21)
 
@@ -157,6 +169,18 @@ db.tx_log.rotation.retention_policy=2 files
         return None
 
 
+def process_gone(pid: int) -> bool:
+    """Has process `pid` exited? A server this process started (the test suite starts its own) stays a zombie
+    until it is reaped, with its /proc entry still there: reap it, and count a zombie as gone."""
+    with contextlib.suppress(ChildProcessError):  # not our child: init reaps it
+        os.waitpid(pid, os.WNOHANG)
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state == "Z"
+
+
 def port_in_use(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.settimeout(0.5)
@@ -231,7 +255,7 @@ def wait_ready(inst: Instance, pid: int, wait_seconds: float) -> None:
         if bolt_answers(inst.port):
             say(f"ready: RETURN 1 answered on bolt://127.0.0.1:{inst.port}")
             return
-        if not Path(f"/proc/{pid}").exists():
+        if process_gone(pid):
             inst.pid_file.unlink(missing_ok=True)
             raise OpsError(f"Neo4j exited during start-up; last log lines:\n{tail(inst)}")
         time.sleep(0.5)
@@ -253,9 +277,9 @@ def stop(inst: Instance, wait_seconds: float = 60) -> None:
         return
     os.kill(pid, signal.SIGTERM)  # Neo4j checkpoints and shuts down cleanly on TERM
     deadline = time.monotonic() + wait_seconds
-    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+    while not process_gone(pid) and time.monotonic() < deadline:
         time.sleep(0.3)
-    if Path(f"/proc/{pid}").exists():
+    if not process_gone(pid):
         say(f"pid {pid} did not stop within {wait_seconds:.0f}s; killing it")
         os.kill(pid, signal.SIGKILL)
     inst.pid_file.unlink(missing_ok=True)
@@ -267,6 +291,63 @@ def wipe(inst: Instance) -> None:
     stop(inst)
     shutil.rmtree(inst.home / "data", ignore_errors=True)
     say(f"wiped the data of instance '{inst.name}'")
+
+
+def admin(inst: Instance, *args: str, stdin: IO[bytes] | None = None, stdout: IO[bytes] | None = None) -> None:
+    """Run neo4j-admin on this instance's configuration (its data directory); its output is shown on failure."""
+    inst.write_config()  # also for an instance that never ran: neo4j-admin finds the data directory in it
+    env = {**os.environ, "NEO4J_HOME": str(inst.home), "NEO4J_CONF": str(inst.conf_dir)}
+    command = [java_binary(), "-Xmx512m", "-cp", os.pathsep.join(fetch()), ADMIN_CLASS, *args]
+    result = subprocess.run(command, env=env, stdin=stdin, stdout=stdout or subprocess.PIPE, stderr=subprocess.PIPE)
+    if result.returncode != 0:
+        output = ((result.stdout or b"") if stdout is None else b"") + result.stderr
+        raise OpsError(f"neo4j-admin {' '.join(args)} failed:\n{output.decode(errors='replace')[-4000:]}")
+
+
+def offline(inst: Instance, wait_seconds: float, work: Callable[[], None]) -> None:
+    """Run `work` with the instance stopped (Community dumps and loads only a database not in use), then start it
+    again if it was running."""
+    was_running = inst.running_pid() is not None
+    if was_running:
+        say(f"stopping instance '{inst.name}': Neo4j Community needs the database offline for this")
+        stop(inst)
+    try:
+        work()
+    finally:
+        if was_running:
+            start(inst, wait_seconds)
+
+
+def backup(inst: Instance, to: Path, wait_seconds: float) -> None:
+    """Dump the instance's database into one file (written beside it, then moved: never a half-written FILE)."""
+    to = to.resolve()
+    to.parent.mkdir(parents=True, exist_ok=True)
+    partial = to.with_name(to.name + ".partial")
+
+    def dump() -> None:
+        with partial.open("wb") as out:
+            admin(inst, "database", "dump", DATABASE, "--to-stdout", stdout=out)
+        partial.replace(to)
+
+    try:
+        offline(inst, wait_seconds, dump)
+    finally:
+        partial.unlink(missing_ok=True)
+    say(f"backed up database '{DATABASE}' of instance '{inst.name}' to {to} ({to.stat().st_size} bytes)")
+
+
+def restore(inst: Instance, source: Path, wait_seconds: float) -> None:
+    """Replace the instance's database with a dump (`backup`'s file). The running service finds the store changed;
+    it re-creates any missing constraint before its next write (graph/db.py verify_schema)."""
+    if not source.is_file():
+        raise OpsError(f"no backup file at {source}")
+
+    def load() -> None:
+        with source.open("rb") as dump:
+            admin(inst, "database", "load", DATABASE, "--from-stdin", "--overwrite-destination=true", stdin=dump)
+
+    offline(inst, wait_seconds, load)
+    say(f"restored database '{DATABASE}' of instance '{inst.name}' from {source}")
 
 
 def status(inst: Instance) -> int:
@@ -281,7 +362,7 @@ def status(inst: Instance) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["fetch", "start", "stop", "status", "wipe"])
+    parser.add_argument("command", choices=["fetch", "start", "stop", "status", "wipe", "backup", "restore"])
     parser.add_argument("--instance", default=os.environ.get("NEO4J_INSTANCE", "dev"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("NEO4J_BOLT_PORT", "7687")))
     parser.add_argument("--heap", default=os.environ.get("NEO4J_HEAP", "1g"))
@@ -290,9 +371,11 @@ def main(argv: list[str] | None = None) -> int:
         "--tx-timeout", default=os.environ.get("NEO4J_TX_TIMEOUT", "60s"), help="server-side cap on any transaction"
     )
     parser.add_argument("--wait", type=float, default=180.0, help="seconds to wait for readiness")
+    parser.add_argument("--to", type=Path, help="backup: the dump file to write")
+    parser.add_argument("--from", dest="source", type=Path, help="restore: the dump file to load")
     args = parser.parse_args(argv)
     inst = Instance(args.instance, args.port, args.heap, args.pagecache, args.tx_timeout)
-    if args.command in ("stop", "status", "wipe") and inst.port_file.exists():
+    if args.command in ("stop", "status", "wipe", "backup", "restore") and inst.port_file.exists():
         inst.port = int(inst.port_file.read_text().strip())
     try:
         if args.command == "fetch":
@@ -307,6 +390,16 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "wipe":
             wipe(inst)
+            return 0
+        if args.command == "backup":
+            if args.to is None:
+                raise OpsError("backup needs --to FILE")
+            backup(inst, args.to, args.wait)
+            return 0
+        if args.command == "restore":
+            if args.source is None:
+                raise OpsError("restore needs --from FILE")
+            restore(inst, args.source, args.wait)
             return 0
         return status(inst)
     except OpsError as err:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import subprocess
+import sys
 from typing import Any
 
 import httpx
@@ -162,13 +164,42 @@ async def test_a_job_whose_database_is_unreachable_fails_in_one_line():
         await graph.close()
 
 
-async def test_jobs_survive_nothing_closing_the_registry_removes_their_files(db, tmp_path):
+async def test_closing_the_registry_leaves_unfinished_jobs_for_the_next_process_to_resume(db, tmp_path):
+    """As at a shutdown: the queued jobs' files stay; a process started after this one has gone resumes them under
+    the same ids, and removes the files once they are done."""
     jobs = ImportJobs(db, keep_s=60)
     files = [tmp_path / f"body-{i}.ndjson" for i in range(2)]
     for file in files:
         file.write_bytes(body(*RECORDS))
     queued = [jobs.submit(file, len(RECORDS)) for file in files]
-    await jobs.close()  # as at shutdown: the worker had not started
-    assert [f.exists() for f in files] == [False, False]
+    await jobs.close()  # the worker had not started
+    assert [f.exists() for f in files] == [True, True]
     assert [jobs.get(job.id) for job in queued] == [None, None]
     assert await node_count(db) == 0
+
+    assert ImportJobs(db, keep_s=60).resume(tmp_path) == []  # their owner (this process) is still alive
+    gone = gone_process()
+    for manifest in tmp_path.glob("*.job"):  # as if written by a process that has exited
+        body_name, _, _ = manifest.name.removesuffix(".job").rpartition(".")
+        manifest.rename(tmp_path / f"{body_name}.{gone}.job")
+
+    after_restart = ImportJobs(db, keep_s=60)
+    resumed = after_restart.resume(tmp_path)
+    assert sorted(j.id for j in resumed) == sorted(j.id for j in queued)
+    assert ImportJobs(db, keep_s=60).resume(tmp_path) == []  # taken: a second process does not run them again
+    for job in resumed:
+        for _ in range(3000):
+            if job.status.finished:
+                break
+            await asyncio.sleep(0.02)
+        assert job.status == "DONE" and job.resumed
+    assert await node_count(db) == len(RECORDS)
+    assert list(tmp_path.iterdir()) == []
+    await after_restart.close()
+
+
+def gone_process() -> str:
+    """The owner name (pid and start time) of a process that has exited."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return f"{child.pid}-1"

@@ -1,6 +1,11 @@
 """The local-server script's operator-facing behaviour: stale pid files, a busy port, config, Java check."""
 
+import os
 import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -58,3 +63,15 @@ def test_an_unsupported_java_is_named(monkeypatch, tmp_path):
     monkeypatch.setenv("JAVA_HOME", str(tmp_path))
     with pytest.raises(ops.OpsError, match="Java 11"):
         ops.java_binary()
+
+
+def test_a_server_this_process_started_counts_as_stopped_once_it_exits():
+    """The suite starts Neo4j itself: an exited child stays a zombie (its /proc entry remains) until reaped, and stop
+    must not wait its full minute for it and then kill -9 a server that had shut down cleanly."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    for _ in range(100):
+        if Path(f"/proc/{child.pid}/stat").read_text().rpartition(")")[2].split()[0] == "Z":
+            break
+        time.sleep(0.05)
+    assert ops.process_gone(child.pid)
+    assert not ops.process_gone(os.getpid())
