@@ -45,6 +45,8 @@ class Served:
             "IMPORT_JOB_DIR": str(job_dir),
             "API_GRACEFUL_SHUTDOWN_S": "30",
             "LOG_JSON": "true",
+            "AUTH_ISSUERS": ",".join(settings.auth_issuers),  # the tests' issuer, whose tokens the tests send
+            "AUTH_AUDIENCE": settings.auth_audience,
         }
         with log.open("ab") as out:
             self.proc = subprocess.Popen(
