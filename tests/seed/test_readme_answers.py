@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from graph.db import Graph
-from tests.conftest import ROOT, gql
+from tests.conftest import ROOT, auth_headers, gql
 
 SECTION = "## Four questions against the demo data"
 
@@ -71,7 +71,9 @@ async def demo(db: Graph, client: httpx.AsyncClient) -> httpx.AsyncClient:
 
 
 async def ask(client: httpx.AsyncClient, query: str) -> dict[str, Any]:
-    body = await gql(client, query)
+    # A decision the README shows signed by someone (by: "officer-zhang") is sent with that officer's token.
+    signer = re.search(r'\bby: "([^"]+)"', query)
+    body = await gql(client, query, auth_headers(signer[1], "credit_officer") if signer else None)
     assert "errors" not in body, body["errors"]
     return body["data"]
 
