@@ -7,10 +7,12 @@ import json
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from api import exports
+from api.access import FIELDS
+from api.auth import caller
 from api.deps import GraphDep
 from graph import credit_feed
 from graph.db import Graph
@@ -67,6 +69,7 @@ async def recall_scope_spreadsheet(
     responses={200: {"content": {"application/x-ndjson": {}}}, 400: {}},
 )
 async def credit_events(
+    request: Request,
     graph: GraphDep,
     after: Annotated[
         str | None, Query(description="The X-Next-Cursor of the previous response; omit at first.")
@@ -75,7 +78,9 @@ async def credit_events(
 ) -> Response:
     check_range("limit", limit, 1, credit_feed.MAX_PAGE)
     page = await credit_feed.page(graph, after, limit)
-    body = "".join(json.dumps(e.as_json(), ensure_ascii=False) + "\n" for e in page.events)
+    # Evidence (persons, ties, paths) is the regulators' to read, in the feed as in GraphQL's CreditEvent.evidence.
+    with_evidence = caller(request).has_any(FIELDS["CreditEvent.evidence"].roles)
+    body = "".join(json.dumps(e.as_json(with_evidence), ensure_ascii=False) + "\n" for e in page.events)
     headers = {"X-Has-More": "true" if page.has_next_page else "false"}
     if page.end_cursor is not None:
         headers["X-Next-Cursor"] = page.end_cursor

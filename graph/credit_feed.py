@@ -87,9 +87,10 @@ class CreditEventRecord:
             effective_at=from_ms(c.effective_at_ms if c.effective_at_ms is not None else c.at_ms),
         )
 
-    def as_json(self) -> dict[str, Any]:
-        """The NDJSON line of the bulk feed (GET /credit/events): the GraphQL CreditEvent, flattened."""
-        return {
+    def as_json(self, with_evidence: bool = True) -> dict[str, Any]:
+        """The NDJSON line of the bulk feed (GET /credit/events): the GraphQL CreditEvent, flattened; without its
+        evidence for a reader who may not see it (the GraphQL field's rule)."""
+        line = {
             "seq": self.seq,
             "cursor": self.cursor,
             "enterprise": self.enterprise_id,
@@ -104,6 +105,9 @@ class CreditEventRecord:
             "at": timestamp(self.at),
             "effectiveAt": timestamp(self.effective_at),
         }
+        if not with_evidence:
+            del line["evidence"]
+        return line
 
 
 read_event = reader(CreditEventRecord, "event")

@@ -11,7 +11,7 @@ import pytest
 
 from graph.credit import set_grade
 from graph.records import CreditGrade as G
-from tests.conftest import enterprise, gql, load
+from tests.conftest import auth_headers, enterprise, gql, load
 
 FEED = """
 query($after: String, $first: Int!) {
@@ -214,6 +214,16 @@ async def test_rest_feed_is_ndjson_with_the_next_cursor_in_a_header(client, five
     assert caught_up.status_code == 200 and caught_up.text == ""
     assert caught_up.headers["x-next-cursor"] == last.headers["x-next-cursor"]
     assert caught_up.headers["x-has-more"] == "false"
+
+
+async def test_rest_feed_shows_the_credit_platform_no_evidence_as_graphql_does(client, five_events):
+    """Evidence names persons, ties and paths: the regulators read it, the national platform gets the decisions."""
+    platform = lines(await client.get("/credit/events", headers=auth_headers("platform", "credit_platform")))
+    investigator = lines(await client.get("/credit/events", headers=auth_headers("li", "investigator")))
+    assert [e["seq"] for e in platform] == [e["seq"] for e in investigator] and platform
+    assert all("evidence" not in e for e in platform)
+    assert all("evidence" in e for e in investigator)
+    assert [{k: v for k, v in e.items() if k != "evidence"} for e in investigator] == platform
 
 
 async def test_rest_feed_of_an_empty_feed_has_no_cursor_yet(client):
