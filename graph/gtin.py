@@ -2,25 +2,22 @@
 check digit verified (python-stdnum), is one GTIN-14 left-padded with zeros; a lot of it is stored either under
 its lot code (its product's id being a form of the GTIN, contract/RECORDS.md) or under the LGTIN URN
 `urn:epc:class:lgtin:<company prefix>.<indicator><item reference>.<lot>`, whose company-prefix split (6 to 12
-digits) a GTIN alone does not tell: every split is a candidate, and at most one is stored for a GTIN."""
+digits) a GTIN alone does not tell: every split is a candidate, and at most one is stored for a GTIN. The URN
+grammar, its escaping, check digits and splits are graph/epcis/identifiers.py's."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import unquote
 
 from stdnum import ean
 from stdnum.exceptions import InvalidChecksum, InvalidLength
 
+from graph.epcis import identifiers as ids
 from graph.errors import BadInput
 
 GTIN_LENGTHS = (8, 12, 13, 14)
-COMPANY_PREFIX_LENGTHS = range(6, 13)  # GS1 Company Prefixes are 6 to 12 digits
 LGTIN_PREFIX = "urn:epc:class:lgtin:"
-LGTIN = re.compile(r"urn:epc:class:lgtin:([0-9]{6,12})\.([0-9]{1,7})\.(.+)", re.IGNORECASE | re.DOTALL)
-# Characters the Tag Data Standard escapes in a URN's lot part (TDS §7 table: %22 %25 %26 %2F %3C %3E %3F).
-URN_ESCAPED = {c: f"%{ord(c):02X}" for c in '%"&/<>?'}
 
 
 def gtin14(text: str, argument: str) -> str:
@@ -32,7 +29,7 @@ def gtin14(text: str, argument: str) -> str:
     except InvalidLength:
         raise BadInput(argument, f"{text!r} has {len(text)} digits; a GTIN has 8, 12, 13 or 14") from None
     except InvalidChecksum:
-        expected = ean.calc_check_digit(text[:-1])
+        expected = ids.check_digit(text[:-1])
         raise BadInput(argument, f"{text!r} has check digit {text[-1]}, not {expected}: a digit is mistyped") from None
     return text.zfill(14)
 
@@ -43,14 +40,9 @@ def product_ids(gtin: str) -> list[str]:
     return [gtin[14 - n :] for n in (14, 13, 12, 8) if n == 14 or gtin[: 14 - n] == "0" * (14 - n)]
 
 
-def urn_escape(lot: str) -> str:
-    return "".join(URN_ESCAPED.get(c, c) for c in lot)
-
-
 def lgtin_urns(gtin: str, lot: str) -> list[str]:
     """The LGTIN URN of GTIN-14 `gtin` and `lot` under each company-prefix length."""
-    indicator, body = gtin[0], gtin[1:13]  # the check digit is not part of the URN
-    return [f"{LGTIN_PREFIX}{body[:n]}.{indicator}{body[n:]}.{urn_escape(lot)}" for n in COMPANY_PREFIX_LENGTHS]
+    return ids.urns_under_every_split(ids.Identity(ids.Kind.LGTIN, gtin, lot=lot))
 
 
 @dataclass(frozen=True)
@@ -61,9 +53,9 @@ class Lgtin:
 
 def parse_lgtin(text: str) -> Lgtin | None:
     """The GTIN-14 and lot of an LGTIN URN; None when `text` is no LGTIN URN (any other lot id)."""
-    found = LGTIN.fullmatch(text)
-    if not found or len(found[1]) + len(found[2]) != 13:
+    if text[: len(LGTIN_PREFIX)].lower() == LGTIN_PREFIX:  # a lot id may be typed with its scheme in capitals
+        text = LGTIN_PREFIX + text[len(LGTIN_PREFIX) :]
+    identity = ids.parse_urn(text)
+    if identity is None or identity.kind is not ids.Kind.LGTIN or not identity.lot:
         return None
-    company_prefix, indicator_item = found[1], found[2]
-    body = indicator_item[0] + company_prefix + indicator_item[1:]
-    return Lgtin(body + ean.calc_check_digit(body), unquote(found[3]))
+    return Lgtin(identity.number, identity.lot)

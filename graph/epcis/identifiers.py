@@ -4,7 +4,8 @@ its exact string.
 
 Digital Link parsing and check digits are biip's; the EPC URN grammar (TDS 2.x) is small and written here. A URN
 needs the GS1 Company Prefix length, which a Digital Link does not carry: `Splits` holds the lengths known for each
-GS1 number (company_prefix.py decides them)."""
+GS1 number (company_prefix.py decides them). This module is the one place for these GS1 pieces: graph/gtin.py (the
+public lot lookup) uses its check digit, URN escaping, LGTIN URN parsing and rendering, and company-prefix splits."""
 
 from __future__ import annotations
 
@@ -75,17 +76,26 @@ class Identity:
         return self.kind is not Kind.OTHER
 
 
+COMPANY_PREFIX_LENGTHS = range(6, 13)  # GS1 Company Prefixes are 6 to 12 digits
 # TDS: these characters are %-escaped in the lot, serial and extension of an EPC URN (and may be in any other).
 _URN_ESCAPED = {c: f"%{ord(c):02X}" for c in '"%&/<>?'}
-_URN = re.compile(r"^urn:epc:(id|class|idpat):(sgtin|lgtin|sscc|sgln|pgln):(.+)$")
+# The last part (lot, serial, extension) may hold any GS1 character, "." too (TDS: only the above are escaped).
+_URN = re.compile(r"urn:epc:(id|class|idpat):(sgtin|lgtin|sscc|sgln|pgln):(.+)", re.DOTALL)
+_DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() takes other scripts' digits too
 
 
-def _check_digit(payload: str) -> str:
+def check_digit(payload: str) -> str:
+    """The GS1 check digit of a GTIN, GLN or SSCC given without it."""
     return str(gs1_standard_check_digit(payload))
 
 
-def _urn_escape(text: str) -> str:
+def urn_escape(text: str) -> str:
+    """A lot, serial or extension as an EPC URN writes it."""
     return "".join(_URN_ESCAPED.get(c, c) for c in text)
+
+
+def urn_unescape(text: str) -> str:
+    return unquote(text)
 
 
 @lru_cache(maxsize=100_000)  # a document names the same identifiers over and over; identities are immutable
@@ -93,28 +103,29 @@ def parse(text: str) -> Identity:
     """The identity of an identifier as EPCIS writes it; never raises: what is not a well-formed GS1 key (a wrong
     check digit, a malformed URN) is an OTHER identifier, compared as written."""
     if text.startswith("urn:epc:"):
-        return _parse_urn(text) or Identity(Kind.OTHER, text)
+        return parse_urn(text) or Identity(Kind.OTHER, text)
     if text.startswith(("http://", "https://")):
         return _parse_digital_link(text) or Identity(Kind.OTHER, text)
     return Identity(Kind.OTHER, text)
 
 
-def _parse_urn(text: str) -> Identity | None:
-    m = _URN.match(text)
+def parse_urn(text: str) -> Identity | None:
+    """The identity of an EPC URN; None when `text` is no well-formed one."""
+    m = _URN.fullmatch(text)
     if m is None:
         return None
     space, scheme, body = m.groups()
-    parts = body.split(".")
+    parts = body.split(".", 2)
     if (space, scheme) == ("id", "sgtin") and len(parts) == 3:
         gtin = _gtin_of(parts[0], parts[1])
         if gtin is None:
             return None
-        return Identity(Kind.SGTIN, gtin, serial=unquote(parts[2]), urn_split=len(parts[0]))
+        return Identity(Kind.SGTIN, gtin, serial=urn_unescape(parts[2]), urn_split=len(parts[0]))
     if (space, scheme) == ("class", "lgtin") and len(parts) == 3:
         gtin = _gtin_of(parts[0], parts[1])
         if gtin is None:
             return None
-        return Identity(Kind.LGTIN, gtin, lot=unquote(parts[2]), urn_split=len(parts[0]))
+        return Identity(Kind.LGTIN, gtin, lot=urn_unescape(parts[2]), urn_split=len(parts[0]))
     if (space, scheme) == ("idpat", "sgtin") and len(parts) == 3 and parts[2] == "*" and parts[1] != "*":
         gtin = _gtin_of(parts[0], parts[1])
         if gtin is None:
@@ -122,15 +133,15 @@ def _parse_urn(text: str) -> Identity | None:
         return Identity(Kind.GTIN, gtin, urn_split=len(parts[0]))
     if (space, scheme) == ("id", "sscc") and len(parts) == 2:
         cp, serial = parts
-        if not (cp + serial).isdigit() or len(cp + serial) != 17 or not 6 <= len(cp) <= 12:
+        if not _gs1_digits(cp, serial, 17):
             return None
         payload = serial[0] + cp + serial[1:]
-        return Identity(Kind.SSCC, payload + _check_digit(payload), urn_split=len(cp))
+        return Identity(Kind.SSCC, payload + check_digit(payload), urn_split=len(cp))
     if (space, scheme) == ("id", "sgln") and len(parts) == 3:
         gln = _gln_of(parts[0], parts[1])
         if gln is None:
             return None
-        extension = unquote(parts[2])
+        extension = urn_unescape(parts[2])
         return Identity(Kind.SGLN, gln, extension=None if extension == "0" else extension, urn_split=len(parts[0]))
     if (space, scheme) == ("id", "pgln") and len(parts) == 2:
         gln = _gln_of(parts[0], parts[1])
@@ -140,17 +151,22 @@ def _parse_urn(text: str) -> Identity | None:
     return None
 
 
+def _gs1_digits(cp: str, rest: str, length: int) -> bool:
+    """A URN's company prefix and the digits after it make a GS1 number of `length` digits without check digit."""
+    return _DIGITS.fullmatch(cp + rest) is not None and len(cp + rest) == length and len(cp) in COMPANY_PREFIX_LENGTHS
+
+
 def _gtin_of(cp: str, indicator_item: str) -> str | None:
-    if not (cp + indicator_item).isdigit() or len(cp + indicator_item) != 13 or not 6 <= len(cp) <= 12:
+    if not _gs1_digits(cp, indicator_item, 13):
         return None
     payload = indicator_item[0] + cp + indicator_item[1:]
-    return payload + _check_digit(payload)
+    return payload + check_digit(payload)
 
 
 def _gln_of(cp: str, location: str) -> str | None:
-    if not (cp + location).isdigit() or len(cp + location) != 12 or not 6 <= len(cp) <= 12:
+    if not _gs1_digits(cp, location, 12):
         return None
-    return cp + location + _check_digit(cp + location)
+    return cp + location + check_digit(cp + location)
 
 
 def _parse_digital_link(text: str) -> Identity | None:
@@ -203,17 +219,23 @@ def to_urn(identity: Identity, splits: Mapping[str, int]) -> str:
         case Kind.SGTIN | Kind.LGTIN | Kind.GTIN:
             cp, item = n[1 : 1 + cp_len], n[0] + n[1 + cp_len : 13]
             if identity.kind is Kind.SGTIN:
-                return f"urn:epc:id:sgtin:{cp}.{item}.{_urn_escape(identity.serial or '')}"
+                return f"urn:epc:id:sgtin:{cp}.{item}.{urn_escape(identity.serial or '')}"
             if identity.kind is Kind.LGTIN:
-                return f"urn:epc:class:lgtin:{cp}.{item}.{_urn_escape(identity.lot or '')}"
+                return f"urn:epc:class:lgtin:{cp}.{item}.{urn_escape(identity.lot or '')}"
             return f"urn:epc:idpat:sgtin:{cp}.{item}.*"
         case Kind.SSCC:
             return f"urn:epc:id:sscc:{n[1 : 1 + cp_len]}.{n[0]}{n[1 + cp_len : 17]}"
         case Kind.SGLN:
-            return f"urn:epc:id:sgln:{n[:cp_len]}.{n[cp_len:12]}.{_urn_escape(identity.extension or '0')}"
+            return f"urn:epc:id:sgln:{n[:cp_len]}.{n[cp_len:12]}.{urn_escape(identity.extension or '0')}"
         case Kind.PGLN:
             return f"urn:epc:id:pgln:{n[:cp_len]}.{n[cp_len:12]}"
     return n
+
+
+def urns_under_every_split(identity: Identity) -> list[str]:
+    """The URN of a GS1 identity under each company prefix length, shortest first: the candidates for a form (a
+    Digital Link, a GTIN) that does not say its split."""
+    return [to_urn(identity, {identity.number: length}) for length in COMPANY_PREFIX_LENGTHS]
 
 
 DIGITAL_LINK_HOST = "https://id.gs1.org"

@@ -35,6 +35,20 @@ def test_gtin13_is_padded_and_lot_is_case_sensitive() -> None:
     assert not ids.same("urn:epc:class:lgtin:0614141.077777.ab", "urn:epc:class:lgtin:0614141.077777.AB")
 
 
+def test_a_lot_or_serial_may_hold_a_dot_as_in_its_digital_link() -> None:
+    # TDS escapes only "%&/<>? in a URN's last part; the public lot lookup reads the same URNs (graph/gtin.py).
+    assert ids.same("urn:epc:class:lgtin:0614141.077777.LOT.7", "https://id.gs1.org/01/00614141777778/10/LOT.7")
+    assert ids.same("urn:epc:id:sgtin:0614141.107346.2017.1", "https://id.gs1.org/01/10614141073464/21/2017.1")
+    assert ids.to_urn(ids.parse("urn:epc:class:lgtin:0614141.077777.LOT.7"), {}) == (
+        "urn:epc:class:lgtin:0614141.077777.LOT.7"
+    )
+
+
+def test_digits_of_other_scripts_make_an_opaque_identifier() -> None:
+    for text in ("urn:epc:class:lgtin:٠٦١٤١٤١.077777.x", "urn:epc:id:sgtin:0614141.²07346.1"):
+        assert ids.parse(text).kind is ids.Kind.OTHER
+
+
 def test_a_wrong_check_digit_makes_an_opaque_identifier() -> None:
     wrong = ids.parse("https://id.gs1.org/01/00614141777779/10/987")
     assert wrong.kind is ids.Kind.OTHER
