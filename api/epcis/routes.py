@@ -91,6 +91,10 @@ async def capture(request: Request) -> Response:
         document = json.loads(body)
     except ValueError as error:
         return problem(400, "epcisException:ValidationException", f"the body is not JSON: {error}")
+    except RecursionError:  # no EPCIS document nests this deep; Python's decoder gives up before the schema could
+        return problem(
+            400, "epcisException:ValidationException", "the body is not JSON this service reads: nested too deeply"
+        )
     graph = request.app.state.graph
     limit = graph.settings.epcis_capture_max_events
     if isinstance(document, dict) and len(document_events(document)) > limit:

@@ -25,7 +25,7 @@ import httpx
 import pytest
 
 from seed.builders import shipment
-from tests.conftest import ROOT, auth_headers
+from tests.conftest import AUDIENCE, ISSUER, ROOT, auth_headers
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = ROOT / "test-artifacts" / "web"
@@ -123,6 +123,8 @@ def service(neo4j_target: dict[str, Any], demo: Demo) -> Iterator[dict[str, Any]
         "NEO4J_PASSWORD": neo4j_target["neo4j_password"],
         "CREDIT_SWEEP_INTERVAL_S": "0",
         "LOG_LEVEL": "WARNING",
+        "AUTH_ISSUERS": ISSUER.url,  # the tests' issuer, whose tokens the page is given (auth_headers)
+        "AUTH_AUDIENCE": AUDIENCE,
     }
     bin_dir = Path(sys.executable).parent
     subprocess.run([bin_dir / "tracegraph", "import", str(DEMO)], env=env, check=True, capture_output=True)
@@ -152,11 +154,11 @@ def service(neo4j_target: dict[str, Any], demo: Demo) -> Iterator[dict[str, Any]
         server.wait(timeout=20)
 
 
-def _gql(base: str, query: str, **variables: Any) -> dict[str, Any]:
+def _gql(base: str, query: str, caller: str = "web-fixture", **variables: Any) -> dict[str, Any]:
     response = httpx.post(
         f"{base}/graphql",
         json={"query": query, "variables": variables},
-        headers=auth_headers("web-fixture", "admin"),
+        headers=auth_headers(caller, "admin"),
         timeout=60,
     )
     body = response.json()
@@ -185,10 +187,13 @@ def _scenario(base: str, demo: Demo) -> dict[str, Any]:
     warning = _gql(
         base,
         """mutation($signals: [ID!]!, $lot: ID!) { issueWarning(signalIds: $signals, targets: {batchIds: [$lot]},
-           measures: [PORT_CONTROL, RECALL]) { id grade } }""",
+           measures: [PORT_CONTROL, RECALL]) { id grade status } }""",
         signals=[signal],
         lot=RECALL_SOURCE,
     )["issueWarning"]
+    if warning["status"] == "PROPOSED":  # grade I or II: in force once a second officer confirms it (four eyes)
+        confirm = "mutation($id: ID!) { confirmWarning(id: $id) { id grade status } }"
+        warning = _gql(base, confirm, caller="web-fixture-second-officer", id=warning["id"])["confirmWarning"]
     # An import of the warned lot declared after the warning took effect: a port-control hit.
     imported = next(s for s in demo.shipments if s["batch"] == RECALL_SOURCE and s.get("direction") == "IMPORT")
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
