@@ -152,6 +152,13 @@ FIELDS: Mapping[str, Rule] = {
         for name in ("items", "endCursor", "hasNextPage")
     },
     # --- end of navigation pages
+    # --- answer pages (issue 15 item 3, recall): each page as its plain list; consignee lists are audited
+    "Trace.upstreamPage": READ,
+    "RecallScope.affectedBatchesPage": READ,
+    "RecallScope.consigneesPage": CONFIDENTIAL,
+    **fields("TracedBatchPage", "items endCursor hasNextPage", READ),
+    **fields("ConsigneePage", "items endCursor hasNextPage", READ),
+    # --- end answer pages
     # --- EPCIS (issue 13): a batch's captured events are read like the batch
     "Batch.epcisEvents": READ,
     # --- end EPCIS

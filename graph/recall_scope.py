@@ -64,7 +64,9 @@ class RecallScope:
     edges: list[BatchEdge]  # every INPUT_TO edge whose two ends are affected, by output id, then input id
 
 
-async def recall_scope(graph: Graph, batch_ids: list[str], max_depth: int, limit: int = 10_000) -> RecallScope:
+async def recall_scope(graph: Graph, batch_ids: list[str], max_depth: int, limit: int | None = None) -> RecallScope:
+    """The whole scope, however large a real recall is; `limit` (default RECALL_MAX_LOTS) only guards a runaway."""
+    limit = graph.settings.recall_max_lots if limit is None else limit
     check_range("maxDepth", max_depth, 1, MAX_DEPTH)
     if not batch_ids:
         raise BadInput("batchIds", "give at least one batch id")
@@ -74,7 +76,8 @@ async def recall_scope(graph: Graph, batch_ids: list[str], max_depth: int, limit
     records = await graph.read("recall/recall_scope", ids=wanted, maxDepth=max_depth, limit=limit + 1)
     if len(records) > limit:
         raise BadInput(
-            "maxDepth", f"the recall scope holds more than {limit} batches; lower maxDepth or split the sources"
+            "maxDepth",
+            f"the recall scope holds more than {limit} batches (RECALL_MAX_LOTS); lower maxDepth or split the sources",
         )
     affected = [from_row(TracedBatch, r) for r in records]
     at_source = {t.batch.id: t.batch for t in affected if t.depth == 0}

@@ -84,6 +84,14 @@ class Settings(BaseSettings):
     # answer. Building that many took 5 s on data set S (a loaded 2-core machine), so the cap is not higher.
     graphql_max_objects: int = Field(default=20_000, ge=1)
 
+    # --- recall: runaway guards of the traversals (issue 15 item 3): no real recall or trace is refused, so these
+    # sit far above any real answer (the 2008 milk-powder recall reached tens of thousands of lots); an answer
+    # holding more lots, or a trace more INPUT_TO edges, is refused with an error naming the setting.
+    recall_max_lots: int = Field(default=2_000_000, ge=1)
+    trace_max_lots: int = Field(default=2_000_000, ge=1)
+    trace_max_edges: int = Field(default=10_000_000, ge=1)
+    # --- end recall
+
     # Credit: how often the server re-evaluates grades whose listings started, expired or were corrected
     # (seconds; 0 turns the background sweep off, `tracegraph credit sweep` still runs it once).
     credit_sweep_interval_s: float = Field(default=60.0, ge=0)

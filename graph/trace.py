@@ -11,7 +11,6 @@ from graph.nodes import BatchNode, ShipmentNode, TracedBatch
 from graph.read_model import from_row
 
 MAX_DEPTH = 50  # the contract's bound; cypher/trace/trace_back.cypher has it as its literal bound
-MAX_EDGES = 100_000  # a trace holds at most 10 000 lots; a dense one has more edges than lots
 MAX_SHIPMENTS = 10_000  # of one traced lot, as of the root's custody
 
 
@@ -36,7 +35,9 @@ class BatchEdge:
     unit: str  # the input's unit
 
 
-async def trace_back(graph: Graph, batch_id: str, max_depth: int, limit: int = 10_000) -> Trace:
+async def trace_back(graph: Graph, batch_id: str, max_depth: int, limit: int | None = None) -> Trace:
+    """The whole trace, however large; `limit` (default TRACE_MAX_LOTS) only guards a runaway."""
+    limit = graph.settings.trace_max_lots if limit is None else limit
     check_range("maxDepth", max_depth, 1, MAX_DEPTH)
     records = await graph.read("trace/trace_back", id=batch_id, maxDepth=max_depth, limit=limit + 1)
     if not records:
@@ -44,19 +45,23 @@ async def trace_back(graph: Graph, batch_id: str, max_depth: int, limit: int = 1
     r = records[0]
     if len(r["upstream"]) > limit or len(r["custody"]) > limit:
         raise BadInput(
-            "maxDepth", f"the trace of {batch_id!r} holds more than {limit} batches or shipments; lower maxDepth"
+            "maxDepth",
+            f"the trace of {batch_id!r} holds more than {limit} batches or shipments (TRACE_MAX_LOTS); lower maxDepth",
         )
     upstream = [from_row(TracedBatch, u) for u in r["upstream"]]
     return Trace(from_row(BatchNode, r["root"]), upstream, [from_row(ShipmentNode, s) for s in r["custody"]])
 
 
-async def trace_edges(graph: Graph, trace: Trace, limit: int = MAX_EDGES) -> list[BatchEdge]:
-    """Every INPUT_TO edge whose two ends are in {root} + upstream, by output id, then input id."""
+async def trace_edges(graph: Graph, trace: Trace, limit: int | None = None) -> list[BatchEdge]:
+    """Every INPUT_TO edge whose two ends are in {root} + upstream, by output id, then input id; `limit` (default
+    TRACE_MAX_EDGES) only guards a runaway."""
+    limit = graph.settings.trace_max_edges if limit is None else limit
     ids = [b.id for b in trace.batches]
     edges = (await graph.read("trace/edges", ids=ids, limit=limit + 1))[0]["edges"]
     if len(edges) > limit:
         raise BadInput(
-            "maxDepth", f"the trace of {trace.root.id!r} holds more than {limit} INPUT_TO edges; lower maxDepth"
+            "maxDepth",
+            f"the trace of {trace.root.id!r} holds more than {limit} INPUT_TO edges (TRACE_MAX_EDGES); lower maxDepth",
         )
     return [BatchEdge(e["input"], e["output"], e["quantity"], e["unit"]) for e in edges]
 

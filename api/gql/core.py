@@ -10,8 +10,8 @@ from strawberry import Private
 
 from api.gql.context import Info
 from api.gql.types import Batch, Enterprise, Lab, Product, Shipment, TracedBatch
-from api.gql.view import View, found_all, shown
-from graph import imports, ingest, lookup, recall_scope
+from api.gql.view import After, First, Page, View, found_all, shown
+from graph import answer_pages, imports, ingest, lookup, recall_scope
 from graph import trace as trace_
 from graph.epcis import lots as epcis_lots
 from graph.errors import BadInput
@@ -33,6 +33,28 @@ def edges_between(found: Iterable[trace_.BatchEdge], batches: Iterable[BatchNode
     return [BatchEdge(input=by_id[e.input], output=by_id[e.output], quantity=e.quantity, unit=e.unit) for e in found]
 
 
+# --- answer pages (issue 15 item 3): a traversal's answer a page at a time (graph/answer_pages.py) --------------------
+_PAGED = (
+    "Pass endCursor as after for the next page: every item is shown once, none skipped, also when records are "
+    "written between pages (the answer is computed again for each page)."
+)
+
+
+def _admits(info: Info, items: list[Any]) -> bool:
+    """Count a page's items against the request's object cap (api/gql/object_cap.py), as the navigation pages do."""
+    cap = info.context.objects
+    return cap.exceeded is None and cap.admits(len(items), info.path)
+
+
+def _page(info: Info, page: lookup.NavPage[Any], items: list[Any]) -> Page[Any]:
+    if not items and page.items:  # over the object cap: the request answers its error
+        return Page(items=[], end_cursor=None, has_next_page=False)
+    return Page(items=items, end_cursor=page.end_cursor, has_next_page=page.has_next_page)
+
+
+# --- end answer pages
+
+
 @strawberry.type(description="Where a lot came from: upstream lots by depth then id, and the root's custody chain.")
 class Trace:
     root: Batch
@@ -46,6 +68,12 @@ class Trace:
     )
     async def edges(self, info: Info) -> list[BatchEdge]:
         return edges_between(await trace_.trace_edges(info.context.graph, self.found), self.found.batches)
+
+    # --- answer pages (issue 15 item 3): the upstream of a deep trace a page at a time
+    @strawberry.field(description=f"upstream a page at a time, by depth then batch id. {_PAGED}")
+    async def upstream_page(self, info: Info, first: First = 100, after: After = None) -> Page[TracedBatch]:
+        page = answer_pages.upstream_page(self.found.upstream, first, after)
+        return _page(info, page, [TracedBatch.of(u) for u in page.items] if _admits(info, page.items) else [])
 
 
 @strawberry.type
@@ -83,6 +111,18 @@ class RecallScope:
     edges: list[BatchEdge] = strawberry.field(
         description="Every INPUT_TO edge whose two ends are affected, by output id, then input id."
     )
+    found: Private[recall_scope.RecallScope]
+
+    # --- answer pages (issue 15 item 3): a super-spreader's tens of thousands of lots, thousands of consignees
+    @strawberry.field(description=f"affectedBatches a page at a time, by depth then batch id. {_PAGED}")
+    async def affected_batches_page(self, info: Info, first: First = 100, after: After = None) -> Page[TracedBatch]:
+        page = answer_pages.affected_page(self.found.affected, first, after)
+        return _page(info, page, [TracedBatch.of(a) for a in page.items] if _admits(info, page.items) else [])
+
+    @strawberry.field(description=f"consignees a page at a time, by enterprise id. {_PAGED}")
+    async def consignees_page(self, info: Info, first: First = 100, after: After = None) -> Page[Consignee]:
+        page = answer_pages.consignees_page(self.found.consignees, first, after)
+        return _page(info, page, await _consignees(info, page.items) if _admits(info, page.items) else [])
 
 
 @strawberry.type(name="ImportError")  # the contract's name; ImportIssue in Python, not the builtin
@@ -188,6 +228,7 @@ class CoreQuery:
             affected_batches=[TracedBatch.of(a) for a in scope.affected],
             consignees=await _consignees(info, scope.consignees),
             edges=edges_between(scope.edges, (t.batch for t in scope.affected)),
+            found=scope,
         )
 
 
