@@ -645,7 +645,7 @@ async def test_the_cached_tie_graph_answers_as_the_neighbourhood_does(db, monkey
                 records.append(trade(f"T{a}{b}", a, b))
     for p in ("p1", "p2"):
         records += [lr(p, rng.choice(firms)), officer(p, rng.choice(firms))]
-    await build(db, *records)
+    await build(db, *records, firms=tuple(firms))
     cases = [(rng.sample(firms, rng.randint(1, 3)), rng.randint(1, 4)) for _ in range(6)]
     cached = [await contagion(db, sources, max_hops=hops, evidence=True) for sources, hops in cases]
 
