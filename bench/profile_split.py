@@ -177,16 +177,16 @@ class Layer:
 
     def __init__(self, graph: Graph, modules: Mapping[str, types.ModuleType]):
         self.graph = graph
-        self.trace = modules["graph.trace"]
-        self.recall = modules["graph.recall_scope"]
-        self.contagion = modules["graph.contagion"]
+        self.trace_module = modules["graph.trace"]
+        self.recall_module = modules["graph.recall_scope"]
+        self.contagion_module = modules["graph.contagion"]
 
     async def traceBack(self, root: str) -> Any:
-        t = await self.trace.trace_back(self.graph, root, MAX_DEPTH)
+        t = await self.trace_module.trace_back(self.graph, root, MAX_DEPTH)
         return t.root, [(u.batch, u.depth) for u in t.upstream], t.custody
 
     async def recallScope(self, sources: list[str]) -> Any:
-        scope = await self.recall.recall_scope(self.graph, sources, MAX_DEPTH)
+        scope = await self.recall_module.recall_scope(self.graph, sources, MAX_DEPTH)
         holdings = {
             (c.enterprise_id, h.batch.id): (
                 h.quantity,
@@ -205,7 +205,7 @@ class Layer:
         return [(t.batch, t.depth) for t in scope.affected], [b for b in scope.sources], holdings, edges
 
     async def contagion(self, sources: list[str]) -> Any:
-        found = await self.contagion.contagion(self.graph, sources, HOPS, MIN_SCORE)
+        found = await self.contagion_module.contagion(self.graph, sources, HOPS, MIN_SCORE)
         return [(e.enterprise, e.score, e.action) for e in found]
 
 
