@@ -9,6 +9,12 @@ fetches the association neighbourhood its paths can use in one query, then compu
 
 best is a hop-bounded max-product path: a Bellman-Ford over at most maxHops rounds, vectorised with numpy
 (graph/tie_search.py).
+
+The tie graph is cached per process, as arrays, under the version every tie refresh sets (the whole graph, when it
+holds at most contagion_max_ties ties): a request then reads one version and searches, instead of reading and
+arraying the neighbourhood again (bench/RESULTS.md). Searching the whole graph gives the neighbourhood's answer
+exactly: a path of at most maxHops ties only uses ties of the neighbourhood, and node indexes keep id order, so
+equal products break to the same neighbour.
 """
 
 from __future__ import annotations
@@ -165,26 +171,56 @@ async def contagion(
     if not sources:
         return []
     limit = graph.settings.contagion_max_ties
-    rows = await graph.read("contagion/neighbourhood", sourceIds=sources, maxHops=max_hops, limit=limit + 1)
-    columns = rows[0] if rows else {"a": [], "b": [], "weight": [], "via": []}
-    if len(columns["a"]) > limit:
-        raise BadInput(
-            "maxHops", f"the association neighbourhood exceeds {limit} ties; use fewer sources or fewer hops"
-        )
-    # Arrays, searches and paths are CPU-bound (seconds for a large neighbourhood): off the event loop, so the
-    # server keeps answering other requests meanwhile.
-    found = await asyncio.to_thread(_search, columns, sources, max_hops, min_score, evidence)
+    adj = await cached_ties(graph)
+    if adj is None or adj.ties > limit:
+        rows = await graph.read("contagion/neighbourhood", sourceIds=sources, maxHops=max_hops, limit=limit + 1)
+        columns = rows[0] if rows else {"a": [], "b": [], "weight": [], "via": []}
+        if len(columns["a"]) > limit:
+            raise BadInput(
+                "maxHops", f"the association neighbourhood exceeds {limit} ties; use fewer sources or fewer hops"
+            )
+        # Arrays, searches and paths are CPU-bound (seconds for a large neighbourhood): off the event loop, so the
+        # server keeps answering other requests meanwhile.
+        adj = await asyncio.to_thread(tie_graph, columns)
+    found = await asyncio.to_thread(_search, adj, sources, max_hops, min_score, evidence)
     if min_score <= 0:
         found += await _unreached(graph, [*sources, *(e.enterprise for e in found)])
     return found
 
 
-def _search(
-    columns: Mapping[str, list], sources: list[str], max_hops: int, min_score: float, evidence: bool
-) -> list[Exposure]:
+def tie_graph(columns: Mapping[str, list]) -> TieGraph:
+    """The arrays of the parallel columns a, b, weight, via (neighbourhood.cypher, all_ties.cypher)."""
     kinds = [KIND_OF_WEIGHT[w] for w in columns["weight"]]
-    vias = [v or None for v in columns["via"]]  # collect() drops nulls: the statement sends "" for no via
-    adj = TieGraph(columns["a"], columns["b"], kinds, columns["weight"], vias)
+    vias = [v or None for v in columns["via"]]  # collect() drops nulls: the statements send "" for no via
+    return TieGraph(columns["a"], columns["b"], kinds, columns["weight"], vias)
+
+
+# The tie graph this process last read whole: its database and version, its arrays (None when it held more ties than
+# the limit it was read with) and that limit. One entry: a request reads the version and finds it here or reads anew.
+_cached: tuple[str, tuple[str, ...], TieGraph | None, int] | None = None
+
+
+async def cached_ties(graph: Graph) -> TieGraph | None:
+    """The whole tie graph at its current version, from this process's cache when it holds that version; None when
+    the database has no version yet (no refresh since it was made or wiped) or more ties than contagion_max_ties.
+    The caller checks the arrays' tie count against its limit (a setting may shrink it)."""
+    global _cached
+    version = tuple((await graph.read("contagion/tie_version"))[0]["version"])
+    if not version:
+        return None
+    limit = graph.settings.contagion_max_ties
+    if _cached is not None and _cached[:2] == (graph.database, version):
+        adj, read_with = _cached[2], _cached[3]
+        if adj is not None or read_with >= limit:  # arrays, or known to hold more ties than this limit
+            return adj
+    columns = (await graph.read("contagion/all_ties", limit=limit + 1))[0]
+    adj = None if len(columns["a"]) > limit else await asyncio.to_thread(tie_graph, columns)
+    # under the version read before the ties (all_ties.cypher): never newer than they are
+    _cached = (graph.database, tuple(columns["version"]), adj, limit)
+    return adj
+
+
+def _search(adj: TieGraph, sources: list[str], max_hops: int, min_score: float, evidence: bool) -> list[Exposure]:
     found = exposures(adj, sources, max_hops, min_score)
     if evidence:
         for exposure in found:

@@ -5,15 +5,17 @@ same as rows for the sortable spreadsheet (their columns are presentation: api/e
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from graph import lookup
 from graph.db import Graph
 from graph.errors import BadInput, NotFound, check_range
 from graph.mass_balance import flows, on_hand
 from graph.nodes import BatchNode, EnterpriseNode, ProductNode, TracedBatch
-from graph.read_model import from_row, read_model
-from graph.trace import MAX_DEPTH, BatchEdge
+from graph.read_model import read_model
+from graph.trace import MAX_DEPTH, BatchEdge, batch_of
 
 MAX_SOURCES = 1000
 
@@ -74,12 +76,18 @@ async def recall_scope(graph: Graph, batch_ids: list[str], max_depth: int, limit
         raise BadInput("batchIds", f"at most {MAX_SOURCES} batch ids, got {len(batch_ids)}")
     wanted = list(dict.fromkeys(batch_ids))  # de-duplicated, in the caller's order
     records = await graph.read("recall/recall_scope", ids=wanted, maxDepth=max_depth, limit=limit + 1)
+    return scope_from(records[0]["scope"], wanted, limit)
+
+
+def scope_from(records: Sequence[Mapping[str, Any]], wanted: list[str], limit: int) -> RecallScope:
+    """The RecallScope of recall/recall_scope's lots (its one row's `scope`) for the de-duplicated sources `wanted`
+    (bench/profile_split.py times this step on its own)."""
     if len(records) > limit:
         raise BadInput(
             "maxDepth",
             f"the recall scope holds more than {limit} batches (RECALL_MAX_LOTS); lower maxDepth or split the sources",
         )
-    affected = [from_row(TracedBatch, r) for r in records]
+    affected = [TracedBatch(batch=batch_of(r["batch"]), depth=r["depth"]) for r in records]
     at_source = {t.batch.id: t.batch for t in affected if t.depth == 0}
     missing = [i for i in wanted if i not in at_source]
     if missing:

@@ -36,6 +36,7 @@ class TieGraph:
         _, keep = np.unique(low * max(1, len(self.ids)) + high, return_index=True)
         keep.sort()
         first, second = first[keep], second[keep]
+        self.ties = len(keep)  # unordered pairs
         self._ties = [(kinds[k], weights[k], vias[k]) for k in keep.tolist()]  # (kind, weight, via) per pair
         pair = np.arange(len(keep), dtype=np.int64)
         src, dst, pair = np.r_[first, second], np.r_[second, first], np.r_[pair, pair]

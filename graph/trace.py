@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from graph.db import Graph
 from graph.errors import BadInput, NotFound, check_range
@@ -40,6 +41,11 @@ async def trace_back(graph: Graph, batch_id: str, max_depth: int, limit: int | N
     limit = graph.settings.trace_max_lots if limit is None else limit
     check_range("maxDepth", max_depth, 1, MAX_DEPTH)
     records = await graph.read("trace/trace_back", id=batch_id, maxDepth=max_depth, limit=limit + 1)
+    return trace_from(records, batch_id, limit)
+
+
+def trace_from(records: Sequence[Mapping[str, Any]], batch_id: str, limit: int) -> Trace:
+    """The Trace of trace/trace_back's records (bench/profile_split.py times this step on its own)."""
     if not records:
         raise NotFound("batch", batch_id, "batchId")
     r = records[0]
@@ -48,8 +54,23 @@ async def trace_back(graph: Graph, batch_id: str, max_depth: int, limit: int | N
             "maxDepth",
             f"the trace of {batch_id!r} holds more than {limit} batches or shipments (TRACE_MAX_LOTS); lower maxDepth",
         )
-    upstream = [from_row(TracedBatch, u) for u in r["upstream"]]
-    return Trace(from_row(BatchNode, r["root"]), upstream, [from_row(ShipmentNode, s) for s in r["custody"]])
+    upstream = [TracedBatch(batch=batch_of(u["batch"]), depth=u["depth"]) for u in r["upstream"]]
+    return Trace(batch_of(r["root"]), upstream, [from_row(ShipmentNode, s) for s in r["custody"]])
+
+
+def batch_of(m: Mapping[str, Any]) -> BatchNode:
+    """The BatchNode of a batch map of trace/trace_back or recall/recall_scope (every field but originCountry is
+    set on every batch), built directly: from_row's generic reading took 3x as long for the lots of a large
+    trace (bench/RESULTS.md)."""
+    return BatchNode(
+        id=m["id"],
+        quantity=m["quantity"],
+        unit=m["unit"],
+        produced_at=m["producedAt"],
+        origin_country=m["originCountry"],
+        product_id=m["productId"],
+        producer_id=m["producerId"],
+    )
 
 
 async def trace_edges(graph: Graph, trace: Trace, limit: int | None = None) -> list[BatchEdge]:

@@ -6,6 +6,10 @@
 // One TIED_TO per pair, from the lower id to the higher, holding the pair's best tie: kind, weight ($weights,
 // from graph/contagion.py) and via (the person, for SHARED_PERSON; the lowest id when several).
 // Ties that no longer hold are removed, so refreshing is idempotent and order-independent.
+// Every refresh gives the tie graph a new version (a random UUID on the one TieVersion node, in this transaction):
+// graph/contagion.py caches the whole tie graph per process under the version it read, so any change of ties
+// makes every process read them again. A UUID rather than a counter: a wiped and reloaded database never
+// repeats a version a process has cached.
 UNWIND $enterpriseIds AS id
 MATCH (e:Enterprise {id: id})
 CALL (e) {
@@ -38,4 +42,7 @@ CALL (e, tied) {
   WHERE NOT o IN tied
   DELETE t
 }
-RETURN count(e) AS refreshed
+WITH count(e) AS refreshed
+MERGE (v:TieVersion {id: 'ties'})
+SET v._version = randomUUID()
+RETURN refreshed

@@ -5,7 +5,8 @@
 // uses whose output is affected as the scope's edges. Uses are read for every affected lot, also at the depth
 // cut: a consignee's use of a lot into a lot beyond maxDepth is still a use. Breadth-first pruning expand, as in
 // trace_back; the per-lot subqueries are one hop each. LIMIT $limit + 1 lets the caller tell a scope that is too
-// large from one that fits.
+// large from one that fits. One row of collected lots, by depth then id: a row per lot cost the Python driver
+// more than the query (bench/RESULTS.md, issue 15).
 UNWIND $ids AS sourceId
 MATCH (s:Batch {id: sourceId})
 MATCH p = (s)-[:INPUT_TO*0..50]->(v:Batch)
@@ -23,4 +24,4 @@ CALL (v) {
   RETURN collect({output: o.id, producer: [(m:Enterprise)-[:PRODUCED]->(o) | m.id][0], quantity: r.quantity}) AS uses
 }
 WITH v AS b, depth, shipments, uses
-RETURN b {.id, .quantity, .unit, .producedAt, .originCountry, productId: [(b)-[:OF_PRODUCT]->(p) | p.id][0], producerId: [(e)-[:PRODUCED]->(b) | e.id][0]} AS batch, depth, shipments, uses
+RETURN collect({batch: b {.id, .quantity, .unit, .producedAt, .originCountry, productId: [(b)-[:OF_PRODUCT]->(p) | p.id][0], producerId: [(e)-[:PRODUCED]->(b) | e.id][0]}, depth: depth, shipments: shipments, uses: uses}) AS scope

@@ -592,6 +592,71 @@ async def test_importing_the_same_records_again_changes_no_tie_and_no_score(db):
     assert await contagion(db, ["SA", "SB", "SC"]) == scores_before
 
 
+# --- the per-process cache of the tie graph ----------------------------------------------------------
+
+
+def reads(db: Graph, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the statements db.read runs from now on."""
+    names: list[str] = []
+    real = db.read
+
+    async def read(name: str, **params: Any) -> Any:
+        names.append(name)
+        return await real(name, **params)
+
+    monkeypatch.setattr(db, "read", read)
+    return names
+
+
+async def test_a_repeated_request_reads_the_ties_version_not_the_ties(db, monkeypatch):
+    await build(db, *three_sources())
+    first = await contagion(db, ["SA", "SB", "SC"])
+    names = reads(db, monkeypatch)
+    assert await contagion(db, ["SA", "SB", "SC"]) == first
+    assert await contagion(db, ["SA"], max_hops=2) == await contagion(db, ["SA"], max_hops=2)
+    assert "contagion/tie_version" in names
+    assert not {"contagion/neighbourhood", "contagion/all_ties"} & set(names)
+
+
+async def test_every_refresh_gives_the_ties_a_new_version_and_the_next_request_reads_them(db, monkeypatch):
+    await build(db, owns("A", "B", 0.25), firms=("C",))
+    assert listed(await contagion(db, ["A"])) == [("B", 0.5, RI)]
+    version = (await db.read("contagion/tie_version"))[0]["version"]
+    await load(db, owns("A", "C", 0.9))
+    assert (await db.read("contagion/tie_version"))[0]["version"] != version
+    names = reads(db, monkeypatch)
+    assert listed(await contagion(db, ["A"])) == [("C", 0.8, DR), ("B", 0.5, RI)]
+    assert names.count("contagion/all_ties") == 1
+
+
+@pytest.mark.parametrize("seed", range(4))
+async def test_the_cached_tie_graph_answers_as_the_neighbourhood_does(db, monkeypatch, seed):
+    # A random graph of 14 firms with every kind of tie (a few shared people): every answer and its evidence,
+    # searched on the whole cached graph, equals the answer searched on the neighbourhood of its sources.
+    rng = random.Random(seed)
+    firms = [f"F{i:02d}" for i in range(14)]
+    records: list[dict[str, Any]] = []
+    for i, a in enumerate(firms):
+        for b in firms[i + 1 :]:
+            roll = rng.random()
+            if roll < 0.08:
+                records.append(owns(a, b, rng.choice([0.1, 0.3, 0.6])))
+            elif roll < 0.16:
+                records.append(trade(f"T{a}{b}", a, b))
+    for p in ("p1", "p2"):
+        records += [lr(p, rng.choice(firms)), officer(p, rng.choice(firms))]
+    await build(db, *records, firms=tuple(firms))
+    cases = [(rng.sample(firms, rng.randint(1, 3)), rng.randint(1, 4)) for _ in range(6)]
+    cached = [await contagion(db, sources, max_hops=hops, evidence=True) for sources, hops in cases]
+
+    async def no_cache(graph: Graph) -> None:
+        return None
+
+    monkeypatch.setattr("graph.contagion.cached_ties", no_cache)
+    for (sources, hops), answer in zip(cases, cached, strict=True):
+        assert answer == await contagion(db, sources, max_hops=hops, evidence=True), (sources, hops)
+
+
 # --- the computation on in-memory ties ---------------------------------------------------------------
 
 
