@@ -38,7 +38,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AsyncExitStack, ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -357,26 +357,39 @@ async def cases(graph: Graph, records: list[dict[str, Any]], n: int, seed: int) 
 
 
 @contextmanager
-def uvicorn_server(args: argparse.Namespace, key_file: Path) -> Iterator[str]:
+def uvicorn_server(
+    args: argparse.Namespace, key_file: Path, root: Path = ROOT, uds: str | None = None
+) -> Iterator[str]:
+    """The app of the source tree `root` under uvicorn: on --http-port, or on the Unix socket `uds`. The server on
+    --http-port serves the keys of the tokens this tool signs (the local issuer); every server fetches them there."""
     env = {
         **os.environ,
         "NEO4J_URI": f"bolt://127.0.0.1:{args.port}",
         "NEO4J_PASSWORD": "",
         "CREDIT_SWEEP_INTERVAL_S": "0",
         "LOG_LEVEL": "WARNING",
-        "AUTH_LOCAL_ISSUER": "1",  # the server serves the keys of the tokens this tool signs, and fetches them
+        "AUTH_LOCAL_ISSUER": "1",
         "AUTH_LOCAL_ISSUER_URL": args.issuer_url,
         "AUTH_LOCAL_KEY_FILE": str(key_file),
         "AUTH_AUDIENCE": AUDIENCE,
+        "PYTHONPATH": str(root),
     }
-    command = [sys.executable, "-m", "uvicorn", "api.main:app", "--factory", "--host", "127.0.0.1"]
-    command += ["--port", str(args.http_port), "--no-access-log", "--log-level", "warning"]
-    server = subprocess.Popen(command, env=env, cwd=ROOT)
+    command = [sys.executable, "-m", "uvicorn", "api.main:app", "--factory", "--no-access-log"]
+    command += ["--log-level", "warning"]
+    command += ["--uds", uds] if uds else ["--host", "127.0.0.1", "--port", str(args.http_port)]
+    server = subprocess.Popen(command, env=env, cwd=root)
     try:
-        yield f"http://127.0.0.1:{args.http_port}"
+        yield uds or f"http://127.0.0.1:{args.http_port}"
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def client_of(where: str, headers: dict[str, str]) -> httpx.AsyncClient:
+    if where.startswith("http"):
+        return httpx.AsyncClient(base_url=where, headers=headers, timeout=300)
+    transport = httpx.AsyncHTTPTransport(uds=where)
+    return httpx.AsyncClient(transport=transport, base_url="http://app", headers=headers, timeout=300)
 
 
 async def ready(client: httpx.AsyncClient) -> None:
@@ -422,23 +435,33 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
     all_cases = await cases(graph, records, args.requests, args.seed)
     load_before = load_average()
     result: dict[str, Any] = {"size": args.size, "requests": args.requests, "middlewares": middlewares}
-    with uvicorn_server(args, key_file) as url:
-        transport = httpx.ASGITransport(app=app)
-        async with (
-            httpx.AsyncClient(transport=transport, base_url="http://app", headers=headers, timeout=300) as local,
-            httpx.AsyncClient(base_url=url, headers=headers, timeout=300) as remote,
-        ):
-            await ready(remote)
+    socket_dir = Path(tempfile.mkdtemp(prefix="tracegraph-bench-uds-"))
+    with ExitStack() as servers:
+        async with AsyncExitStack() as clients:
+            # uvicorn (HTTP): this tree over TCP. With --baseline: this tree and the baseline tree over Unix sockets,
+            # alternated request by request ("uvicorn, this tree (uds)" against "uvicorn, baseline (uds)").
+            targets = {"uvicorn (HTTP)": servers.enter_context(uvicorn_server(args, key_file))}
+            if args.baseline:
+                for name, root in (("uvicorn, this tree (uds)", ROOT), ("uvicorn, baseline (uds)", args.baseline)):
+                    targets[name] = servers.enter_context(uvicorn_server(args, key_file, root, str(socket_dir / name[9])))
+            transport = httpx.ASGITransport(app=app)
+            local = await clients.enter_async_context(
+                httpx.AsyncClient(transport=transport, base_url="http://app", headers=headers, timeout=300)
+            )
+            remotes = {name: await clients.enter_async_context(client_of(w, headers)) for name, w in targets.items()}
+            for remote in remotes.values():
+                await ready(remote)
             queries: dict[str, Any] = {}
             for name, query, variables, layer, starts in all_cases:
                 say(f"{name}: {len(starts)} starts (load {load_average()})")
                 for start in starts[:3]:  # warm: the first request fetches the keys, plans the statements
                     await post(local, query, variables(start))
-                    await post(remote, query, variables(start))
+                    for remote in remotes.values():
+                        await post(remote, query, variables(start))
                     await layer(graph, start)
                 times: dict[str, list[float]] = defaultdict(list)
                 parts: dict[str, list[float]] = defaultdict(list)
-                for start in starts:
+                for i, start in enumerate(starts):
                     started = time.perf_counter()
                     await layer(graph, start)
                     times["graph layer"].append((time.perf_counter() - started) * 1000)
@@ -450,17 +473,18 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
                         _phases.reset(token_)
                     for part, ms in split(phases, middlewares).items():
                         parts[part].append(ms)
-                    times["uvicorn (HTTP)"].append(await post(remote, query, variables(start)))
+                    order = list(remotes.items())
+                    for target, remote in order if i % 2 else reversed(order):  # neither always first
+                        times[target].append(await post(remote, query, variables(start)))
                 queries[name] = {
                     "n": len(starts),
                     **{system: percentiles(samples) for system, samples in times.items()},
                     "split_mean_ms": {part: round(sum(v) / len(v), 3) for part, v in parts.items()},
                     "split_p50_ms": {part: round(sorted(v)[len(v) // 2], 3) for part, v in parts.items()},
                 }
-                if name == "recallScope large":
-                    queries[name]["consignee_lines"] = LARGE_RECALL_LINES
             result["queries"] = queries
-    result["profiles"] = await profiles(app, headers, all_cases, args.profile_requests)
+    if not args.skip_profile:
+        result["profiles"] = await profiles(app, headers, all_cases, args.profile_requests)
     result["load_average"] = {"before": load_before, "after": load_average()}
     result["seconds"] = round(time.perf_counter() - began, 1)
     await graph.close()
@@ -508,9 +532,9 @@ def table(result: dict[str, Any]) -> str:
     for name, q in result["queries"].items():
         lines.append("")
         lines.append(f"{name} (n {q['n']})")
-        for system in ("graph layer", "in process (ASGI)", "uvicorn (HTTP)"):
+        for system in [k for k, v in q.items() if isinstance(v, dict) and "p95_ms" in v]:
             p = q[system]
-            lines.append(f"  {system:<22} p50 {p['p50_ms']:>9} p95 {p['p95_ms']:>9} ms")
+            lines.append(f"  {system:<26} p50 {p['p50_ms']:>9} p95 {p['p95_ms']:>9} ms")
         for part, ms in q["split_mean_ms"].items():
             lines.append(f"    {part:<48} {ms:>9.3f} ms (mean)")
     return "\n".join(lines)
@@ -529,6 +553,8 @@ def main() -> None:
     parser.add_argument("--pagecache", default="4g")
     parser.add_argument("--instance", default="bench", help="the Neo4j instance (ops/neo4j_local.py) to use")
     parser.add_argument("--load-only", action="store_true", help="load the data set and stop")
+    parser.add_argument("--baseline", type=Path, help="another source tree (e.g. `git archive` of main) to compare")
+    parser.add_argument("--skip-profile", action="store_true")
     parser.add_argument("--reload", action="store_true", help="wipe the bench instance and load the data again")
     parser.add_argument("--out", type=Path, default=OUT / "http_overhead.json")
     args = parser.parse_args()
