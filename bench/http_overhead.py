@@ -442,8 +442,11 @@ async def measure(args: argparse.Namespace) -> dict[str, Any]:
             # alternated request by request ("uvicorn, this tree (uds)" against "uvicorn, baseline (uds)").
             targets = {"uvicorn (HTTP)": servers.enter_context(uvicorn_server(args, key_file))}
             if args.baseline:
-                for name, root in (("uvicorn, this tree (uds)", ROOT), ("uvicorn, baseline (uds)", args.baseline)):
-                    targets[name] = servers.enter_context(uvicorn_server(args, key_file, root, str(socket_dir / name[9])))
+                for name, root, sock in (
+                    ("uvicorn, this tree (uds)", ROOT, "this.sock"),
+                    ("uvicorn, baseline (uds)", args.baseline, "baseline.sock"),
+                ):
+                    targets[name] = servers.enter_context(uvicorn_server(args, key_file, root, str(socket_dir / sock)))
             transport = httpx.ASGITransport(app=app)
             local = await clients.enter_async_context(
                 httpx.AsyncClient(transport=transport, base_url="http://app", headers=headers, timeout=300)
