@@ -175,13 +175,13 @@ def reads_only_ids(info: Info, *path: str) -> bool:
     resolved (`reads_only_ids(info, "consignees", "enterprise")`), wherever that path is selected, through
     fragments; False when a directive (@include, @skip) is on the way, so that the answer never depends on it.
     Then a list of references need not be looked up to be answered: its ids came from the graph itself."""
-    level: list[Any] = list(info.selected_fields)
+    level: list[Any] = [child for f in info.selected_fields for child in f.selections]
     for name in path:
         fields = _fields(level)
         if fields is None:
             return False
         level = [child for f in fields if f.name == name for child in f.selections]
-    leaves = _fields(level)
+    leaves = _fields(level)  # none: the path is not read at all
     return leaves is not None and all(f.name in IDENTITY_FIELDS and not f.selections for f in leaves)
 
 
