@@ -5,15 +5,13 @@ api/web/), Prometheus metrics at /metrics."""
 from __future__ import annotations
 
 import asyncio
-import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager, suppress
 from functools import partial
 from urllib.parse import urlsplit
 
 import structlog
-from fastapi import Depends, FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 from fastapi.routing import APIWebSocketRoute
@@ -28,7 +26,7 @@ from api.gql.schema import build_schema
 from api.http_errors import install_error_handlers
 from api.import_jobs import router as import_jobs_router
 from api.local_issuer import LocalIssuer
-from api.logs import configure_logging
+from api.logs import AccessLog, configure_logging
 from api.public import router as public_router
 from api.rest import router as rest_router
 from api.security_headers import SecurityHeaders
@@ -144,28 +142,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
     # Outside the body limit and the routes, inside the access log (whose request id it records): the audit trail
     # of the HTTP routes; it must also stay outside the token check, so that refused requests are recorded.
     app.add_middleware(AuditRoutes)
-
-    @app.middleware("http")
-    async def access_log(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
-        structlog.contextvars.bind_contextvars(request_id=request_id)
-        started = time.perf_counter()
-        status = 500  # when the app raises, the outermost handler (api/http_errors.py) answers 500
-        try:
-            response = await call_next(request)
-            status = response.status_code
-        finally:
-            structlog.contextvars.clear_contextvars()
-            log.info(
-                "http.request",
-                method=request.method,
-                path=request.url.path,
-                status=status,
-                ms=round((time.perf_counter() - started) * 1000, 1),
-                request_id=request_id,
-            )
-        response.headers["x-request-id"] = request_id
-        return response
+    app.add_middleware(AccessLog)  # one line per request, with its request id (bound to every line it makes)
 
     if settings.cors_origins:  # none: no CORS headers, only same-origin pages read the answers
         app.add_middleware(

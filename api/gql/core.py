@@ -10,7 +10,7 @@ from strawberry import Private
 
 from api.gql.context import Info
 from api.gql.types import Batch, Enterprise, Lab, Product, Shipment, TracedBatch
-from api.gql.view import After, First, Page, View, found_all, shown
+from api.gql.view import After, First, Page, View, found_all, reads_only_ids, shown
 from graph import answer_pages, imports, ingest, lookup, recall_scope
 from graph import trace as trace_
 from graph.epcis import lots as epcis_lots
@@ -167,9 +167,13 @@ class ImportReport:
 
 
 async def _consignees(info: Info, found: list[recall_scope.Consignee]) -> list[Consignee]:
-    enterprises = await found_all(info.context.loaders.enterprise, [c.enterprise_id for c in found], "enterprise")
+    ids = [c.enterprise_id for c in found]
+    if reads_only_ids(info, "consignees", "enterprise"):  # a lookup of every consignee for nothing but its id
+        enterprises = [Enterprise.by_id(i) for i in ids]
+    else:
+        enterprises = [Enterprise.of(e) for e in await found_all(info.context.loaders.enterprise, ids, "enterprise")]
     return [
-        Consignee(enterprise=Enterprise.of(e), holdings=[Holding.of(h) for h in c.holdings])
+        Consignee(enterprise=e, holdings=[Holding.of(h) for h in c.holdings])
         for c, e in zip(found, enterprises, strict=True)
     ]
 

@@ -40,6 +40,8 @@ from graphql import (
 from graphql.execution.values import get_variable_values
 from strawberry.extensions import SchemaExtension
 
+from api.gql.documents import per_request
+
 PAGE_BOUND = 1000  # `first` above this is refused by the resolvers (BAD_USER_INPUT), so it is charged at most this
 
 # A list field whose `first` the query leaves out is charged its default page (100 for most, 20 for creditHistory
@@ -234,6 +236,7 @@ class QueryCostLimiter(SchemaExtension):
         context = self.execution_context
         max_cost = self.max_cost
 
+        @per_request  # `first` may be a variable: judged on every request, also on a cached document
         class QueryCostRule(ValidationRule):
             def __init__(self, validation: ValidationContext):
                 super().__init__(validation)

@@ -21,7 +21,7 @@ from api.gql.credit_types import (
 )
 from api.gql.enums import CreditGrade, ReviewStatus
 from api.gql.types import Enterprise
-from api.gql.view import found, found_all, unset
+from api.gql.view import found, found_all, reads_only_ids, unset
 from graph import clock, contagion, credit, credit_feed, reviews, supervision
 from graph.credit_feed import CreditEventRecord
 from graph.errors import NotFound
@@ -79,7 +79,10 @@ class CreditQuery:
         # Evidence asked for is built with the search, off the event loop (thousands of paths take seconds).
         evidence = _selects(info.selected_fields, "evidence")
         exposures = await contagion.contagion(info.context.graph, sources, max_hops, min_score, evidence=evidence)
-        nodes = await found_all(info.context.loaders.enterprise, [e.enterprise for e in exposures], "enterprise")
+        ids = [e.enterprise for e in exposures]
+        if reads_only_ids(info, "enterprise"):  # thousands of exposures: no lookup for nothing but their ids
+            return [Exposure.of(e, Enterprise.by_id(i)) for e, i in zip(exposures, ids, strict=True)]
+        nodes = await found_all(info.context.loaders.enterprise, ids, "enterprise")
         return [Exposure.of(e, Enterprise.of(n)) for e, n in zip(exposures, nodes, strict=True)]
 
     @strawberry.field(

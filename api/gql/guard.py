@@ -27,6 +27,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from api.access import FIELDS, OPERATIONS, Rule, rule_names
+from api.gql.documents import per_request
 from graph.identity import Principal
 
 ROOTS = ("Query", "Mutation")
@@ -93,6 +94,7 @@ class AccessGuard(SchemaExtension):
         context = self.execution_context
         principal: Principal | None = getattr(context.context, "principal", None)
 
+        @per_request  # the caller's roles: judged on every request, also on a cached document
         class AccessRule(ValidationRule):
             def __init__(self, validation: ValidationContext):
                 super().__init__(validation)

@@ -17,9 +17,9 @@ from typing import Any
 
 from graphql import ExecutionResult, GraphQLError
 from strawberry.extensions import SchemaExtension
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.graphql import OperationType
 
+from api.gql.leaves import PlainLeaves
 from graph.errors import DomainError
 
 # Cancelling an execution drops the coroutines graphql-core had made for fields it had not started yet; Python then
@@ -76,11 +76,11 @@ class ObjectCapGuard(SchemaExtension):
         yield
 
 
-class CappedExecution(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's executor, cancelled as a whole when the request's object cap is passed and answered as the cap's
-    error alone. Cancelling the execution's task stops every field in flight at once (loaders' answers are shielded,
-    api/gql/context.py); graphql-core's abort signal does the same but waits on it beside every field, which
-    slowed every request."""
+class CappedExecution(PlainLeaves):
+    """Strawberry's executor (plain leaves read directly: api/gql/leaves.py), cancelled as a whole when the
+    request's object cap is passed and answered as the cap's error alone. Cancelling the execution's task stops
+    every field in flight at once (loaders' answers are shielded, api/gql/context.py); graphql-core's abort signal
+    does the same but waits on it beside every field, which slowed every request."""
 
     def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
         result = super().execute_operation(*args, **kwargs)

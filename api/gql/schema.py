@@ -13,6 +13,7 @@ from api.gql.audit_trail import AuditQuery
 from api.gql.core import CoreMutation, CoreQuery
 from api.gql.cost import QueryCostLimiter
 from api.gql.credit import CreditMutation, CreditQuery
+from api.gql.documents import DocumentCache, Documents
 from api.gql.errors import ErrorCodes
 from api.gql.guard import AccessGuard
 from api.gql.object_cap import CappedExecution, ObjectCapGuard
@@ -47,6 +48,7 @@ class Schema(strawberry.Schema):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
+    documents = Documents()  # this schema's parsed and validated documents, by query text
     return Schema(
         query=Query,
         mutation=Mutation,
@@ -61,6 +63,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
             lambda: QueryCostLimiter(max_cost=settings.graphql_max_cost),
             lambda: ObjectCapGuard(max_objects=settings.graphql_max_objects),
+            lambda: DocumentCache(documents),  # parse and validate a repeated query text once (the guard and cost
+            # limiter still judge each request)
             AuditTrail,  # before ErrorCodes: it records the codes ErrorCodes gives the errors
             ErrorCodes,
             *([] if settings.introspection else [DisableIntrospection]),  # INTROSPECTION=false: no __schema, __type

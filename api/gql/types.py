@@ -289,6 +289,14 @@ class EnterpriseFields(View, nodes.EnterpriseNode):
 
 @strawberry.type(description="An enterprise: manufacturer, importer, distributor, retailer, platform, ...")
 class Enterprise(EnterpriseFields, EnterpriseCreditFields):
+    @classmethod
+    def by_id(cls, enterprise_id: str) -> Self:
+        """An enterprise of which the query reads only the id (api/gql/view.py reads_only_ids): not looked up,
+        since the id came from the graph's own relationships. Its other fields are not set: none is read."""
+        enterprise = cls.__new__(cls)
+        enterprise.id = strawberry.ID(enterprise_id)
+        return enterprise
+
     batches, batches_page = nav_fields(
         "enterprise_batches", "Batches this enterprise produced, by batch id.", load=load_batches, returns=list[Batch]
     )

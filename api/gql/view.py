@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Generic, Self, TypeVar
 
 import strawberry
 from strawberry.dataloader import DataLoader
+from strawberry.types.nodes import SelectedField
 
 from api.gql.context import Info
 from api.gql.pacing import pacer
@@ -164,6 +165,39 @@ async def found_all(loader: DataLoader[K, T | None], keys: list[K], kind: str) -
     if missing:
         raise LookupError(f"{kind} {missing[0]!r} is referred to but not in the graph")
     return [v for v in values if v is not None]
+
+
+IDENTITY_FIELDS = frozenset({"id", "__typename"})
+
+
+def reads_only_ids(info: Info, *path: str) -> bool:
+    """Whether the query reads nothing but `id` (or `__typename`) of the objects at `path` below the field being
+    resolved (`reads_only_ids(info, "consignees", "enterprise")`), wherever that path is selected, through
+    fragments; False when a directive (@include, @skip) is on the way, so that the answer never depends on it.
+    Then a list of references need not be looked up to be answered: its ids came from the graph itself."""
+    level: list[Any] = [child for f in info.selected_fields for child in f.selections]
+    for name in path:
+        fields = _fields(level)
+        if fields is None:
+            return False
+        level = [child for f in fields if f.name == name for child in f.selections]
+    leaves = _fields(level)  # none: the path is not read at all
+    return leaves is not None and all(f.name in IDENTITY_FIELDS and not f.selections for f in leaves)
+
+
+def _fields(selections: list[Any]) -> list[SelectedField] | None:
+    """The fields of `selections` with the fragments' own spread in; None if any has a directive."""
+    found: list[SelectedField] = []
+    stack = list(selections)
+    while stack:
+        selection = stack.pop()
+        if selection.directives:
+            return None
+        if isinstance(selection, SelectedField):
+            found.append(selection)
+        else:  # a fragment, spread or inline
+            stack.extend(selection.selections)
+    return found
 
 
 def _core() -> ModuleType:
