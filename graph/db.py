@@ -61,6 +61,10 @@ class Graph:
         self.settings = settings
         self.database = settings.neo4j_database
         self._schema_repair = asyncio.Lock()
+        # One chain of bookmarks for every statement of this process (execute_query's own manager, shared with the
+        # sessions of reads and transactions): on a cluster a read waits until the member serving it has every
+        # write this process committed before it, so a replica reads its own writes (docs/scale-out.md).
+        self._bookmarks = driver.execute_query_bookmark_manager
 
     async def read(self, name: str, **params: Any) -> list[neo4j.Record]:
         """Run the named statement on a reader with the query timeout; all records.
@@ -71,7 +75,9 @@ class Graph:
         query = Query(cypher(name), timeout=self.settings.query_timeout_s)
         for attempt in range(READ_ATTEMPTS):
             try:
-                async with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as s:
+                async with self.driver.session(
+                    database=self.database, default_access_mode=neo4j.READ_ACCESS, bookmark_manager=self._bookmarks
+                ) as s:
                     result = await s.run(query, params)
                     return [record async for record in result]
             except (neo4j.exceptions.TransientError, neo4j.exceptions.SessionExpired) as error:
@@ -97,7 +103,7 @@ class Graph:
         async def unit(tx: AsyncManagedTransaction) -> T:
             return await work(Tx(tx))
 
-        async with self.driver.session(database=self.database) as session:
+        async with self.driver.session(database=self.database, bookmark_manager=self._bookmarks) as session:
             return await session.execute_write(unit)
 
     async def _run(
