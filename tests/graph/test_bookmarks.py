@@ -7,7 +7,7 @@ from graph.db import Graph
 
 
 async def bookmarks(db: Graph) -> frozenset[str]:
-    return frozenset((await db.driver.execute_query_bookmark_manager.get_bookmarks()).raw_values)
+    return frozenset(await db.driver.execute_query_bookmark_manager.get_bookmarks())
 
 
 async def test_a_transactions_commit_is_a_bookmark_the_reads_after_it_wait_for(db: Graph):
