@@ -10,8 +10,8 @@ Whatever the interleaving:
 - the feed as read while it grew is gap-free and in order (each page starts at the seq after the last one read), and
   in the end holds exactly the events stored, unchanged;
 - no update is lost: per enterprise, each event starts from the grade the one before it ended at, the last ends at
-  the stored grade, every approved review has its DOWNGRADE_REVIEW event and every regulator's answered decision its MANUAL
-  one.
+  the stored grade, every approved review that changed a grade has its DOWNGRADE_REVIEW event, and every
+  regulator's answered decision holds unless a review lowered it after.
 """
 
 from __future__ import annotations
