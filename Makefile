@@ -128,12 +128,14 @@ bench: install-bench
 	$(PY) -m bench.run --size $(SIZE) --port $(BENCH_PORT)
 	-$(PY) ops/neo4j_local.py stop --instance bench
 
-# Fault injection (ops/faults.py): kill -9 Neo4j during an import of data set FAULTS_SIZE, restart, re-run, compare
-# with a clean run; fails unless nothing is lost, duplicated or out of step. Its own Neo4j instance `faults`.
+# Fault injection (ops/faults.py): kill -9 Neo4j, the API and the CLI during imports, import jobs, EPCIS captures and
+# credit decisions on data set FAULTS_SIZE, restart, re-run or resume, compare with a clean run; fails unless nothing
+# is lost, duplicated or out of step. Its own Neo4j instance `faults` (FAULTS_PORT) and API port (FAULTS_API_PORT).
 FAULTS_SIZE ?= S
 FAULTS_PORT ?= 7691
+FAULTS_API_PORT ?= 8791
 faults: install
-	$(PY) ops/faults.py --size $(FAULTS_SIZE) --port $(FAULTS_PORT)
+	$(PY) ops/faults.py --size $(FAULTS_SIZE) --port $(FAULTS_PORT) --api-port $(FAULTS_API_PORT)
 
 clean: neo4j-stop keycloak-stop
 	rm -rf var .neo4j $(VENV) api/web/node_modules

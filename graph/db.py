@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
@@ -22,13 +23,26 @@ from graph.cypher import cypher
 from graph.errors import DomainError
 from graph.settings import Settings
 
+CONNECT_TIMEOUT_S = 5.0  # a new connection's TCP connect and Bolt handshake
+# After Neo4j could not be reached, statements fail at once for this long instead of each waiting for its own
+# connection deadline: a request that runs several statements (the schema check, the statement, the audit event)
+# is told in one deadline, not in several; the first statement after it tries the server again.
+UNREACHABLE_HOLD_S = 2.0
+
 
 def open_driver(settings: Settings) -> AsyncDriver:
     auth = (settings.neo4j_user, settings.neo4j_password) if settings.neo4j_password else None
     # Planner notifications stay available on result summaries (the EXPLAIN test reads them), but are not
     # logged as warnings on every query.
     return AsyncGraphDatabase.driver(
-        settings.neo4j_uri, auth=auth, warn_notification_severity=NotificationMinimumSeverity.OFF
+        settings.neo4j_uri,
+        auth=auth,
+        warn_notification_severity=NotificationMinimumSeverity.OFF,
+        # A server that accepts connections and does not answer (hung, paused, a half-open network) is unavailable,
+        # said within seconds: by default the driver waits 30 s to connect and 60 s for a connection, longer than a
+        # request may take (QUERY_TIMEOUT_S): /readyz and requests hung for a minute (tests/ops/test_neo4j_hung.py).
+        connection_timeout=CONNECT_TIMEOUT_S,
+        connection_acquisition_timeout=CONNECT_TIMEOUT_S,
     )
 
 
@@ -61,6 +75,18 @@ class Graph:
         self.settings = settings
         self.database = settings.neo4j_database
         self._schema_repair = asyncio.Lock()
+        # One chain of bookmarks for every statement of this process (execute_query's own manager, shared with the
+        # sessions of reads and transactions): on a cluster a read waits until the member serving it has every
+        # write this process committed before it, so a replica reads its own writes (docs/scale-out.md).
+        self._bookmarks = driver.execute_query_bookmark_manager
+        self._unreachable_until = 0.0  # time.monotonic(); see UNREACHABLE_HOLD_S
+
+    def _reachable(self) -> None:
+        if time.monotonic() < self._unreachable_until:
+            raise neo4j.exceptions.ServiceUnavailable(f"Neo4j at {self.settings.neo4j_uri} was unreachable just now")
+
+    def _unreachable(self) -> None:
+        self._unreachable_until = time.monotonic() + UNREACHABLE_HOLD_S
 
     async def read(self, name: str, **params: Any) -> list[neo4j.Record]:
         """Run the named statement on a reader with the query timeout; all records.
@@ -69,11 +95,17 @@ class Graph:
         is 0.4 ms of the 1.2 ms a small query costs from Python (bench/RESULTS.md). Reads are retried by hand
         on the errors a managed transaction would retry."""
         query = Query(cypher(name), timeout=self.settings.query_timeout_s)
+        self._reachable()
         for attempt in range(READ_ATTEMPTS):
             try:
-                async with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as s:
+                async with self.driver.session(
+                    database=self.database, default_access_mode=neo4j.READ_ACCESS, bookmark_manager=self._bookmarks
+                ) as s:
                     result = await s.run(query, params)
                     return [record async for record in result]
+            except neo4j.exceptions.ServiceUnavailable:
+                self._unreachable()
+                raise
             except (neo4j.exceptions.TransientError, neo4j.exceptions.SessionExpired) as error:
                 if attempt + 1 == READ_ATTEMPTS or not error.is_retryable():
                     raise
@@ -97,18 +129,28 @@ class Graph:
         async def unit(tx: AsyncManagedTransaction) -> T:
             return await work(Tx(tx))
 
-        async with self.driver.session(database=self.database) as session:
-            return await session.execute_write(unit)
+        self._reachable()
+        try:
+            async with self.driver.session(database=self.database, bookmark_manager=self._bookmarks) as session:
+                return await session.execute_write(unit)
+        except neo4j.exceptions.ServiceUnavailable:
+            self._unreachable()
+            raise
 
     async def _run(
         self, name: str, params: Mapping[str, Any], routing: RoutingControl, timeout_s: float
     ) -> list[neo4j.Record]:
-        records, _, _ = await self.driver.execute_query(
-            Query(cypher(name), timeout=timeout_s),
-            parameters_=dict(params),
-            routing_=routing,
-            database_=self.database,
-        )
+        self._reachable()
+        try:
+            records, _, _ = await self.driver.execute_query(
+                Query(cypher(name), timeout=timeout_s),
+                parameters_=dict(params),
+                routing_=routing,
+                database_=self.database,
+            )
+        except neo4j.exceptions.ServiceUnavailable:
+            self._unreachable()
+            raise
         return records
 
     async def verify_schema(self) -> None:

@@ -174,6 +174,10 @@ async def _store(
                 seeds.update(row["keys"])
             else:
                 outcome.unchanged += 1
+                # Derived again all the same: a capture killed between storing its events and deriving from them
+                # left them stored with their records unwritten, and the client's retry is the one that completes
+                # them (a re-derivation of complete records changes nothing: derive.py).
+                seeds.update(row["keys"])
         if new:
             created = await graph.write(
                 "epcis/create_events",
