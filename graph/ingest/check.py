@@ -18,6 +18,7 @@ _EXISTING_IDS_PARAM = {
     "batch": "batches",
     "lab": "labs",
     "agency": "agencies",
+    "monitoring_plan": "plans",
 }
 MAX_TIERS = 200  # the walk up the graph's INPUT_TO edges stops here, far beyond any real bill of materials
 
