@@ -330,7 +330,9 @@ class TestReport(Strict):
         values = {"plan": info.data.get("plan"), "planTarget": info.data.get("planTarget"), "stage": stage}
         missing = [k for k, v in values.items() if v is None]
         if missing and len(missing) < 3:
-            raise ValueError(f"{', '.join(missing)} required when a test report names its plan (plan, planTarget, stage)")
+            raise ValueError(
+                f"{', '.join(missing)} required when a test report names its plan (plan, planTarget, stage)"
+            )
         return stage
 
 

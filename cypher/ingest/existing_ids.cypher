@@ -5,5 +5,4 @@ CALL () { UNWIND $products AS id MATCH (n:Product {id: id}) RETURN collect(n.id)
 CALL () { UNWIND $batches AS id MATCH (n:Batch {id: id}) RETURN collect(n.id) AS batches }
 CALL () { UNWIND $labs AS id MATCH (n:Lab {id: id}) RETURN collect(n.id) AS labs }
 CALL () { UNWIND $agencies AS id MATCH (n:Agency {id: id}) RETURN collect(n.id) AS agencies }
-CALL () { UNWIND $plans AS id MATCH (n:MonitoringPlan {id: id}) RETURN collect(n.id) AS plans }
-RETURN enterprises, persons, products, batches, labs, agencies, plans
+RETURN enterprises, persons, products, batches, labs, agencies

@@ -24,7 +24,15 @@ from graph import records as rec
 from graph.ingest.rows import content_hash, relation_row, upsert_row
 
 CACHE_KIB = 32 * 1024  # SQLite's page cache for the index: what the index may hold in memory
-REFERABLE = ("enterprise", "person", "product", "batch", "lab", "agency", "monitoring_plan")  # types that records refer to
+REFERABLE = (
+    "enterprise",
+    "person",
+    "product",
+    "batch",
+    "lab",
+    "agency",
+    "monitoring_plan",
+)  # types that records refer to
 
 _SCHEMA = """
 CREATE TABLE record (                  -- one per identity: the first line that states it

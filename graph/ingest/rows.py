@@ -121,7 +121,9 @@ def node_row(record: Any) -> dict[str, Any]:
 def upsert_row(record: Any) -> dict[str, Any]:
     """The node's row, with the references its upsert statement links (all to nodes of earlier types)."""
     row = node_row(record)
-    if isinstance(record, rec.Batch | rec.Shipment | rec.TestReport | rec.Blacklist | rec.RiskSignal | rec.MonitoringPlan):
+    if isinstance(
+        record, rec.Batch | rec.Shipment | rec.TestReport | rec.Blacklist | rec.RiskSignal | rec.MonitoringPlan
+    ):
         row.update({k: v for k, v in relation_row(record).items() if k not in ("id", "inputs")})
     return row
 

@@ -313,9 +313,7 @@ async def plan_results(graph: Graph, plan_id: str, now: int | None = None) -> Pl
     )
     rows = await graph.read("monitoring/plan_failures", **period, limit=MAX_FAILURES + 1)
     failures = tuple(
-        Failure(
-            r["report"], r["batch"], r["product"], r["producer"], r["lab"], r["target"], r["stage"], r["testedAt"]
-        )
+        Failure(r["report"], r["batch"], r["product"], r["producer"], r["lab"], r["target"], r["stage"], r["testedAt"])
         for r in rows[:MAX_FAILURES]
     )
     return PlanResults(

@@ -113,7 +113,13 @@ async def score_lots(graph: Graph, rows: Sequence[dict[str, Any]], now: int) -> 
     )
     scored = []
     for r in rows:
-        facts = BatchFacts(r["batch"], r["product"], r["producer"], r["hsCode"], r["batchOrigin"])
+        facts = BatchFacts(
+            batch=r["batch"],
+            product=r["product"],
+            producer=r["producer"],
+            hs_code=r["hsCode"],
+            origin_country=r["batchOrigin"],
+        )
         hits = [w.id for w in warnings if matched_on(w.targets, facts)]
         e, p = of_producer.get(r["producer"], {}), of_product.get(r["product"], {})
         last = last_test.get((r["producer"], r["product"]))

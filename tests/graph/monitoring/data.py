@@ -18,7 +18,9 @@ from seed.builders import agency, batch, enterprise, lab, lab_report, monitoring
 PLAN = monitoring_plan(
     "MP1",
     [
-        plan_target("T-SHRIMP", {"PORT": 4, "MARKET": 2}, ("CHEMICAL", "BIOLOGICAL"), countries=["VN"], hsPrefixes=["0306"]),
+        plan_target(
+            "T-SHRIMP", {"PORT": 4, "MARKET": 2}, ("CHEMICAL", "BIOLOGICAL"), countries=["VN"], hsPrefixes=["0306"]
+        ),
         plan_target("T-TOY", {"PORT": 2}, ("PHYSICAL",), categories=["TOY"]),
     ],
 )

@@ -72,11 +72,16 @@ async def test_unknown_plan_is_not_found(db: Graph) -> None:
             "targets",
             "stage CROSS_BORDER_ECOMMERCE the plan does not cover",
         ),
-        (monitoring_plan("MP2", [plan_target("T", {"PORT": 1})]), "targets.0", "names none of"),
-        (monitoring_plan("MP2", [plan_target("T", {"PORT": 1}, categories=["TOY"])], agencies=["A9"]), "agencies[0]",
-         "agency 'A9' is not in this import"),
+        (monitoring_plan("MP2", [plan_target("T", {"PORT": 1})]), "targets[0]", "names none of"),
         (
-            monitoring_plan("MP2", [plan_target("T", {"PORT": 1}, categories=["TOY"])], period=("2026-06-01", "2026-01-01")),
+            monitoring_plan("MP2", [plan_target("T", {"PORT": 1}, categories=["TOY"])], agencies=["A9"]),
+            "agencies[0]",
+            "agency 'A9' is not in this import",
+        ),
+        (
+            monitoring_plan(
+                "MP2", [plan_target("T", {"PORT": 1}, categories=["TOY"])], period=("2026-06-01", "2026-01-01")
+            ),
             "periodEnd",
             "after periodStart",
         ),
