@@ -24,4 +24,5 @@ WITH p, b, e, s ORDER BY coalesce(s.shippedAtMs, b.producedAtMs) DESC, b.id
 LIMIT $limit
 RETURN b.id AS batch, p.id AS product, e.id AS producer, p.hsCode AS hsCode, p.category AS category,
        coalesce(b.originCountry, e.country) AS originCountry, b.originCountry AS batchOrigin,
-       coalesce(e.creditGrade, e.declaredGrade, 'REGULAR') AS grade, s.id AS shipment
+       coalesce(e.creditGrade, e.declaredGrade, 'REGULAR') AS grade,
+       CASE WHEN $stage = 'PORT' THEN s.id END AS shipment

@@ -171,7 +171,7 @@ async def indicators(graph: Graph, dimension: Dimension | str, key: str, from_mo
     ]
     warnings: dict[str, int] = {}
     for w in await graph.read("monitoring/warnings_effective", fromMs=from_ms, untilMs=until_ms, limit=MAX_WARNINGS):
-        warning = read_warning(w["warning"])
+        warning = read_warning(w)
         if any(matched_on(warning.targets, f) for f in facts):
             month = _month_of(warning.effective_from_ms)
             warnings[month] = warnings.get(month, 0) + 1

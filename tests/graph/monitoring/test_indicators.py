@@ -3,9 +3,10 @@
 Shrimp (HS 0306, lots B1..B4 of producer V, Vietnam), computed by hand for 2026-01..2026-03:
 - tests: Feb R1 PASS, R2 FAIL, R6 PASS (3, 2 passed: 2/3); Mar R3 FAIL (1, 0 passed); Jan none (null).
 - shipments: Feb 4 (S1..S4), Mar 2 (S5, S6).
-- signals in Feb: SIG-LOT about B1, SIG-PRODUCT about the shrimp product, SIG-FIRM about V.
-  COMMODITY 0306 counts lot + product: 2 -> 2 x 10 000 / 4 = 5 000; ORIGIN VN the lot's only: 1 -> 2 500;
-  ENTERPRISE V lot + firm: 2 -> 5 000 (a signal about the product is not about V).
+- signals in Feb: SIG-LOT about B1, SIG-PRODUCT about the shrimp product, SIG-FIRM about V, and the LAB_FAILURE
+  signal the import raised on B2 for R2 (received when tested, 2 Feb); in Mar the LAB_FAILURE of R3 on B3.
+  COMMODITY 0306 counts lots + product: Feb 3 -> 3 x 10 000 / 4 = 7 500, Mar 1 -> 5 000; ORIGIN VN the lots' only:
+  Feb 2 -> 5 000; ENTERPRISE V lots + firm: Feb 3 -> 7 500 (a signal about the product is not about V).
 - a warning on HS prefix 0306 in force from 2026-03-10: Mar 1 -> 1 x 10 000 / 2 = 5 000; none for toys.
 """
 
@@ -58,8 +59,8 @@ async def test_commodity_by_month(g: Graph) -> None:
     found = await indicators.indicators(g, "COMMODITY", "0306", "2026-01", "2026-03")
     assert table(found) == [
         ("2026-01", 0, None, 0, 0, None, 0, None),
-        ("2026-02", 3, 2 / 3, 4, 2, 5000.0, 0, 0.0),
-        ("2026-03", 1, 0.0, 2, 0, 0.0, 1, 5000.0),
+        ("2026-02", 3, 2 / 3, 4, 3, 7500.0, 0, 0.0),
+        ("2026-03", 1, 0.0, 2, 1, 5000.0, 1, 5000.0),
     ]
     assert found.lots == 4 and found.lots_complete
 
@@ -67,8 +68,8 @@ async def test_commodity_by_month(g: Graph) -> None:
 async def test_origin_and_enterprise_count_their_own_signals(g: Graph) -> None:
     origin = await indicators.indicators(g, "ORIGIN", "VN", "2026-02", "2026-02")
     firm = await indicators.indicators(g, "ENTERPRISE", "V", "2026-02", "2026-02")
-    assert (origin.months[0].signals, origin.months[0].signals_per_10k) == (1, 2500.0)
-    assert (firm.months[0].signals, firm.months[0].signals_per_10k) == (2, 5000.0)
+    assert (origin.months[0].signals, origin.months[0].signals_per_10k) == (2, 5000.0)
+    assert (firm.months[0].signals, firm.months[0].signals_per_10k) == (3, 7500.0)
 
 
 async def test_a_category_is_a_commodity_too(g: Graph) -> None:
