@@ -338,7 +338,8 @@ class SpotCheck:
 
 # --- quality indicators ---------------------------------------------------------------------------------------------
 
-IndicatorDimension = strawberry.enum(indicators.Dimension, name="IndicatorDimension")
+strawberry.enum(indicators.Dimension, name="IndicatorDimension")
+IndicatorDimension = indicators.Dimension
 
 
 @strawberry.type(description="One month of a group's indicators (UTC calendar months).")
@@ -364,7 +365,7 @@ class IndicatorDefinition:
 
 @strawberry.type(description="Quality indicators of one commodity, origin country or enterprise, by month.")
 class QualityIndicators:
-    dimension: IndicatorDimension  # type: ignore[valid-type]
+    dimension: IndicatorDimension
     key: str
     months: list[IndicatorMonth]
     definitions: list[IndicatorDefinition]
@@ -450,7 +451,7 @@ class MonitoringQuery:
         dimension: IndicatorDimension,
         key: str,
         from_month: str,
-        to_month: str,  # type: ignore[valid-type]
+        to_month: str,
     ) -> QualityIndicators:
         found = await indicators.indicators(info.context.graph, dimension, key, from_month, to_month)
         return QualityIndicators.of(found)

@@ -113,7 +113,7 @@ def _next_month(month: str) -> str:
     return f"{y + m // 12:04d}-{m % 12 + 1:02d}"
 
 
-async def _lots(graph: Graph, dimension: Dimension, key: str) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+async def _lots(graph: Graph, dimension: Dimension, key: str) -> tuple[list[Any], dict[str, list[str]]]:
     """The group's lots (one more than MAX_LOTS at most) and the subjects beside them that its signals may be about."""
     limit = MAX_LOTS + 1
     match dimension:

@@ -86,7 +86,7 @@ def _ratio(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
-async def score_lots(graph: Graph, rows: Sequence[dict[str, Any]], now: int) -> list[Candidate]:
+async def score_lots(graph: Graph, rows: Sequence[Any], now: int) -> list[Candidate]:
     """The score of each candidate row (sampling_candidates' columns), in the rows' order."""
     if not rows:
         return []
