@@ -54,6 +54,63 @@ AUDITED_ROUTES = frozenset({"GET /credit/events"})
 # --- end audit ----------------------------------------------------------------------------------------------------
 
 
+# --- monitoring (issue 17, items 1, 2 and 4): plans, sampling, spot checks, quality indicators ---------------------
+# Monitoring officers plan, sample and propose; every regulator reads plans, results and indicators. A plan's results
+# name lots and producers (its failures), like the supply chain the readers read; the public sees only the
+# aggregate counts of a published plan (GET /public/plans/{planId}).
+MONITORING_READERS = READERS | roles(Role.MONITORING_OFFICER)
+MONITORING_READ = Rule(MONITORING_READERS)
+MONITORING_OPERATIONS: Mapping[str, Rule] = {
+    **fields(
+        "Query", "monitoringPlans monitoringPlan planResults qualityIndicators nextSamples spotChecks", MONITORING_READ
+    ),
+    **fields(
+        "Mutation",
+        "createMonitoringPlan publishPlanResults proposeSpotCheck acceptSpotCheck rejectSpotCheck",
+        Rule(roles(Role.MONITORING_OFFICER)),
+    ),
+}
+MONITORING_FIELDS: Mapping[str, Rule] = {
+    **fields("StageQuota", "stage samples", MONITORING_READ),
+    **fields("PlanTarget", "id countries hsPrefixes categories hazards quotas", MONITORING_READ),
+    **fields("ResponsibleAgency", "id name kind", MONITORING_READ),
+    **fields(
+        "MonitoringPlan",
+        "id name periodStart periodEnd stages agencies targets description publishedAt publishedBy results",
+        MONITORING_READ,
+    ),
+    **fields("StageResult", "stage quota tested failed failRate progress", MONITORING_READ),
+    **fields("TargetResult", "target stages quota tested failed failRate progress", MONITORING_READ),
+    **fields("PlanFailure", "reportId batchId productId producerId labId targetId stage testedAt", MONITORING_READ),
+    **fields(
+        "PlanResults",
+        "planId targets quota tested failed failRate progress failures failuresComplete outsidePeriod unmatched asOf",
+        MONITORING_READ,
+    ),
+    **fields("ScoreComponent", "kind points detail", MONITORING_READ),
+    **fields("SamplingCandidate", "batchId shipmentId productId producerId score reasons", MONITORING_READ),
+    **fields(
+        "SamplingPage",
+        "planId targetId stage scoreDefinition items endCursor hasNextPage candidates candidatesComplete",
+        MONITORING_READ,
+    ),
+    **fields(
+        "SpotCheck",
+        "id planId batchId stage reason status score reasons proposedBy proposedAt decidedBy decidedAt decisionReason",
+        MONITORING_READ,
+    ),
+    **fields(
+        "IndicatorMonth",
+        "month tested passed passRate shipments signals signalsPer10kShipments warnings warningsPer10kShipments "
+        "recalls recallEffectiveness",
+        MONITORING_READ,
+    ),
+    **fields("IndicatorDefinition", "name definition", MONITORING_READ),
+    **fields("QualityIndicators", "dimension key months definitions lots lotsComplete", MONITORING_READ),
+}
+# --- end monitoring -----------------------------------------------------------------------------------------------
+
+
 OPERATIONS: Mapping[str, Rule] = {
     # --- reads -----------------------------------------------------------------------------------------------
     **fields(
@@ -82,6 +139,7 @@ OPERATIONS: Mapping[str, Rule] = {
         "Mutation", "openRecall recordRecallReturn closeRecall markRecallNotified", Rule(roles(Role.RECALL_COORDINATOR))
     ),
     **AUDIT_OPERATIONS,
+    **MONITORING_OPERATIONS,
 }
 
 
@@ -111,6 +169,7 @@ ROUTES: Mapping[str, Rule | None] = {
     "GET /public/blacklist": None,
     "GET /public/labs": None,
     "POST /public/complaints": None,  # rate-limited per client address (PUBLIC_COMPLAINTS_PER_MINUTE)
+    "GET /public/plans/{planId}": None,  # a published monitoring plan's aggregate results (api/monitoring_public.py)
     # --- end of public services ----------------------------------------------------------------------------------
     # --- explorer (issue 14): the page's shell and how to sign in; what it shows comes from GraphQL, ruled above
     "GET /explore": None,
@@ -271,6 +330,7 @@ FIELDS: Mapping[str, Rule] = {
     **fields("WarningEvent", "action by reason fromGrade toGrade detail at", OPEN),
     **fields("WarningMeasure", "kind status by note updatedAt", OPEN),
     **AUDIT_FIELDS,
+    **MONITORING_FIELDS,
 }
 
 

@@ -27,6 +27,7 @@ from api.http_errors import install_error_handlers
 from api.import_jobs import router as import_jobs_router
 from api.local_issuer import LocalIssuer
 from api.logs import AccessLog, configure_logging
+from api.monitoring_public import router as monitoring_public_router
 from api.public import router as public_router
 from api.rest import router as rest_router
 from api.security_headers import SecurityHeaders
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
     app.include_router(rest_router)
     app.include_router(import_jobs_router)
     app.include_router(public_router)
+    app.include_router(monitoring_public_router)
     app.include_router(epcis_router)
     app.include_router(docs.router)
     app.include_router(explorer.router)

@@ -20,6 +20,7 @@ class Role(StrEnum):
     DATA_SUPPLIER = "data_supplier"  # imports records for its own enterprises only
     SINGLE_WINDOW = "single_window"  # the port's single window: imports for any party
     AUDITOR = "auditor"  # reads the audit trail
+    MONITORING_OFFICER = "monitoring_officer"  # monitoring plans, sampling, spot checks; reads quality indicators
     ADMIN = "admin"
 
 

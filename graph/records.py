@@ -163,6 +163,14 @@ class Hazard(StrEnum):
     ENVIRONMENTAL = "ENVIRONMENTAL"
 
 
+class Stage(StrEnum):
+    """Where a monitoring plan samples: at the port, on the market, in cross-border e-commerce."""
+
+    PORT = "PORT"
+    MARKET = "MARKET"
+    CROSS_BORDER_ECOMMERCE = "CROSS_BORDER_ECOMMERCE"
+
+
 class Strict(BaseModel):
     # strict: no silent coercion ("5" is not 5); ints are still accepted where floats belong.
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, use_enum_values=True)
@@ -309,6 +317,23 @@ class TestReport(Strict):
     result: TestResult
     testedAt: IsoDate
     items: Annotated[list[TestItem], Field(max_length=MAX_TEST_ITEMS)] = []
+    # Extension of RECORDS.md (docs/MONITORING.md): the monitoring plan the test serves, the plan's target it
+    # samples and the stage it was sampled at; the three together or none.
+    plan: Id | None = None
+    planTarget: Id | None = None
+    stage: Stage | None = Field(default=None, validate_default=True)
+
+    # A field validator (on the last of the three), so that the error names a field (RECORDS.md).
+    @field_validator("stage")
+    @classmethod
+    def _plan_whole(cls, stage: str | None, info: ValidationInfo) -> str | None:
+        values = {"plan": info.data.get("plan"), "planTarget": info.data.get("planTarget"), "stage": stage}
+        missing = [k for k, v in values.items() if v is None]
+        if missing and len(missing) < 3:
+            raise ValueError(
+                f"{', '.join(missing)} required when a test report names its plan (plan, planTarget, stage)"
+            )
+        return stage
 
 
 class Blacklist(Strict):
@@ -328,6 +353,72 @@ class Blacklist(Strict):
         if expires is not None and listed is not None and parse_instant(expires) <= parse_instant(listed):
             raise ValueError("expiresAt must be after listedAt")
         return expires
+
+
+MAX_PLAN_TARGETS = 200
+HsPrefix = Annotated[str, StringConstraints(pattern=r"^[0-9]{2,10}$")]
+
+
+class StageQuota(Strict):
+    stage: Stage
+    samples: Annotated[int, Field(ge=1, le=1_000_000)]
+
+
+class PlanTarget(Strict):
+    """What a plan samples: lots of these origin countries and HS-code prefixes or categories (a lot matches when
+    it matches every list given), for these hazards, with a sample quota per stage."""
+
+    id: Id
+    countries: list[Country] = []
+    hsPrefixes: list[HsPrefix] = []
+    categories: list[Category] = []
+    hazards: Annotated[list[Hazard], Field(min_length=1)]
+    quotas: Annotated[list[StageQuota], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _narrow(self) -> PlanTarget:
+        if not (self.countries or self.hsPrefixes or self.categories):
+            raise ValueError(f"target {self.id!r} names none of countries, hsPrefixes, categories")
+        stages = [q.stage for q in self.quotas]
+        if len(set(stages)) != len(stages):
+            raise ValueError(f"target {self.id!r} has two quotas for one stage")
+        return self
+
+
+class MonitoringPlan(Strict):
+    """Extension of RECORDS.md (docs/MONITORING.md): a monitoring plan for a period."""
+
+    type: Literal["monitoring_plan"]
+    id: Id
+    name: Text
+    periodStart: IsoDate
+    periodEnd: IsoDate
+    stages: Annotated[list[Stage], Field(min_length=1)]
+    agencies: Annotated[list[Id], Field(min_length=1)]
+    targets: Annotated[list[PlanTarget], Field(min_length=1, max_length=MAX_PLAN_TARGETS)]
+    description: Prose | None = None
+
+    @field_validator("periodEnd")
+    @classmethod
+    def _end_after_start(cls, end: str, info: ValidationInfo) -> str:
+        start = info.data.get("periodStart")
+        if start is not None and parse_instant(end) <= parse_instant(start):
+            raise ValueError("periodEnd must be after periodStart")
+        return end
+
+    @field_validator("targets")
+    @classmethod
+    def _targets_in_stages(cls, targets: list[PlanTarget], info: ValidationInfo) -> list[PlanTarget]:
+        stages = set(info.data.get("stages") or ())
+        seen: set[str] = set()
+        for i, target in enumerate(targets):
+            if target.id in seen:
+                raise ValueError(f"targets[{i}]: target id {target.id!r} is listed twice")
+            seen.add(target.id)
+            for quota in target.quotas:
+                if stages and quota.stage not in stages:
+                    raise ValueError(f"targets[{i}]: a quota for stage {quota.stage} the plan does not cover")
+        return targets
 
 
 class Subject(Strict):
@@ -364,7 +455,18 @@ class RiskSignal(Strict):
 
 
 Record = Annotated[
-    Enterprise | Person | Link | Product | Batch | Shipment | Lab | Agency | TestReport | Blacklist | RiskSignal,
+    Enterprise
+    | Person
+    | Link
+    | Product
+    | Batch
+    | Shipment
+    | Lab
+    | Agency
+    | MonitoringPlan
+    | TestReport
+    | Blacklist
+    | RiskSignal,
     Field(discriminator="type"),
 ]
 
@@ -377,6 +479,7 @@ RECORD_TYPES: dict[str, type[Strict]] = {
     "shipment": Shipment,
     "lab": Lab,
     "agency": Agency,
+    "monitoring_plan": MonitoringPlan,
     "test_report": TestReport,
     "blacklist": Blacklist,
     "risk_signal": RiskSignal,

@@ -224,3 +224,38 @@ def gtin13(first12: str) -> str:
     """A GTIN-13 (EAN-13) product code: the 12 digits given and their check digit."""
     total = sum(int(c) * (3 if i % 2 else 1) for i, c in enumerate(first12))
     return first12 + str((10 - total % 10) % 10)
+
+
+# --- monitoring (issue 17): a plan and the reports that serve it ----------------------------------------------------
+
+
+def monitoring_plan(
+    id: str,
+    targets: list[Record],
+    stages: Iterable[str] = ("PORT", "MARKET"),
+    agencies: Iterable[str] = ("A1",),
+    period: tuple[str, str] = ("2026-01-01", "2026-06-30"),
+    **fields: Any,
+) -> Record:
+    """A monitoring_plan record (docs/MONITORING.md) for the first half of 2026 by agency A1."""
+    return {
+        "type": "monitoring_plan",
+        "id": id,
+        "name": f"Plan {id}",
+        "periodStart": period[0],
+        "periodEnd": period[1],
+        "stages": list(stages),
+        "agencies": list(agencies),
+        "targets": targets,
+        **fields,
+    }
+
+
+def plan_target(id: str, quotas: dict[str, int], hazards: Iterable[str] = ("CHEMICAL",), **criteria: Any) -> Record:
+    """A plan's target: criteria as countries=[...], hsPrefixes=[...], categories=[...]; quotas by stage."""
+    return {
+        "id": id,
+        **criteria,
+        "hazards": list(hazards),
+        "quotas": [{"stage": s, "samples": n} for s, n in quotas.items()],
+    }

@@ -39,7 +39,9 @@ from seed.builders import (
     lab,
     lab_report,
     link,
+    monitoring_plan,
     person,
+    plan_target,
     product,
     shipment,
     uscc,
@@ -148,6 +150,7 @@ def build() -> RecordSet:
     _toys(demo)
     _auto_parts(demo)
     _blacklist(demo)
+    _monitoring(demo)
     return demo.records
 
 
@@ -804,3 +807,63 @@ def _blacklist(demo: Demo) -> None:
             expiresAt="2029-04-01",
         )
     )
+
+
+# ================================================================= monitoring (issue 17): a plan and its samples
+
+PLAN_ID = "MP-2026-H1-01"
+# The tests that were the plan's samples: (lab, lot, testedAt) -> (target, stage). The port inspections of the
+# imported milk powder, the market sampling that found Cronobacter, the retained sample of the suspect milk powder
+# lot, and the port office's toy inspections before export.
+PLAN_SAMPLES = {
+    **{("LAB-QD-CIQ", lot, day(when, 2)): ("T-DAIRY-IMPORT", "PORT") for lot, _, _, when in IMPORTS if "WMP" in lot},
+    ("LAB-HN-FOOD", "LOT-WMP-NZ-2026-0112", "2026-04-11"): ("T-DAIRY-IMPORT", "MARKET"),
+    ("LAB-HN-FOOD", "LOT-IF1-2026-0305", "2026-04-08"): ("T-INFANT-FORMULA", "MARKET"),
+    ("LAB-HN-FOOD", "LOT-IF1-2026-0312", "2026-04-08"): ("T-INFANT-FORMULA", "MARKET"),
+    ("LAB-NB-TOY", "LOT-RIDEON-2026-0210", "2026-02-16"): ("T-TOYS", "PORT"),
+    ("LAB-NB-TOY", "LOT-BLOCKS-2026-0212", "2026-02-16"): ("T-TOYS", "PORT"),
+    ("LAB-NB-TOY", "LOT-BLOCKS-2026-0306", "2026-03-09"): ("T-TOYS", "PORT"),
+    ("LAB-NB-TOY", "LOT-RIDEON-2026-0305", "2026-03-20"): ("T-TOYS", "PORT"),
+}
+
+
+def _monitoring(demo: Demo) -> None:
+    """A half-year monitoring plan for imported milk powder, infant formula and children's toys, and the tests
+    above as its samples (each test report names the plan, its target and the stage)."""
+    demo.records.add(
+        monitoring_plan(
+            PLAN_ID,
+            [
+                plan_target(
+                    "T-DAIRY-IMPORT",
+                    {"PORT": 6, "MARKET": 2},
+                    ("CHEMICAL", "BIOLOGICAL"),
+                    countries=["NZ", "NL", "FR"],
+                    hsPrefixes=["0402"],
+                ),
+                plan_target(
+                    "T-INFANT-FORMULA",
+                    {"MARKET": 6, "CROSS_BORDER_ECOMMERCE": 2},
+                    ("BIOLOGICAL", "HEALTH"),
+                    hsPrefixes=["1901"],
+                ),
+                plan_target(
+                    "T-TOYS",
+                    {"PORT": 4, "MARKET": 2},
+                    ("PHYSICAL", "CHEMICAL"),
+                    categories=["TOY", "CHILDREN_PRODUCT"],
+                ),
+            ],
+            stages=("PORT", "MARKET", "CROSS_BORDER_ECOMMERCE"),
+            agencies=("AG-QD-CUSTOMS", "AG-NB-CUSTOMS", "AG-XX-SAMR"),
+            period=("2026-01-01", "2026-06-30"),
+            name="2026年上半年进口乳粉、婴幼儿配方食品及儿童玩具质量安全监测计划",
+            description="口岸抽检进口乳粉与出口玩具，市场抽检婴幼儿配方食品；跨境电商渠道配额待执行。",
+        )
+    )
+    for record in demo.records:
+        if record["type"] != "test_report":
+            continue
+        sample = PLAN_SAMPLES.get((record["lab"], record["batch"], record["testedAt"]))
+        if sample is not None:
+            record.update(plan=PLAN_ID, planTarget=sample[0], stage=sample[1])

@@ -8,6 +8,7 @@ from neo4j import Query
 from graph import audit, credit, reviews
 from graph.cypher import all_statement_names, cypher
 from graph.epcis import capture as epcis_capture
+from graph.monitoring import plans, sampling
 from graph.risk import recalls, warnings
 from tests.api.test_epcis_graph import CHAIN
 from tests.conftest import ROOT, load
@@ -57,6 +58,10 @@ async def populated(graph):
     await credit.lift_listing(graph, "BL-XX-2026-0001", "appeal pending", "officer-1")
     await audit.append(graph, [audit.Entry("auditor", ("auditor",), "Query.x", ("1",), audit.Outcome.OK, "r")])
     await load(graph, {"type": "agency", "id": "AG-XX-SAMR", "name": "renamed", "kind": "MARKET_REGULATION"})
+    # Monitoring: a published plan (the demo's) and a spot check proposed and accepted.
+    await plans.publish(graph, "MP-2026-H1-01", "mo-1")
+    check = await sampling.propose_spot_check(graph, "MP-2026-H1-01", "LOT-BISCUIT-2026-0215", "MARKET", "tip", "mo-1")
+    await sampling.decide_spot_check(graph, check.id, True, "mo-2")
     # EPCIS: a captured chain of events (with a job, a declared error and its supplier) and the records from it
     declared = {**CHAIN[1], "errorDeclaration": {"declarationTime": "2026-03-09T00:00:00Z", "reason": "incorrect_data"}}
     await epcis_capture.capture(graph, document(*CHAIN), captured_by="supplier-1")

@@ -6,7 +6,7 @@ import strawberry
 
 from graph.audit import Outcome as AuditOutcome
 from graph.contagion import Action as ContagionAction
-from graph.records import CreditGrade, Hazard, SignalSource
+from graph.records import CreditGrade, Hazard, SignalSource, Stage
 from graph.reviews import ReviewStatus
 from graph.risk.assessment import RiskLevel, WarningGrade
 from graph.risk.evaluation import Recommendation
@@ -27,6 +27,7 @@ __all__ = [
     "ReviewStatus",
     "RiskLevel",
     "SignalSource",
+    "Stage",
     "WarningGrade",
     "WarningStatus",
 ]
@@ -40,6 +41,7 @@ strawberry.enum(
 strawberry.enum(ReviewStatus)
 strawberry.enum(SignalSource)
 strawberry.enum(Hazard)
+strawberry.enum(Stage, description="Where a monitoring plan samples: PORT, MARKET, CROSS_BORDER_ECOMMERCE.")
 strawberry.enum(RiskLevel)
 strawberry.enum(WarningGrade, description="I red, II orange, III yellow, IV blue")
 strawberry.enum(WarningStatus)

@@ -16,6 +16,7 @@ from api.gql.credit import CreditMutation, CreditQuery
 from api.gql.documents import DocumentCache, Documents
 from api.gql.errors import ErrorCodes
 from api.gql.guard import AccessGuard
+from api.gql.monitoring import MonitoringMutation, MonitoringQuery
 from api.gql.object_cap import CappedExecution, ObjectCapGuard
 from api.gql.risk import RiskMutation, RiskQuery
 from api.gql.search import SearchQuery
@@ -33,12 +34,12 @@ DateTime = strawberry.scalar(
 
 
 @strawberry.type
-class Query(CoreQuery, CreditQuery, RiskQuery, SearchQuery, AuditQuery):
+class Query(CoreQuery, CreditQuery, RiskQuery, SearchQuery, AuditQuery, MonitoringQuery):
     pass
 
 
 @strawberry.type
-class Mutation(CoreMutation, CreditMutation, RiskMutation):
+class Mutation(CoreMutation, CreditMutation, RiskMutation, MonitoringMutation):
     pass
 
 

@@ -16,6 +16,8 @@ CALL (row) {
   UNION
   MATCH (n:Agency {id: row.id}) WHERE $type = 'agency' RETURN n
   UNION
+  MATCH (n:MonitoringPlan {id: row.id}) WHERE $type = 'monitoring_plan' RETURN n
+  UNION
   MATCH (n:Batch {id: row.id}) WHERE $type = 'batch' RETURN n
   UNION
   MATCH (n:Shipment {id: row.id}) WHERE $type = 'shipment' RETURN n

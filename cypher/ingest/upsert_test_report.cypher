@@ -1,6 +1,7 @@
 // test_report records -> (:TestReport) nodes with the lab that issued them and the batch they tested. The record
 // replaces the node's properties (last write wins); only a created or changed report has its relationships
-// rewritten (in this same transaction).
+// rewritten (in this same transaction). A report that names its monitoring plan SERVES it (the plan's target and
+// stage are the report's planTarget and stage properties).
 UNWIND $rows AS row
 MERGE (n:TestReport {id: row.id})
 WITH n, row, row.props AS props, n._hash AS before
@@ -18,6 +19,14 @@ CALL (n, row, before) {
   CALL (n) {
     OPTIONAL MATCH ()-[old:ISSUED]->(n)
     DELETE old
+  }
+  CALL (n) {
+    OPTIONAL MATCH (n)-[old:SERVES]->(:MonitoringPlan)
+    DELETE old
+  }
+  CALL (n, row) {
+    MATCH (p:MonitoringPlan {id: row.plan})
+    CREATE (n)-[:SERVES]->(p)
   }
   CREATE (l)-[:ISSUED]->(n)
   CREATE (n)-[:TESTED]->(b)

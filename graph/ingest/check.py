@@ -38,8 +38,11 @@ async def look_up_outside(graph: Graph, index: ImportIndex) -> None:
     """Ask the graph which of the ids the import refers to but does not hold it has, a chunk at a time."""
     empty: dict[str, list[str]] = {param: [] for param in _EXISTING_IDS_PARAM.values()}
     for kind in REFERABLE:
-        param = _EXISTING_IDS_PARAM[kind]
         async for chunk in chunks(index.outside(kind), graph.settings.import_batch_size):
+            if kind == "monitoring_plan":
+                index.found_in_graph(kind, (await graph.read("ingest/existing_plans", plans=chunk))[0]["plans"])
+                continue
+            param = _EXISTING_IDS_PARAM[kind]
             row = (await graph.read("ingest/existing_ids", **{**empty, param: chunk}))[0]
             index.found_in_graph(kind, row[param])
 

@@ -24,7 +24,15 @@ from graph import records as rec
 from graph.ingest.rows import content_hash, relation_row, upsert_row
 
 CACHE_KIB = 32 * 1024  # SQLite's page cache for the index: what the index may hold in memory
-REFERABLE = ("enterprise", "person", "product", "batch", "lab", "agency")  # types that records refer to
+REFERABLE = (
+    "enterprise",
+    "person",
+    "product",
+    "batch",
+    "lab",
+    "agency",
+    "monitoring_plan",
+)  # types that records refer to
 
 _SCHEMA = """
 CREATE TABLE record (                  -- one per identity: the first line that states it
@@ -100,6 +108,11 @@ def references(record: Any) -> Iterator[tuple[str, str, str]]:
         case rec.TestReport():
             yield "lab", "lab", record.lab
             yield "batch", "batch", record.batch
+            if record.plan is not None:
+                yield "plan", "monitoring_plan", record.plan
+        case rec.MonitoringPlan():
+            for i, agency in enumerate(record.agencies):
+                yield f"agencies[{i}]", "agency", agency
         case rec.Blacklist():
             yield "enterprise", "enterprise", record.enterprise
             if record.agency is not None:

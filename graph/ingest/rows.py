@@ -64,6 +64,22 @@ def node_row(record: Any) -> dict[str, Any]:
                 "items": json.dumps(
                     [i.model_dump(by_alias=True, exclude_none=True) for i in record.items], ensure_ascii=False
                 ),
+                "planTarget": record.planTarget,
+                "stage": record.stage,
+            }
+        case rec.MonitoringPlan():
+            props = {
+                "name": record.name,
+                "periodStart": record.periodStart,
+                "periodStartMs": _epoch_ms(record.periodStart),
+                "periodEnd": record.periodEnd,
+                "periodEndMs": _epoch_ms(record.periodEnd),
+                "stages": list(record.stages),
+                "agencies": list(record.agencies),
+                "description": record.description,
+                # Targets are nested (quotas per stage): JSON, read back by graph/monitoring/plans.py.
+                "targets": json.dumps([t.model_dump(exclude_none=True) for t in record.targets], ensure_ascii=False),
+                "targetIds": [t.id for t in record.targets],
             }
         case rec.Lab():
             props = {
@@ -105,7 +121,9 @@ def node_row(record: Any) -> dict[str, Any]:
 def upsert_row(record: Any) -> dict[str, Any]:
     """The node's row, with the references its upsert statement links (all to nodes of earlier types)."""
     row = node_row(record)
-    if isinstance(record, rec.Batch | rec.Shipment | rec.TestReport | rec.Blacklist | rec.RiskSignal):
+    if isinstance(
+        record, rec.Batch | rec.Shipment | rec.TestReport | rec.Blacklist | rec.RiskSignal | rec.MonitoringPlan
+    ):
         row.update({k: v for k, v in relation_row(record).items() if k not in ("id", "inputs")})
     return row
 
@@ -121,8 +139,10 @@ def relation_row(record: Any) -> dict[str, Any]:
             }
         case rec.Shipment():
             return {"id": record.id, "batch": record.batch, "from": record.from_, "to": record.to}
+        case rec.MonitoringPlan():
+            return {"id": record.id, "agencies": list(record.agencies)}
         case rec.TestReport():
-            return {"id": record.id, "lab": record.lab, "batch": record.batch}
+            return {"id": record.id, "lab": record.lab, "batch": record.batch, "plan": record.plan}
         case rec.Blacklist():
             return {
                 "id": record.id,

@@ -27,6 +27,7 @@ NODE_TYPES = (
     "product",
     "lab",
     "agency",
+    "monitoring_plan",
     "batch",
     "shipment",
     "test_report",

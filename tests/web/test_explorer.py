@@ -301,6 +301,7 @@ def test_a_role_sees_only_what_it_may_use(explorer):
         "contagion",
         "warnings",
         "recalls",
+        "plans",  # monitoring plans: every regulator reads them (issue 17)
     }
     coordinator = explorer("recall_coordinator")
     page = coordinator.open(f"#/lot/{RECALL_SOURCE}?tab=recall", ready=f"lot:{RECALL_SOURCE}")

@@ -12,6 +12,7 @@ import { enterpriseView } from "./views/enterprise.js";
 import { contagionView } from "./views/contagion.js";
 import { warningsView, warningView } from "./views/warnings.js";
 import { recallsView, recallView } from "./views/recalls.js";
+import { plansView, planView } from "./views/monitoring.js";
 import { signinView } from "./views/signin.js";
 
 // For tests and the benchmark: the graph drawn last and its timing (graphview.js fills these in).
@@ -22,6 +23,7 @@ const NAV = [
   ["contagion", "nav.contagion", "Query.contagion"],
   ["warnings", "nav.warnings", "Query.warnings"],
   ["recalls", "nav.recalls", "Query.recalls"],
+  ["plans", "nav.plans", "Query.monitoringPlans"],
 ];
 
 function header() {
@@ -67,6 +69,8 @@ async function render() {
     warning: () => warningView(main, id),
     recalls: () => recallsView(main),
     recall: () => recallView(main, id),
+    plans: () => plansView(main),
+    plan: () => planView(main, id),
     signin: () => signinView(main, params, header),
   };
   await (views[view] || views.search)();

@@ -1,5 +1,5 @@
 // Hash routes, so every view has an address to share: #/search?q=…, #/lot/ID?tab=trace&depth=3,
-// #/enterprise/ID, #/contagion?minScore=0.3, #/warnings, #/warning/ID, #/recalls, #/recall/ID, #/signin.
+// #/enterprise/ID, #/contagion?minScore=0.3, #/warnings, #/warning/ID, #/recalls, #/recall/ID, #/plans, #/plan/ID, #/signin.
 export function current() {
   const hash = location.hash.replace(/^#/, "") || "/search";
   const [path, query = ""] = hash.split("?");

@@ -1,0 +1,6 @@
+// The lots an enterprise produced, for its quality indicators, with what warning targets match on; at most $limit
+// (the caller asks one more to know whether there were more).
+MATCH (p:Product)<-[:OF_PRODUCT]-(b:Batch)<-[:PRODUCED]-(e:Enterprise {id: $enterpriseId})
+RETURN b.id AS batch, p.id AS product, e.id AS producer, p.hsCode AS hsCode, b.originCountry AS originCountry
+ORDER BY b.id
+LIMIT $limit
