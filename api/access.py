@@ -239,6 +239,10 @@ FIELDS: Mapping[str, Rule] = {
         "id source hazard severity probability receivedAt subjectKind subjectId description reportId assessment",
         READ,
     ),
+    # --- reports (issue 17 items 3, 5-7): signal channels, reports to enterprises, foreign measures, dossiers
+    **fields("RiskSignal", "channel incidentKey incidentId duplicates", READ),
+    "RiskSignal.channelDetails": CONFIDENTIAL,  # a consumer's contact, a reporter's findings
+    # --- end reports
     **fields("Shipment", "id quantity shippedAt direction port declaration portControlHits batch from to", READ),
     **fields("ShipmentPage", "items endCursor hasNextPage", READ),
     **fields("Stake", "enterprise share", READ),

@@ -26,6 +26,7 @@ from pydantic import (
 from stdnum.cn import uscc as uscc_code
 from stdnum.exceptions import ValidationError as StdnumError
 
+from graph.risk.channels import CHANNEL_SOURCES, Channel, ChannelKind, IncidentKey
 from graph.values import (
     Fraction,
     Id,
@@ -361,6 +362,21 @@ class RiskSignal(Strict):
     receivedAt: IsoDate
     subject: Subject
     description: Prose | None = None
+    # The channel it came by, with the fields that channel's reports carry (graph/risk/channels.py), and the
+    # reporter's key for the incident it reports: signals of one incident are linked, counted once.
+    channel: Channel | None = None
+    incidentKey: IncidentKey | None = None
+
+    @field_validator("channel")
+    @classmethod
+    def _source_fits_channel(cls, channel: Channel | None, info: ValidationInfo) -> Channel | None:
+        source = info.data.get("source")  # absent when source itself is invalid
+        allowed = CHANNEL_SOURCES[ChannelKind(channel.kind)] if channel is not None else None
+        if allowed is not None and source is not None and source not in allowed:
+            raise ValueError(
+                f"a {channel.kind} signal has source {' or '.join(sorted(allowed))}, not {source}"  # type: ignore[union-attr]
+            )
+        return channel
 
 
 Record = Annotated[

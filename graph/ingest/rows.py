@@ -93,6 +93,11 @@ def node_row(record: Any) -> dict[str, Any]:
                 "description": record.description,
                 "subjectKind": record.subject.kind,
                 "subjectId": record.subject.ref,
+                "channel": record.channel.kind if record.channel else None,
+                "channelDetails": json.dumps(record.channel.model_dump(exclude_none=True), ensure_ascii=False)
+                if record.channel
+                else None,
+                "incidentKey": record.incidentKey,
             }
         case _:
             props = record.model_dump(exclude={"type", "id"}, exclude_none=True)
