@@ -379,8 +379,45 @@ class RiskSignal(Strict):
         return channel
 
 
+class TradeMeasureKind(StrEnum):
+    TBT = "TBT"  # a technical barrier to trade: a technical regulation, standard or conformity procedure
+    SPS = "SPS"  # a sanitary or phytosanitary measure
+    OTHER = "OTHER"
+
+
+HsPrefix = Annotated[str, StringConstraints(pattern=r"^[0-9]{2,10}$")]  # a chapter (2 digits) to a full code
+
+
+class ForeignMeasure(Strict):
+    """A foreign technical trade measure (the plan's task 13): what a trading partner requires of goods under some
+    HS codes from a date, and where it was notified (a WTO TBT/SPS notification number)."""
+
+    type: Literal["foreign_measure"]
+    id: Id
+    country: Country  # the country that imposes it, where the goods go
+    hsCodes: Annotated[list[HsPrefix], Field(min_length=1, max_length=200)]  # prefixes: goods under any of them
+    kind: TradeMeasureKind
+    title: Text
+    requirement: Prose
+    notifiedAt: IsoDate
+    effectiveFrom: IsoDate | None = None
+    notification: ShortText | None = None  # e.g. G/TBT/N/EU/1234
+    sourceUrl: Text | None = None
+
+
 Record = Annotated[
-    Enterprise | Person | Link | Product | Batch | Shipment | Lab | Agency | TestReport | Blacklist | RiskSignal,
+    Enterprise
+    | Person
+    | Link
+    | Product
+    | Batch
+    | Shipment
+    | Lab
+    | Agency
+    | TestReport
+    | Blacklist
+    | RiskSignal
+    | ForeignMeasure,
     Field(discriminator="type"),
 ]
 
@@ -396,4 +433,5 @@ RECORD_TYPES: dict[str, type[Strict]] = {
     "test_report": TestReport,
     "blacklist": Blacklist,
     "risk_signal": RiskSignal,
+    "foreign_measure": ForeignMeasure,
 }

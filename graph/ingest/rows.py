@@ -99,6 +99,12 @@ def node_row(record: Any) -> dict[str, Any]:
                 else None,
                 "incidentKey": record.incidentKey,
             }
+        case rec.ForeignMeasure():
+            props = {
+                **record.model_dump(exclude={"type", "id"}, exclude_none=True),
+                "notifiedAtMs": _epoch_ms(record.notifiedAt),
+                "effectiveFromMs": _epoch_ms(record.effectiveFrom),
+            }
         case _:
             props = record.model_dump(exclude={"type", "id"}, exclude_none=True)
     row = {"id": record.id, "hash": content_hash(record), "props": {k: v for k, v in props.items() if v is not None}}
