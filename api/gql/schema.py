@@ -16,6 +16,7 @@ from api.gql.credit import CreditMutation, CreditQuery
 from api.gql.errors import ErrorCodes
 from api.gql.guard import AccessGuard
 from api.gql.object_cap import CappedExecution, ObjectCapGuard
+from api.gql.reports import ReportsMutation, ReportsQuery
 from api.gql.risk import RiskMutation, RiskQuery
 from api.gql.search import SearchQuery
 from api.metrics import GraphQLMetrics
@@ -32,12 +33,12 @@ DateTime = strawberry.scalar(
 
 
 @strawberry.type
-class Query(CoreQuery, CreditQuery, RiskQuery, SearchQuery, AuditQuery):
+class Query(CoreQuery, CreditQuery, RiskQuery, SearchQuery, AuditQuery, ReportsQuery):
     pass
 
 
 @strawberry.type
-class Mutation(CoreMutation, CreditMutation, RiskMutation):
+class Mutation(CoreMutation, CreditMutation, RiskMutation, ReportsMutation):
     pass
 
 

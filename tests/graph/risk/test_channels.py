@@ -48,9 +48,7 @@ async def g(db: Graph) -> Graph:
 
 async def test_every_channel_files_a_signal_with_its_fields(g: Graph) -> None:
     # received a month apart: no two are one incident
-    records = [
-        channel_signal(f"S{i}", kind, received_at=f"2026-{i + 1:02d}-01") for i, kind in enumerate(CHANNELS)
-    ]
+    records = [channel_signal(f"S{i}", kind, received_at=f"2026-{i + 1:02d}-01") for i, kind in enumerate(CHANNELS)]
     await load(g, *records)
     stored = await signals.signals_by_id(g, [r["id"] for r in records])
     assert [s.channel for s in stored if s] == list(CHANNELS)
