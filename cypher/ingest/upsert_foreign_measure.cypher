@@ -3,8 +3,8 @@
 // notices sent about it (foreign/notify_exporters) are the regulator's acts and are not touched.
 UNWIND $rows AS row
 MERGE (n:ForeignMeasure {id: row.id})
-WITH n, row, n._hash AS before
-SET n = row.props {.*, id: row.id, _hash: row.hash}
+WITH n, row, row.props AS props, n._hash AS before
+SET n = props {.*, id: row.id, _hash: row.hash}
 RETURN sum(CASE WHEN before IS NULL THEN 1 ELSE 0 END) AS created,
        sum(CASE WHEN before IS NOT NULL AND before <> row.hash THEN 1 ELSE 0 END) AS updated,
        sum(CASE WHEN before = row.hash THEN 1 ELSE 0 END) AS unchanged

@@ -132,8 +132,13 @@ def render(blocks: Sequence[Block], footer: str, font: tuple[str, int]) -> bytes
                 if not rows:
                     pdf.multi_cell(0, 5, empty, new_x="LMARGIN", new_y="NEXT")
                     continue
+                # the header row as a plain row: a bold heading would need a bold face of the font, parsed again
                 with pdf.table(
-                    cell_fill_color=240, cell_fill_mode=TableCellFillMode.ROWS, line_height=4.5, padding=1
+                    cell_fill_color=235,
+                    cell_fill_mode=TableCellFillMode.ROWS,
+                    line_height=4.5,
+                    padding=1,
+                    first_row_as_headings=False,
                 ) as table:
                     table.row([str(h) for h in headers])
                     for row in rows:

@@ -15,10 +15,12 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
+from graph.clock import iso, now_ms
 from graph.db import Graph
 from seed.builders import blacklist, lab, lab_report, risk_signal
 from tests.conftest import BASE, auth_headers, batch, enterprise, gql, load, product, shipment
 
+TODAY = iso(now_ms())
 LEAD = {"name": "铅 lead", "value": 0.5, "limit": 0.1, "unit": "mg/kg", "pass": False}
 
 GRAPH = (
@@ -119,12 +121,16 @@ async def test_enterprise_report_json_counts_the_period(g: Graph, client: httpx.
     assert [(t["id"], t["batch"], t["failingItems"]) for t in body["failedTests"]] == [("T2", "B2", [LEAD])]
     # LAB_FAILURE:T2, S1 and S2: three reports of one incident
     assert body["signals"]["received"] == 3 and body["signals"]["incidents"] == 1
-    assert [(w["id"], w["grade"], w["lots"]) for w in body["warnings"]] == [(warning_id, "IV", ["B2"])]
+    assert body["warnings"] == []  # issued today, after March
     assert body["credit"]["grade"] == "REGULAR" and body["credit"]["reasons"][0]["kind"] == "CREDIT_GRADE"
     assert any("B2" in a["zh"] and "B2" in a["en"] for a in body["actions"])
     # the same over GraphQL
     data = await gql(client, 'query { enterpriseReport(enterpriseId: "M", period: "2026-03") }')
     assert data["data"]["enterpriseReport"]["monitoring"] == body["monitoring"]
+    # the warning is in this year's report, on the lot it targets, with what M should do under it
+    year = (await client.get(f"/reports/enterprises/M.json?period={TODAY[:4]}")).json()
+    assert [(w["id"], w["grade"], w["lots"]) for w in year["warnings"]] == [(warning_id, "IV", ["B2"])]
+    assert any(warning_id in a["en"] and "RECALL" in a["en"] for a in year["actions"])
 
 
 async def test_enterprise_report_pdf_embeds_extractable_chinese(g: Graph, client: httpx.AsyncClient) -> None:
