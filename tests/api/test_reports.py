@@ -88,9 +88,9 @@ async def issue_warning(client: httpx.AsyncClient) -> str:
 
 
 def pdf_text(content: bytes) -> str:
-    """The PDF's text, whitespace removed (pypdf spaces out CJK glyphs)."""
+    """The PDF's text, whitespace removed (pypdf spaces out CJK glyphs, with a space or a NUL between them)."""
     reader = PdfReader(io.BytesIO(content))
-    return re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
+    return re.sub(r"[\s\x00]+", "", "".join(page.extract_text() for page in reader.pages))
 
 
 def embedded_fonts(content: bytes) -> set[str]:
