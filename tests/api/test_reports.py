@@ -285,3 +285,25 @@ async def test_a_blacklisting_dossier_and_unknown_ones(g: Graph, client: httpx.A
     assert (await client.get("/dossiers/nonsense/X.zip")).status_code in (400, 404, 422)
     platform = auth_headers("platform", "credit_platform")
     assert (await client.get("/dossiers/blacklist/BL1.zip", headers=platform)).status_code == 403
+
+
+# --- a channel over GraphQL ------------------------------------------------------------------------------------
+
+REPORT_SIGNAL = """mutation($channel: SignalChannelInput) {
+  reportSignal(input: {id: "G1", source: PUBLIC_OPINION, hazard: BIOLOGICAL, severity: 1, probability: 0.1,
+                       receivedAt: "2026-03-13", subjectBatch: "B2", channel: $channel}) {
+    id channel incidentId duplicates channelDetails
+  }
+}"""
+
+
+async def test_report_signal_takes_a_channel_and_names_a_missing_field(g: Graph, client: httpx.AsyncClient) -> None:
+    missing = await gql(client, REPORT_SIGNAL, channel={"kind": "PRESS", "outlet": "Daily"})
+    assert missing["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "input.channel.publishedAt" in missing["errors"][0]["message"]
+    filed = await gql(client, REPORT_SIGNAL, channel={"kind": "PRESS", "outlet": "Daily", "publishedAt": "2026-03-13"})
+    signal = filed["data"]["reportSignal"]
+    # the day after S1 on B2, same hazard: a duplicate of S1's incident (with S2 and T2's lab failure)
+    assert (signal["channel"], signal["incidentId"]) == ("PRESS", "signal:LAB_FAILURE:T2")
+    assert signal["duplicates"] == ["LAB_FAILURE:T2", "S1", "S2"]
+    assert json.loads(signal["channelDetails"]) == {"kind": "PRESS", "outlet": "Daily", "publishedAt": "2026-03-13"}
