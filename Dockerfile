@@ -9,6 +9,8 @@ RUN npm ci --no-audit --no-fund --loglevel=error
 
 FROM python:3.11-slim
 WORKDIR /app
+# The CJK font the PDF reports embed a subset of (graph/reports/pdf.py).
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends fonts-noto-cjk && rm -rf /var/lib/apt/lists/*
 # Dependencies from the lock file (hashes checked), then the project alone with the locked build backend. The install
 # is editable so that the statements in cypher/ are found beside the packages, as in a checkout.
 COPY pyproject.toml README.md requirements/deploy.lock ./

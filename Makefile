@@ -35,7 +35,16 @@ endif
 .PHONY: install install-bench lock run neo4j-start neo4j-stop neo4j-status keycloak-start keycloak-stop chromium \
 	test lint format demo bench faults clean
 
-install: $(STAMP) $(WEB_STAMP) $(EXPLORER_BUNDLE)
+install: $(STAMP) $(WEB_STAMP) $(EXPLORER_BUNDLE) cjk-font
+
+# The CJK font the PDF reports embed (graph/reports/pdf.py FONT_CANDIDATES): Debian's fonts-noto-cjk when no
+# candidate is there (apt-get; set REPORT_FONT to use another file).
+CJK_FONTS := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc \
+	/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+.PHONY: cjk-font
+cjk-font:
+	@test -z "$(REPORT_FONT)" || exit 0; for f in $(CJK_FONTS); do test -f $$f && exit 0; done; \
+	apt-get update -qq && apt-get install -y -qq fonts-noto-cjk
 $(STAMP): pyproject.toml requirements/dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.lock

@@ -53,6 +53,25 @@ AUDIT_FIELDS: Mapping[str, Rule] = {
 AUDITED_ROUTES = frozenset({"GET /credit/events"})
 # --- end audit ----------------------------------------------------------------------------------------------------
 
+# --- reports (issue 17 items 3, 5-7): signal channels, reports to enterprises, foreign measures, dossiers ---------
+# Reports name an enterprise's failed tests, warnings, recalls and grade; impact reports name exporters and their
+# volumes; dossiers hold evidence and the audit trail: all confidential reads, audited. A risk officer records
+# foreign measures and notifies the exporters they affect.
+REPORT_READERS = Rule(READERS, audited=True)
+REPORTS_OPERATIONS: Mapping[str, Rule] = {
+    "Query.enterpriseReport": REPORT_READERS,
+    "Query.foreignMeasure": READ,
+    "Query.foreignMeasureImpact": REPORT_READERS,
+    "Mutation.recordForeignMeasure": Rule(roles(Role.RISK_OFFICER)),
+    "Mutation.notifyForeignMeasure": Rule(roles(Role.RISK_OFFICER)),
+}
+REPORTS_ROUTES: Mapping[str, Rule] = {
+    "GET /reports/enterprises/{enterprise_id}.{extension}": REPORT_READERS,
+    "GET /foreign-measures/{measure_id}/impact.{extension}": REPORT_READERS,
+    "GET /dossiers/{kind}/{ident}.zip": Rule(roles(Role.INVESTIGATOR, Role.RISK_OFFICER, Role.CREDIT_OFFICER), True),
+}
+# --- end reports ---------------------------------------------------------------------------------------------------
+
 
 # --- monitoring (issue 17, items 1, 2 and 4): plans, sampling, spot checks, quality indicators ---------------------
 # Monitoring officers plan, sample and propose; every regulator reads plans, results and indicators. A plan's results
@@ -140,6 +159,7 @@ OPERATIONS: Mapping[str, Rule] = {
     ),
     **AUDIT_OPERATIONS,
     **MONITORING_OPERATIONS,
+    **REPORTS_OPERATIONS,
 }
 
 
@@ -187,6 +207,7 @@ ROUTES: Mapping[str, Rule | None] = {
     "OPTIONS /epcis/capture": None,
     "OPTIONS /epcis/events": None,
     # --- end EPCIS
+    **REPORTS_ROUTES,
 }
 
 
@@ -305,6 +326,19 @@ FIELDS: Mapping[str, Rule] = {
         "id source hazard severity probability receivedAt subjectKind subjectId description reportId assessment",
         READ,
     ),
+    # --- reports (issue 17 items 3, 5-7): signal channels, reports to enterprises, foreign measures, dossiers
+    **fields("RiskSignal", "channel incidentKey incidentId duplicates", READ),
+    "RiskSignal.channelDetails": CONFIDENTIAL,  # a consumer's contact, a reporter's findings
+    **fields(
+        "ForeignMeasure",
+        "id country hsCodes kind title requirement notifiedAt effectiveFrom notification sourceUrl notices",
+        READ,
+    ),
+    "ForeignMeasure.affectedExporters": CONFIDENTIAL,  # exporters' volumes
+    **fields("ForeignMeasureNotice", "enterpriseId signedBy sentAt text created", READ),
+    **fields("AffectedExporter", "enterpriseId name country shipments volumes products lastShippedAt", READ),
+    **fields("ExportVolume", "unit quantity shipments", READ),
+    # --- end reports
     **fields("Shipment", "id quantity shippedAt direction port declaration portControlHits batch from to", READ),
     **fields("ShipmentPage", "items endCursor hasNextPage", READ),
     **fields("Stake", "enterprise share", READ),

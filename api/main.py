@@ -29,6 +29,7 @@ from api.local_issuer import LocalIssuer
 from api.logs import AccessLog, configure_logging
 from api.monitoring_public import router as monitoring_public_router
 from api.public import router as public_router
+from api.reports import router as reports_router
 from api.rest import router as rest_router
 from api.security_headers import SecurityHeaders
 from api.web import assets, docs, explorer
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None, graph: Graph | None = None) -> 
     app.include_router(import_jobs_router)
     app.include_router(public_router)
     app.include_router(monitoring_public_router)
+    app.include_router(reports_router)  # issue 17's documents: enterprise reports, impact reports, dossiers
     app.include_router(epcis_router)
     app.include_router(docs.router)
     app.include_router(explorer.router)

@@ -60,6 +60,7 @@ async def import_lines(
         outcome.step("evaluating credit grades", 1)
         async for reports in chunks(outcome.failed_reports(), graph.settings.import_batch_size):
             await signals.raise_lab_failures(graph, reports)
+        await signals.link_incidents(graph)
         return _observed(outcome.report)
 
 

@@ -173,6 +173,8 @@ async def file_complaint(
         "receivedAt": iso(at),
         "subject": subject,
         "description": f"{description}\n({given})" if given else description,
+        # its channel; the contact stays off the record (kept on the node alone, below)
+        "channel": {"kind": "CONSUMER_COMPLAINT"},
     }
     await report_signal(graph, record)
     if contact is not None:

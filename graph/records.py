@@ -26,6 +26,7 @@ from pydantic import (
 from stdnum.cn import uscc as uscc_code
 from stdnum.exceptions import ValidationError as StdnumError
 
+from graph.risk.channels import CHANNEL_SOURCES, Channel, ChannelKind, IncidentKey
 from graph.values import (
     Fraction,
     Id,
@@ -452,6 +453,47 @@ class RiskSignal(Strict):
     receivedAt: IsoDate
     subject: Subject
     description: Prose | None = None
+    # The channel it came by, with the fields that channel's reports carry (graph/risk/channels.py), and the
+    # reporter's key for the incident it reports: signals of one incident are linked, counted once.
+    channel: Channel | None = None
+    incidentKey: IncidentKey | None = None
+
+    @field_validator("channel")
+    @classmethod
+    def _source_fits_channel(cls, channel: Channel | None, info: ValidationInfo) -> Channel | None:
+        source = info.data.get("source")  # absent when source itself is invalid
+        allowed = CHANNEL_SOURCES[ChannelKind(channel.kind)] if channel is not None else None
+        if allowed is not None and source is not None and source not in allowed:
+            raise ValueError(
+                f"a {channel.kind} signal has source {' or '.join(sorted(allowed))}, not {source}"  # type: ignore[union-attr]
+            )
+        return channel
+
+
+class TradeMeasureKind(StrEnum):
+    TBT = "TBT"  # a technical barrier to trade: a technical regulation, standard or conformity procedure
+    SPS = "SPS"  # a sanitary or phytosanitary measure
+    OTHER = "OTHER"
+
+
+HsPrefix = Annotated[str, StringConstraints(pattern=r"^[0-9]{2,10}$")]  # a chapter (2 digits) to a full code
+
+
+class ForeignMeasure(Strict):
+    """A foreign technical trade measure (the plan's task 13): what a trading partner requires of goods under some
+    HS codes from a date, and where it was notified (a WTO TBT/SPS notification number)."""
+
+    type: Literal["foreign_measure"]
+    id: Id
+    country: Country  # the country that imposes it, where the goods go
+    hsCodes: Annotated[list[HsPrefix], Field(min_length=1, max_length=200)]  # prefixes: goods under any of them
+    kind: TradeMeasureKind
+    title: Text
+    requirement: Prose
+    notifiedAt: IsoDate
+    effectiveFrom: IsoDate | None = None
+    notification: ShortText | None = None  # e.g. G/TBT/N/EU/1234
+    sourceUrl: Text | None = None
 
 
 Record = Annotated[
@@ -466,7 +508,8 @@ Record = Annotated[
     | MonitoringPlan
     | TestReport
     | Blacklist
-    | RiskSignal,
+    | RiskSignal
+    | ForeignMeasure,
     Field(discriminator="type"),
 ]
 
@@ -483,4 +526,5 @@ RECORD_TYPES: dict[str, type[Strict]] = {
     "test_report": TestReport,
     "blacklist": Blacklist,
     "risk_signal": RiskSignal,
+    "foreign_measure": ForeignMeasure,
 }

@@ -111,6 +111,12 @@ class Settings(BaseSettings):
     recall_timezone: str = "Asia/Shanghai"
     # Warning evaluation: watch a warning at least this many days before recommending to lift it.
     warning_observation_days: int = Field(default=30, ge=0)
+    # Signals without an incident key on the same subject and hazard received this close are one incident
+    # (graph/risk/channels.py): linked, counted once.
+    incident_window_days: int = Field(default=7, ge=0, le=365)
+    # The CJK font the PDF reports embed (a subset of it): a TrueType/OpenType file or collection; empty: the first
+    # of graph/reports/pdf.py's FONT_CANDIDATES that exists (Debian's fonts-noto-cjk, fonts-wqy-zenhei).
+    report_font: str = ""
 
     # The explorer (/explore) signs in with this identity provider (authorization code + PKCE), e.g.
     # http://127.0.0.1:8080/realms/tracegraph; without it the page asks for a token to paste.

@@ -43,6 +43,7 @@ from seed.builders import (
     person,
     plan_target,
     product,
+    risk_signal,
     shipment,
     uscc,
 )
@@ -151,6 +152,7 @@ def build() -> RecordSet:
     _auto_parts(demo)
     _blacklist(demo)
     _monitoring(demo)
+    _channels_and_foreign_measures(demo)
     return demo.records
 
 
@@ -867,3 +869,161 @@ def _monitoring(demo: Demo) -> None:
         sample = PLAN_SAMPLES.get((record["lab"], record["batch"], record["testedAt"]))
         if sample is not None:
             record.update(plan=PLAN_ID, planTarget=sample[0], stage=sample[1])
+
+# ================================================================= signal channels and a foreign measure (issue 17)
+
+# Signals by the channels of the plan's task 2 (graph/risk/channels.py). The press, a hospital and a consumer report
+# the same ride-on toy trouble in one week: one incident (the three are linked, counted once). A traffic accident
+# the traffic police share is tied to a car lot; an e-commerce counterfeit of the formula; a research institute's
+# study of toy paint; the toy maker's own mandatory report.
+CHANNEL_SIGNALS: tuple[tuple[str, str, str, int, float, str, dict[str, str], dict[str, object], str], ...] = (
+    # id, source, hazard, severity, probability, receivedAt, subject, channel, description
+    (
+        "SIG-PRESS-2026-0001",
+        "PUBLIC_OPINION",
+        "CHEMICAL",
+        2,
+        0.05,
+        "2026-04-03",
+        {"batch": "LOT-RIDEON-2026-0305"},
+        {"kind": "PRESS", "outlet": "大河报", "publishedAt": "2026-04-03", "url": "https://example.cn/news/0403"},
+        "报道：儿童乘骑玩具车漆面有刺鼻气味，家长担心增塑剂超标",
+    ),
+    (
+        "SIG-INJ-2026-0001",
+        "INJURY_REPORT",
+        "CHEMICAL",
+        2,
+        0.05,
+        "2026-04-05",
+        {"batch": "LOT-RIDEON-2026-0305"},
+        {
+            "kind": "INJURY_REPORT",
+            "reportingBody": "新乡市中心医院",
+            "occurredAt": "2026-04-02",
+            "injuredCount": 1,
+            "injuryType": "接触性皮炎",
+        },
+        "2岁儿童接触乘骑玩具车后出现皮疹",
+    ),
+    (
+        "SIG-CC-2026-0001",
+        "CONSUMER_COMPLAINT",
+        "CHEMICAL",
+        2,
+        0.05,
+        "2026-04-06",
+        {"batch": "LOT-RIDEON-2026-0305"},
+        {"kind": "CONSUMER_COMPLAINT", "purchasePlace": "新乡宝贝屋母婴店"},
+        "买的玩具车味道很大，孩子玩后手上起疹子",
+    ),
+    (
+        "SIG-MAND-2026-0001",
+        "ENTERPRISE_REPORT",
+        "CHEMICAL",
+        3,
+        0.1,
+        "2026-04-09",
+        {"batch": "LOT-RIDEON-2026-0305"},
+        {
+            "kind": "MANDATORY_REPORT",
+            "reporterRole": "PRODUCER",
+            "reporter": "ENT-CN-TOY-01",
+            "findings": "自查发现补漆用涂料批次 LOT-PAINT-2026-0215 邻苯二甲酸酯超标",
+        },
+        "生产企业主动报告：补漆涂料不合格",
+    ),
+    (
+        "SIG-RES-2026-0001",
+        "RESEARCH_REPORT",
+        "CHEMICAL",
+        2,
+        0.01,
+        "2026-04-12",
+        {"product": P_PNT},
+        {
+            "kind": "VOLUNTARY_REPORT",
+            "institution": "河南师范大学化学化工学院",
+            "institutionKind": "UNIVERSITY",
+            "reference": "豫师化研〔2026〕12号",
+        },
+        "市售玩具用水性涂料中邻苯二甲酸酯含量抽样研究",
+    ),
+    (
+        "SIG-ACC-2026-0001",
+        "INJURY_REPORT",
+        "PHYSICAL",
+        4,
+        0.001,
+        "2026-04-18",
+        {"batch": "LOT-CAR-ZZ5-2026-0305"},
+        {
+            "kind": "SHARED_INCIDENT",
+            "incidentKind": "TRAFFIC_ACCIDENT",
+            "department": "新乡市公安局交通警察支队",
+            "occurredAt": "2026-04-17",
+            "location": "新乡市平原路",
+            "casualties": 1,
+        },
+        "追尾事故，驾驶人称制动距离异常",
+    ),
+    (
+        "SIG-FAKE-2026-0001",
+        "COUNTERFEIT_REPORT",
+        "HEALTH",
+        3,
+        0.1,
+        "2026-04-20",
+        {"product": P_IF1},
+        {
+            "kind": "COUNTERFEIT_REPORT",
+            "venue": "E_COMMERCE",
+            "seller": "牧阳母婴旗舰店（仿冒）",
+            "platform": "某电商平台",
+            "claimedBrand": "牧阳",
+        },
+        "电商平台发现仿冒牧阳1段奶粉",
+    ),
+    (
+        "SIG-FBD-2026-0001",
+        "FOODBORNE_ILLNESS",
+        "BIOLOGICAL",
+        4,
+        0.01,
+        "2026-04-10",
+        {"batch": "LOT-IF1-2026-0305"},
+        {
+            "kind": "FOODBORNE_ILLNESS",
+            "reportingBody": "新乡市疾病预防控制中心",
+            "onsetAt": "2026-04-07",
+            "caseCount": 2,
+            "pathogen": "阪崎肠杆菌",
+        },
+        "两例婴儿感染阪崎肠杆菌，均食用同批次配方奶粉",
+    ),
+)
+
+
+def _channels_and_foreign_measures(demo: Demo) -> None:
+    for sid, source, hazard, severity, probability, received, subject, channel, text in CHANNEL_SIGNALS:
+        demo.records.add(
+            risk_signal(
+                sid, subject, severity, probability, source, hazard, received, channel=channel, description=text
+            )
+        )
+    # A fictional EU-member notification on phthalates in toys: it reaches the toy maker's exports to DE.
+    demo.records.add(
+        {
+            "type": "foreign_measure",
+            "id": "FTM-DE-2026-0001",
+            "country": "DE",
+            "hsCodes": ["9503"],
+            "kind": "TBT",
+            "title": "Phthalates in toys and childcare articles: lower limits and third-party testing",
+            "requirement": "DEHP, DBP, BBP and DIBP together at most 0.1 % by weight of any plasticised material; "
+            "each lot tested by an accredited third-party laboratory before it is placed on the market.",
+            "notifiedAt": "2026-04-10",
+            "effectiveFrom": "2026-10-01",
+            "notification": "G/TBT/N/DEU/2026-01",
+        }
+    )

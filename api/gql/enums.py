@@ -9,25 +9,31 @@ from graph.contagion import Action as ContagionAction
 from graph.records import CreditGrade, Hazard, SignalSource, Stage
 from graph.reviews import ReviewStatus
 from graph.risk.assessment import RiskLevel, WarningGrade
+from graph.risk.channels import ChannelKind, IncidentKind, InstitutionKind, ReporterRole, Venue
 from graph.risk.evaluation import Recommendation
 from graph.risk.recalls import ConsigneeStatus, RecallClass, RecallStatus
 from graph.risk.warnings import MeasureKind, MeasureStatus, WarningStatus
 
 __all__ = [
     "AuditOutcome",
+    "ChannelKind",
     "ConsigneeStatus",
     "ContagionAction",
     "CreditGrade",
     "Hazard",
+    "IncidentKind",
+    "InstitutionKind",
     "MeasureKind",
     "MeasureStatus",
     "RecallClass",
     "RecallStatus",
     "Recommendation",
+    "ReporterRole",
     "ReviewStatus",
     "RiskLevel",
     "SignalSource",
     "Stage",
+    "Venue",
     "WarningGrade",
     "WarningStatus",
 ]
@@ -56,3 +62,8 @@ strawberry.enum(
     name="AuditOutcome",
     description="OK; DENIED: refused (no token, a role or a second person missing); FAILED.",
 )
+strawberry.enum(ChannelKind, description="The channel a signal came by (graph/risk/channels.py).")
+strawberry.enum(ReporterRole)
+strawberry.enum(InstitutionKind)
+strawberry.enum(IncidentKind)
+strawberry.enum(Venue)

@@ -4,20 +4,27 @@ exactly; the rest extends it. ShipmentRiskFields are risk's fields of the core S
 from __future__ import annotations
 
 from datetime import datetime
+from enum import Enum
 from functools import partial
 from typing import TYPE_CHECKING, Any, Self
 
 import strawberry
 from strawberry import Private
+from strawberry.utils.str_converters import to_camel_case
 
 from api.gql.context import Info
 from api.gql.enums import (
+    ChannelKind,
     Hazard,
+    IncidentKind,
+    InstitutionKind,
     MeasureKind,
     RecallClass,
     RecallStatus,
     Recommendation,
+    ReporterRole,
     SignalSource,
+    Venue,
     WarningGrade,
     WarningStatus,
 )
@@ -52,6 +59,14 @@ class RiskSignal(View, rs.Signal):
     received_at_ms: Private[int]
     subject_kind: str = strawberry.field(description="batch, product or enterprise")
     report_id: str | None = strawberry.field(description="The FAIL test report behind a LAB_FAILURE signal.")
+    channel: ChannelKind | None = strawberry.field(description="The channel it came by; null when not given.")
+    channel_details: str | None = strawberry.field(
+        description="The channel's fields as a JSON object (a consumer's contact among them: a confidential read)."
+    )
+    incident_id: str | None = strawberry.field(
+        description="The incident it reports: signals sharing one are duplicates, counted once."
+    )
+    duplicates: list[str] = strawberry.field(description="The other signals of its incident, by receivedAt.")
 
     @strawberry.field(description="Its assessment now (the same as assessSignal).")
     async def assessment(self, info: Info) -> Assessment:
@@ -446,6 +461,12 @@ class RiskSignalInput:
     subject_product: strawberry.ID | None = None
     subject_enterprise: strawberry.ID | None = None
     description: str | None = None
+    channel: SignalChannelInput | None = strawberry.field(
+        default=None, description="The channel it came by, with that channel's fields."
+    )
+    incident_key: str | None = strawberry.field(
+        default=None, description="The reporter's key of the incident: signals of one incident count once."
+    )
 
     def record(self) -> dict[str, Any]:
         """The risk_signal record it stands for (imported like any record, so validated like one)."""
@@ -469,7 +490,59 @@ class RiskSignalInput:
         }
         if self.description is not None:
             record["description"] = self.description
+        if self.channel is not None:
+            record["channel"] = self.channel.record()
+        if self.incident_key is not None:
+            record["incidentKey"] = self.incident_key
         return record
+
+
+@strawberry.input(
+    description="A signal's channel: its kind, and the fields of that kind (the others left out). Required: "
+    "MANDATORY_REPORT reporterRole, reporter; VOLUNTARY_REPORT institution, institutionKind; PRESS outlet, "
+    "publishedAt; INJURY_REPORT reportingBody, occurredAt, injuredCount; FOODBORNE_ILLNESS reportingBody, onsetAt, "
+    "caseCount; SHARED_INCIDENT incidentKind, department, occurredAt; COUNTERFEIT_REPORT venue, seller."
+)
+class SignalChannelInput:
+    kind: ChannelKind
+    contact: str | None = None
+    purchase_place: str | None = None
+    purchased_at: str | None = None
+    reporter_role: ReporterRole | None = None
+    reporter: strawberry.ID | None = None
+    findings: str | None = None
+    institution: str | None = None
+    institution_kind: InstitutionKind | None = None
+    reference: str | None = None
+    outlet: str | None = None
+    published_at: str | None = None
+    url: str | None = None
+    reporting_body: str | None = None
+    occurred_at: str | None = None
+    injured_count: int | None = None
+    injury_type: str | None = None
+    onset_at: str | None = None
+    case_count: int | None = None
+    pathogen: str | None = None
+    incident_kind: IncidentKind | None = None
+    department: str | None = None
+    location: str | None = None
+    casualties: int | None = None
+    venue: Venue | None = None
+    seller: str | None = None
+    platform: str | None = None
+    listing_url: str | None = None
+    claimed_brand: str | None = None
+
+    def record(self) -> dict[str, Any]:
+        """The record's channel object: the fields given, by their wire (camelCase) names."""
+        return {
+            to_camel_case(name): (
+                value.value if isinstance(value, Enum) else str(value) if name == "reporter" else value
+            )
+            for name, value in vars(self).items()
+            if value is not None
+        }
 
 
 @strawberry.type

@@ -18,6 +18,7 @@ from api.gql.errors import ErrorCodes
 from api.gql.guard import AccessGuard
 from api.gql.monitoring import MonitoringMutation, MonitoringQuery
 from api.gql.object_cap import CappedExecution, ObjectCapGuard
+from api.gql.reports import ReportsMutation, ReportsQuery
 from api.gql.risk import RiskMutation, RiskQuery
 from api.gql.search import SearchQuery
 from api.metrics import GraphQLMetrics
@@ -34,12 +35,12 @@ DateTime = strawberry.scalar(
 
 
 @strawberry.type
-class Query(CoreQuery, CreditQuery, RiskQuery, SearchQuery, AuditQuery, MonitoringQuery):
+class Query(CoreQuery, CreditQuery, RiskQuery, SearchQuery, AuditQuery, MonitoringQuery, ReportsQuery):
     pass
 
 
 @strawberry.type
-class Mutation(CoreMutation, CreditMutation, RiskMutation, MonitoringMutation):
+class Mutation(CoreMutation, CreditMutation, RiskMutation, MonitoringMutation, ReportsMutation):
     pass
 
 

@@ -27,6 +27,8 @@ CALL (row) {
   MATCH (n:BlacklistEntry {id: row.id}) WHERE $type = 'blacklist' RETURN n
   UNION
   MATCH (n:RiskSignal {id: row.id}) WHERE $type = 'risk_signal' RETURN n
+  UNION
+  MATCH (n:ForeignMeasure {id: row.id}) WHERE $type = 'foreign_measure' RETURN n
 }
 WITH row, n
 WHERE n._hash IS NOT NULL AND n._hash <> row.hash

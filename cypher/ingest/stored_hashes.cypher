@@ -12,6 +12,9 @@ CALL () { UNWIND $test_report AS id MATCH (n:TestReport {id: id}) RETURN collect
 CALL () { UNWIND $blacklist AS id MATCH (n:BlacklistEntry {id: id}) RETURN collect([id, n._hash]) AS blacklist }
 CALL () { UNWIND $risk_signal AS id MATCH (n:RiskSignal {id: id}) RETURN collect([id, n._hash]) AS risk_signal }
 CALL () {
+  UNWIND $foreign_measure AS id MATCH (n:ForeignMeasure {id: id}) RETURN collect([id, n._hash]) AS foreign_measure
+}
+CALL () {
   UNWIND $links AS link
   MATCH (t:Enterprise {id: link.to})
   CALL (link, t) {
@@ -21,4 +24,5 @@ CALL () {
   }
   RETURN collect([link.relType, link.from, link.to, r.share]) AS links
 }
-RETURN enterprise, person, product, lab, agency, batch, shipment, test_report, blacklist, risk_signal, links
+RETURN enterprise, person, product, lab, agency, batch, shipment, test_report, blacklist, risk_signal, foreign_measure,
+       links

@@ -1,5 +1,6 @@
 // risk_signal records -> (:RiskSignal) nodes ABOUT exactly one batch, product or enterprise. The record replaces
-// the node's properties (last write wins); only a created or changed signal has its subject rewritten.
+// the node's properties (last write wins); only a created or changed signal has its subject rewritten and its
+// incident found again.
 UNWIND $rows AS row
 MERGE (n:RiskSignal {id: row.id})
 WITH n, row, row.props AS props, n._hash AS before
@@ -24,6 +25,7 @@ CALL (n, row, before) {
     MATCH (t:Enterprise {id: row.subjectEnterprise})
     CREATE (n)-[:ABOUT]->(t)
   }
+  SET n.incidentPending = true  // its incident is (re)found after the import (risk/link_incidents)
 }
 RETURN sum(CASE WHEN before IS NULL THEN 1 ELSE 0 END) AS created,
        sum(CASE WHEN before IS NOT NULL AND before <> row.hash THEN 1 ELSE 0 END) AS updated,

@@ -1,5 +1,6 @@
 // Signals on a warning's targets (for its evaluation): about a batch the targets match, a targeted product or a
-// product under a targeted HS-code prefix, or a targeted enterprise; by receivedAt then id.
+// product under a targeted HS-code prefix, or a targeted enterprise; by receivedAt then id, each with its incident
+// (duplicates of one incident count once).
 MATCH (w:RiskWarning {id: $id})
 CALL (w) {
   CALL (w) {
@@ -24,6 +25,6 @@ CALL (w) {
   UNION
   MATCH (s:RiskSignal)-[:ABOUT]->(e:Enterprise) WHERE e.id IN w.enterpriseIds RETURN s
 }
-RETURN s.id AS id, s.receivedAtMs AS receivedAtMs
+RETURN s.id AS id, s.receivedAtMs AS receivedAtMs, coalesce(s.incidentId, 'signal:' + s.id) AS incident
 ORDER BY receivedAtMs, id
 LIMIT $limit

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 from graph import records as rec
 from graph.ingest.rows import content_hash, relation_row, upsert_row
+from graph.risk.channels import REPORTER_REFERENCE, MandatoryReport, ReporterRole
 
 CACHE_KIB = 32 * 1024  # SQLite's page cache for the index: what the index may hold in memory
 REFERABLE = (
@@ -121,6 +122,12 @@ def references(record: Any) -> Iterator[tuple[str, str, str]]:
             yield "to", "enterprise", record.to
         case rec.RiskSignal():
             yield f"subject.{record.subject.kind}", record.subject.kind, record.subject.ref
+            if isinstance(record.channel, MandatoryReport):
+                yield (
+                    "channel.reporter",
+                    REPORTER_REFERENCE[ReporterRole(record.channel.reporterRole)],
+                    record.channel.reporter,
+                )
 
 
 def identity(record: Any) -> str:

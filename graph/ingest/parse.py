@@ -20,6 +20,7 @@ from graph.ingest.index import ImportIndex
 from graph.ingest.parties import fault
 from graph.ingest.report import Errors, Progress
 from graph.ingest.source import EpcisRecord, SourceLine, Unreadable
+from graph.risk.channels import CHANNEL_MODELS
 from graph.values import EPCIS_IDS
 
 _RECORD = TypeAdapter(rec.Record)
@@ -28,6 +29,8 @@ _RECORD = TypeAdapter(rec.Record)
 def _field_of(loc: tuple[int | str, ...]) -> str | None:
     # loc starts with the union tag ("batch", ...) when the type was recognised; drop it.
     parts = list(loc[1:]) if loc and isinstance(loc[0], str) and loc[0] in rec.RECORD_TYPES else list(loc)
+    # a signal's channel is a union too: its tag ("PRESS", ...) follows "channel" in loc; drop it as well
+    parts = [p for i, p in enumerate(parts) if not (i and parts[i - 1] == "channel" and p in CHANNEL_MODELS)]
     text = ""
     for part in parts:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
@@ -185,6 +188,9 @@ def _fields_at(path: tuple[int | str, ...]) -> list[str]:
         if model is None:
             return []
         if isinstance(part, int):
+            continue
+        if part in CHANNEL_MODELS:  # the channel union's tag: the model it names
+            model = CHANNEL_MODELS[part]
             continue
         found = next((f for n, f in model.model_fields.items() if part in (n, f.alias)), None)
         model = _model_in(found.annotation) if found else None

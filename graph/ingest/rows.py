@@ -109,6 +109,17 @@ def node_row(record: Any) -> dict[str, Any]:
                 "description": record.description,
                 "subjectKind": record.subject.kind,
                 "subjectId": record.subject.ref,
+                "channel": record.channel.kind if record.channel else None,
+                "channelDetails": json.dumps(record.channel.model_dump(exclude_none=True), ensure_ascii=False)
+                if record.channel
+                else None,
+                "incidentKey": record.incidentKey,
+            }
+        case rec.ForeignMeasure():
+            props = {
+                **record.model_dump(exclude={"type", "id"}, exclude_none=True),
+                "notifiedAtMs": _epoch_ms(record.notifiedAt),
+                "effectiveFromMs": _epoch_ms(record.effectiveFrom),
             }
         case _:
             props = record.model_dump(exclude={"type", "id"}, exclude_none=True)

@@ -33,6 +33,7 @@ NODE_TYPES = (
     "test_report",
     "blacklist",
     "risk_signal",
+    "foreign_measure",
 )
 # Relationship pass: batch inputs, which may name batches written later. Other relationships point at nodes
 # written by earlier types, so they are written with their node (in upsert_<type>).

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from graph.clock import now_ms
 from graph.db import Graph
@@ -48,8 +49,14 @@ async def evaluate(graph: Graph, warning_id: str, now: int | None = None) -> Eva
         raise NotFound("warning", warning_id, "id")
     rows = await graph.read("risk/warning_signals", id=warning_id, limit=MAX_SIGNALS)
     own = set(warning.signal_ids)
+    own_incidents = {r["incident"] for r in rows if r["id"] in own}
+    rows = _one_per_incident(rows)
     before = [r["id"] for r in rows if r["receivedAtMs"] < warning.effective_from_ms]
-    after = [r["id"] for r in rows if r["receivedAtMs"] >= warning.effective_from_ms and r["id"] not in own]
+    after = [
+        r["id"]
+        for r in rows
+        if r["receivedAtMs"] >= warning.effective_from_ms and r["id"] not in own and r["incident"] not in own_incidents
+    ]
     hits = await port_control.warning_hits(graph, warning_id)
     recent = [h for h in hits if h.shipment and _ms(h.shipment) >= at - RECENT_DAYS * DAY_MS]
     recall_ids = [r["id"] for r in await graph.read("risk/warning_recalls", id=warning_id)]
@@ -87,6 +94,17 @@ async def evaluate(graph: Graph, warning_id: str, now: int | None = None) -> Eva
             f", recalls at {', '.join(f'{r.effectiveness:.0%}' for r in opened)}" if opened else ""
         )
     return Evaluation(warning, before, after, len(hits), len(recent), opened, recommendation, reason)
+
+
+def _one_per_incident(rows: list[Any]) -> list[Any]:
+    """The first signal of each incident (rows by receivedAt): a duplicate report is no new signal."""
+    seen: set[str] = set()
+    firsts = []
+    for row in rows:
+        if row["incident"] not in seen:
+            seen.add(row["incident"])
+            firsts.append(row)
+    return firsts
 
 
 def _per_unit(recall: recalls.Recall) -> str:

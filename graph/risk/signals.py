@@ -23,6 +23,15 @@ class Signal:
     subject_id: str
     description: str | None
     report_id: str | None  # the FAIL report behind a LAB_FAILURE signal
+    channel: str | None = None  # graph/risk/channels.py ChannelKind; None for signals filed without one
+    channel_details: str | None = None  # the channel's fields, as JSON text
+    incident_key: str | None = None
+    incident_id: str | None = None  # None until linked (a LAB_FAILURE signal is its own incident)
+    duplicates: tuple[str, ...] = ()  # the other signals of its incident, by receivedAt then id
+
+    @property
+    def incident(self) -> str:
+        return self.incident_id or f"signal:{self.id}"
 
 
 async def signals_by_id(graph: Graph, ids: Sequence[str]) -> list[Signal | None]:
@@ -36,3 +45,18 @@ async def raise_lab_failures(graph: Graph, report_ids: Sequence[str]) -> int:
     risks = {c.value: r.model_dump(mode="json") for c, r in graph.settings.lab_failure_risk.items()}
     rows = await graph.write("risk/raise_lab_failures", ids=list(report_ids), risks=risks)
     return rows[0]["raised"] if rows else 0
+
+
+INCIDENT_LINK_CHUNK = 1000
+
+
+async def link_incidents(graph: Graph) -> int:
+    """Link the signals imports created or changed to their incidents (risk/link_incidents.cypher); how many."""
+    window = graph.settings.incident_window_days * 86_400_000
+    total = 0
+    while True:
+        rows = await graph.write("risk/link_incidents", windowMs=window, limit=INCIDENT_LINK_CHUNK)
+        linked = rows[0]["linked"] if rows else 0
+        total += linked
+        if linked < INCIDENT_LINK_CHUNK:
+            return total

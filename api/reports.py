@@ -1,0 +1,85 @@
+"""Downloads of issue 17's documents: an enterprise's periodic report (PDF or JSON), a foreign measure's impact
+report (PDF or JSON) and an evidence dossier (zip). Who may download each is api/access.py's ROUTES; every
+download is recorded in the audit trail (they hold confidential data: a rule marked audited)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from api.deps import GraphDep
+from graph import foreign_measures
+from graph.reports import dossier, enterprise
+
+router = APIRouter(tags=["reports"])
+
+Extension = Literal["pdf", "json"]
+DOCUMENTS: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/pdf": {}, "application/json": {}}},
+    400: {},
+    404: {},
+}
+
+
+def _download(content: bytes, media_type: str, name: str) -> Response:
+    disposition = f"attachment; filename=\"{name.encode('ascii', 'replace').decode()}\"; filename*=UTF-8''{quote(name)}"
+    return Response(content=content, media_type=media_type, headers={"Content-Disposition": disposition})
+
+
+def _json(body: dict[str, Any], name: str) -> Response:
+    return _download(json.dumps(body, ensure_ascii=False, indent=2).encode(), "application/json", name)
+
+
+@router.get(
+    "/reports/enterprises/{enterprise_id}.{extension}",
+    summary="An enterprise's periodic report (pdf or json): monitoring results, failed tests, the warnings and "
+    "recalls on its lots, its grade and inspection rate with their reasons, what it should do; Chinese first.",
+    response_class=Response,
+    responses=DOCUMENTS,
+)
+async def enterprise_report(
+    graph: GraphDep,
+    enterprise_id: str,
+    extension: Extension,
+    period: str = Query(description="YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD/YYYY-MM-DD (China time)"),
+) -> Response:
+    body = await enterprise.report(graph, enterprise_id, period)
+    name = f"{enterprise_id}-{period.replace('/', '_')}.{extension}"
+    if extension == "json":
+        return _json(body, name)
+    return _download(await enterprise.render_pdf(graph, body), "application/pdf", name)
+
+
+@router.get(
+    "/foreign-measures/{measure_id}/impact.{extension}",
+    summary="A foreign technical trade measure's impact report (pdf or json): the local exporters it affects "
+    "with their volumes per unit, and the notices sent.",
+    response_class=Response,
+    responses=DOCUMENTS,
+)
+async def foreign_measure_impact(
+    graph: GraphDep,
+    measure_id: str,
+    extension: Extension,
+    since: str | None = Query(default=None, description="count exports from this date (default: a year before)"),
+) -> Response:
+    body = await foreign_measures.impact(graph, measure_id, since)
+    name = f"{measure_id}-impact.{extension}"
+    if extension == "json":
+        return _json(body, name)
+    return _download(await foreign_measures.render_pdf(graph, body), "application/pdf", name)
+
+
+@router.get(
+    "/dossiers/{kind}/{ident}.zip",
+    summary="An evidence dossier for a warning, a downgrade review or a blacklisting, for referral: a zip of "
+    "dossier.pdf, the records as JSON/NDJSON, the audit trail, the timeline and a manifest with each file's SHA-256.",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}}, 404: {}},
+)
+async def evidence_dossier(graph: GraphDep, kind: dossier.Kind, ident: str) -> Response:
+    return _download(await dossier.bundle(graph, kind, ident), "application/zip", f"dossier-{kind}-{ident}.zip")
