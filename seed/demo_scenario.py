@@ -870,6 +870,7 @@ def _monitoring(demo: Demo) -> None:
         if sample is not None:
             record.update(plan=PLAN_ID, planTarget=sample[0], stage=sample[1])
 
+
 # ================================================================= signal channels and a foreign measure (issue 17)
 
 # Signals by the channels of the plan's task 2 (graph/risk/channels.py). The press, a hospital and a consumer report
