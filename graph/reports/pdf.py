@@ -42,13 +42,13 @@ def locate_font(configured: str = "") -> tuple[str, int]:
     """The font file and collection index to embed: REPORT_FONT ("path" or "path#index") or the first candidate
     that exists."""
     if configured:
-        path, _, index = configured.partition("#")
+        path, _, number = configured.partition("#")
         if not Path(path).is_file():
             raise NoCjkFont([path])
-        return path, int(index or 0)
-    for path, index in FONT_CANDIDATES:
-        if Path(path).is_file():
-            return path, index
+        return path, int(number or 0)
+    for candidate, index in FONT_CANDIDATES:
+        if Path(candidate).is_file():
+            return candidate, index
     raise NoCjkFont([p for p, _ in FONT_CANDIDATES])
 
 
