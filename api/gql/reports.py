@@ -4,7 +4,7 @@ downloaded over HTTP (api/reports.py); GraphQL gives their JSON."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -137,7 +137,7 @@ class ReportsQuery:
         "period: YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD/YYYY-MM-DD, in China time."
     )
     async def enterprise_report(self, info: Info, enterprise_id: strawberry.ID, period: str) -> JSON:
-        return await enterprise.report(info.context.graph, str(enterprise_id), period)
+        return cast(JSON, await enterprise.report(info.context.graph, str(enterprise_id), period))
 
     @strawberry.field(description="A foreign technical trade measure by id; null when unknown.")
     async def foreign_measure(self, info: Info, id: strawberry.ID) -> ForeignMeasure | None:
@@ -149,7 +149,7 @@ class ReportsQuery:
         "since: the exports counted, from this date (default: a year before it was notified)."
     )
     async def foreign_measure_impact(self, info: Info, id: strawberry.ID, since: str | None = None) -> JSON:
-        return await foreign_measures.impact(info.context.graph, str(id), since)
+        return cast(JSON, await foreign_measures.impact(info.context.graph, str(id), since))
 
 
 @strawberry.type

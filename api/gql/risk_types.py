@@ -66,7 +66,10 @@ class RiskSignal(View, rs.Signal):
     incident_id: str | None = strawberry.field(
         description="The incident it reports: signals sharing one are duplicates, counted once."
     )
-    duplicates: list[str] = strawberry.field(description="The other signals of its incident, by receivedAt.")
+    # the read model's tuple, served as a list
+    duplicates: list[str] = strawberry.field(  # type: ignore[assignment]
+        description="The other signals of its incident, by receivedAt."
+    )
 
     @strawberry.field(description="Its assessment now (the same as assessSignal).")
     async def assessment(self, info: Info) -> Assessment:

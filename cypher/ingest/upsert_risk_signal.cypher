@@ -1,10 +1,10 @@
 // risk_signal records -> (:RiskSignal) nodes ABOUT exactly one batch, product or enterprise. The record replaces
-// the node's properties (last write wins); only a created or changed signal has its subject rewritten and its
-// incident found again.
+// the node's properties (last write wins), all but its incident, which risk/link_incidents keeps; only a created or
+// changed signal has its subject rewritten and its incident found again.
 UNWIND $rows AS row
 MERGE (n:RiskSignal {id: row.id})
 WITH n, row, row.props AS props, n._hash AS before
-SET n = props {.*, id: row.id, _hash: row.hash}
+SET n = props {.*, id: row.id, _hash: row.hash, incidentId: n.incidentId, incidentPending: n.incidentPending}
 WITH n, row, before
 CALL (n, row, before) {
   WITH n, row

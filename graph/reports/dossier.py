@@ -58,7 +58,7 @@ async def _audit_events(graph: Graph, ids: list[str]) -> list[dict[str, Any]]:
 
 
 async def _versions(graph: Graph, record_type: str, ids: list[str]) -> list[dict[str, Any]]:
-    out = []
+    out: list[dict[str, Any]] = []
     for i in ids:
         out.extend({"recordType": record_type, **v} for v in await audit.record_versions(graph, record_type, i))
     return out
@@ -152,7 +152,7 @@ async def _review(graph: Graph, review_id: str) -> dict[str, Any]:
         }
         for p in r.evidence
     ]
-    timeline = [
+    timeline: list[dict[str, Any]] = [
         {
             "at": r.opened_at.isoformat(),
             "what": f"review {r.id} opened (score {r.score}, {r.action})",
@@ -183,7 +183,7 @@ async def _blacklist(graph: Graph, entry_id: str) -> dict[str, Any]:
     entry = await credit.listing(graph, entry_id)
     if entry is None:
         raise NotFound("blacklist entry", entry_id, "id")
-    timeline = [{"at": entry.listed_at, "what": f"listed: {entry.reason}", "by": entry.agency_id}]
+    timeline: list[dict[str, Any]] = [{"at": entry.listed_at, "what": f"listed: {entry.reason}", "by": entry.agency_id}]
     decided = [{"at": entry.listed_at, "by": entry.agency_id, "action": "LISTED", "reason": entry.reason}]
     if entry.lift_requested_by and entry.lift_requested_at_ms:
         timeline.append(

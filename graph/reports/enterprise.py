@@ -105,13 +105,13 @@ async def report(graph: Graph, enterprise_id: str, period_text: str, now: int | 
         )
         row["tested"] += 1
         row["failed"] += t["result"] == "FAIL"
-    incidents: dict[str, list[dict[str, Any]]] = {}
+    incidents: dict[str, list[Any]] = {}
     for s in signal_rows:
         incidents.setdefault(s["incident"], []).append(s)
 
     warnings_json = []
-    for row in warning_rows:
-        w = read_warning(row)
+    for found in warning_rows:
+        w = read_warning(found)
         warnings_json.append(
             {
                 "id": w.id,
@@ -121,8 +121,8 @@ async def report(graph: Graph, enterprise_id: str, period_text: str, now: int | 
                 "effectiveFrom": iso(w.effective_from_ms),
                 "liftedAt": iso(w.lifted_at_ms) if w.lifted_at_ms else None,
                 "measures": [m.kind.value for m in w.measures],
-                "lots": row["lots"],
-                "lotCount": row["lotCount"],
+                "lots": found["lots"],
+                "lotCount": found["lotCount"],
             }
         )
     recalls_json = []

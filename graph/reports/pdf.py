@@ -42,13 +42,13 @@ def locate_font(configured: str = "") -> tuple[str, int]:
     """The font file and collection index to embed: REPORT_FONT ("path" or "path#index") or the first candidate
     that exists."""
     if configured:
-        path, _, index = configured.partition("#")
+        path, _, number = configured.partition("#")
         if not Path(path).is_file():
             raise NoCjkFont([path])
-        return path, int(index or 0)
-    for path, index in FONT_CANDIDATES:
-        if Path(path).is_file():
-            return path, index
+        return path, int(number or 0)
+    for candidate, index in FONT_CANDIDATES:
+        if Path(candidate).is_file():
+            return candidate, index
     raise NoCjkFont([p for p, _ in FONT_CANDIDATES])
 
 
@@ -109,28 +109,28 @@ def render(blocks: Sequence[Block], footer: str, font: tuple[str, int]) -> bytes
         match block:
             case Title(zh, en):
                 pdf.set_font(FONT, size=16)
-                pdf.multi_cell(0, 9, zh, new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(0, 9, zh, new_x="LMARGIN", new_y="NEXT", align="L")
                 pdf.set_font(FONT, size=12)
-                pdf.multi_cell(0, 7, en, new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(0, 7, en, new_x="LMARGIN", new_y="NEXT", align="L")
                 pdf.ln(3)
             case Heading(zh, en):
                 pdf.ln(2)
                 pdf.set_font(FONT, size=12)
-                pdf.multi_cell(0, 7, f"{zh}  {en}", new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(0, 7, f"{zh}  {en}", new_x="LMARGIN", new_y="NEXT", align="L")
                 pdf.ln(1)
             case Paragraph(text):
                 pdf.set_font(FONT, size=9)
-                pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT", align="L")
                 pdf.ln(1)
             case Facts(rows):
                 pdf.set_font(FONT, size=9)
                 for label, value in rows:
-                    pdf.multi_cell(0, 5, f"{label}: {value}", new_x="LMARGIN", new_y="NEXT")
+                    pdf.multi_cell(0, 5, f"{label}: {value}", new_x="LMARGIN", new_y="NEXT", align="L")
                 pdf.ln(1)
             case Table(headers, rows, empty):
                 pdf.set_font(FONT, size=8)
                 if not rows:
-                    pdf.multi_cell(0, 5, empty, new_x="LMARGIN", new_y="NEXT")
+                    pdf.multi_cell(0, 5, empty, new_x="LMARGIN", new_y="NEXT", align="L")
                     continue
                 # the header row as a plain row: a bold heading would need a bold face of the font, parsed again
                 with pdf.table(

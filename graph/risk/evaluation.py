@@ -49,13 +49,13 @@ async def evaluate(graph: Graph, warning_id: str, now: int | None = None) -> Eva
         raise NotFound("warning", warning_id, "id")
     rows = await graph.read("risk/warning_signals", id=warning_id, limit=MAX_SIGNALS)
     own = set(warning.signal_ids)
-    own_incidents = {r["incident"] for r in rows if r["id"] in own}
-    rows = _one_per_incident(rows)
     before = [r["id"] for r in rows if r["receivedAtMs"] < warning.effective_from_ms]
+    # a new report of an incident already known (one of the warning's own, or one before it) is no new signal
+    known = {r["incident"] for r in rows if r["id"] in own or r["receivedAtMs"] < warning.effective_from_ms}
     after = [
         r["id"]
-        for r in rows
-        if r["receivedAtMs"] >= warning.effective_from_ms and r["id"] not in own and r["incident"] not in own_incidents
+        for r in _one_per_incident(rows)
+        if r["receivedAtMs"] >= warning.effective_from_ms and r["id"] not in own and r["incident"] not in known
     ]
     hits = await port_control.warning_hits(graph, warning_id)
     recent = [h for h in hits if h.shipment and _ms(h.shipment) >= at - RECENT_DAYS * DAY_MS]
