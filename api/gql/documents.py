@@ -5,9 +5,9 @@ graphql-core's validation walks the document with every specified rule on every 
 was most of the GraphQL overhead (bench/http_overhead.py). A document is the same whoever sends it and whatever
 its variables, and so is the verdict of every rule but two: the access guard (api/gql/guard.py: the caller's roles)
 and the cost limiter (api/gql/cost.py: `first` may be a variable). Those are marked PER_REQUEST and still run on
-every request, on the cached document; the others' verdict is kept only when it is "valid", so an invalid document
-is validated in full each time and answered exactly as before (errors of the per-request rules first, as graphql-core
-reports them from their constructors, then the document's own).
+every request, on the cached document. A document is marked valid once every rule passed it; until then (and for a
+document any rule refuses) each request validates it in full, as Strawberry would, so its errors and their order
+stay exactly what they were.
 
 The cache is per schema (the rules depend on its settings), bounded (LRU), and skips texts longer than MAX_TEXT.
 """
@@ -98,17 +98,15 @@ class DocumentCache(SchemaExtension):
         unvalidated = context.pre_execution_errors is None and context.validation_rules
         if key is not None and document is not None and unvalidated:
             schema = context.schema._schema
-            dependent = [r for r in context.validation_rules if getattr(r, PER_REQUEST, False)]
             errors: list[GraphQLError] = []
-            if dependent:
+            if self.documents.is_valid(key, document):  # only the per-request rules can refuse it
                 validation = ValidationContext(schema, document, TypeInfo(schema), errors.append)
-                for rule in dependent:
-                    rule(validation)
-            if not self.documents.is_valid(key, document):
-                rest = tuple(r for r in context.validation_rules if not getattr(r, PER_REQUEST, False))
-                own = validate_document(schema, document, rest)
-                if not own:
+                for rule in context.validation_rules:
+                    if getattr(rule, PER_REQUEST, False):
+                        rule(validation)
+            else:  # validated as Strawberry would, every rule in its order (so the errors come in the same order)
+                errors = validate_document(schema, document, context.validation_rules)
+                if not errors:
                     self.documents.mark_valid(key, document)
-                errors += own
             context.pre_execution_errors = errors  # a list, even empty: Strawberry then validates no more
         yield

@@ -173,7 +173,8 @@ IDENTITY_FIELDS = frozenset({"id", "__typename"})
 def reads_only_ids(info: Info, *path: str) -> bool:
     """Whether the query reads nothing but `id` (or `__typename`) of the objects at `path` below the field being
     resolved (`reads_only_ids(info, "consignees", "enterprise")`), wherever that path is selected, through
-    fragments; False when a directive (@include, @skip) is on the way, so that the answer never depends on it.
+    fragments; False when a directive (@include, @skip) is on the way, so that the answer never depends on it, and
+    when the path is not selected at all (another field may read the same objects).
     Then a list of references need not be looked up to be answered: its ids came from the graph itself."""
     level: list[Any] = [child for f in info.selected_fields for child in f.selections]
     for name in path:
@@ -181,8 +182,8 @@ def reads_only_ids(info: Info, *path: str) -> bool:
         if fields is None:
             return False
         level = [child for f in fields if f.name == name for child in f.selections]
-    leaves = _fields(level)  # none: the path is not read at all
-    return leaves is not None and all(f.name in IDENTITY_FIELDS and not f.selections for f in leaves)
+    leaves = _fields(level)  # empty when the path is not selected: then False, as the objects may be read otherwise
+    return bool(leaves) and all(f.name in IDENTITY_FIELDS and not f.selections for f in leaves)
 
 
 def _fields(selections: list[Any]) -> list[SelectedField] | None:
