@@ -32,6 +32,9 @@ def server_config(settings: Settings, host: str, port: int, reload: bool = False
         # Worker processes on one socket (uvicorn's supervisor restarts one that dies); every limit below holds
         # per worker. Ignored with reload.
         workers=None if reload else settings.api_workers,
+        # The supervisor kills a worker that does not answer its health ping within this; the 5 s default is
+        # shorter than the app's import on a loaded machine, so workers were killed and restarted forever.
+        timeout_worker_healthcheck=settings.api_worker_healthcheck_s,
         access_log=False,  # the app logs every request itself (api/main.py)
         http=partial(  # type: ignore[arg-type]  # a protocol factory: uvicorn only calls it
             GuardedH11Protocol,

@@ -151,7 +151,11 @@ async def shape_sweeps(systems: Any, repeat: int) -> dict[str, Any]:
 
 
 async def run_all(
-    systems: Any, starts: dict[str, list[Any]], args: argparse.Namespace, say: Callable[[str], None]
+    systems: Any,
+    starts: dict[str, list[Any]],
+    args: argparse.Namespace,
+    say: Callable[[str], None],
+    save: Callable[[dict[str, Any]], None],
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, sweep in (
@@ -163,4 +167,5 @@ async def run_all(
         say(f"sweep {name}")
         out[name] = await sweep()
         say(f"sweep {name}: {time.perf_counter() - began:.0f} s")
+        save(out)
     return out

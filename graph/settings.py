@@ -122,6 +122,7 @@ class Settings(BaseSettings):
     # Worker processes of `tracegraph serve` (API_WORKERS): each its own event loop and Neo4j driver pool, all on
     # one socket; the limits below are per worker. bench/load.py measures 1, 2 and 4 on 2 cores.
     api_workers: int = Field(default=1, ge=1, le=64)
+    api_worker_healthcheck_s: int = Field(default=60, ge=1)  # a worker silent this long (seconds) is replaced
     api_limit_concurrency: int = Field(default=512, ge=1)
     api_max_connections: int = Field(default=1024, ge=1)
     api_backlog: int = Field(default=512, ge=1)  # connections the kernel queues, and one accept round takes

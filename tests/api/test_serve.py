@@ -188,7 +188,9 @@ def test_a_flood_of_idle_connections_does_not_take_the_server_down(settings, tmp
 
 
 def test_the_config_takes_its_worker_processes_from_the_settings(restored_logging):
-    assert server.server_config(Settings(api_workers=3), "127.0.0.1", 8126).workers == 3
+    config = server.server_config(Settings(api_workers=3, api_worker_healthcheck_s=45), "127.0.0.1", 8126)
+    assert (config.workers, config.timeout_worker_healthcheck) == (3, 45)
+    assert Settings().api_worker_healthcheck_s >= 30  # uvicorn's 5 s kills workers still importing on a busy host
     assert server.server_config(Settings(api_workers=3), "127.0.0.1", 8126, reload=True).workers == 1
 
 
