@@ -43,11 +43,11 @@ def children(pid: int) -> list[int]:
     return found
 
 
-def tree_mb(pid: int | None) -> dict[str, float] | None:
+def tree_mb(pid: int | None, with_children: bool = True) -> dict[str, float] | None:
     """RSS of the process itself, PSS of it and all its descendants (MB), and how many processes that is."""
     if pid is None or not Path(f"/proc/{pid}").exists():
         return None
-    pids = [pid, *children(pid)]
+    pids = [pid, *children(pid)] if with_children else [pid]
     pss = sum(_kb(Path(f"/proc/{p}/smaps_rollup"), "Pss") or 0 for p in pids)
     rss = _kb(Path(f"/proc/{pid}/status"), "VmRSS") or 0
     return {"rss_mb": round(rss / 1024, 1), "tree_pss_mb": round(pss / 1024, 1), "processes": len(pids)}
@@ -80,7 +80,8 @@ def postmaster_pid(dsn: str) -> int | None:
 
 
 def snapshot(pids: dict[str, int | None]) -> dict[str, dict[str, float] | None]:
-    return {name: tree_mb(pid) for name, pid in pids.items()}
+    """Each named process tree; a benchmark client alone (the API server it started is its child, counted apart)."""
+    return {name: tree_mb(pid, with_children=not name.endswith("client")) for name, pid in pids.items()}
 
 
 class Sampler:
