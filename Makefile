@@ -33,7 +33,7 @@ run: export AUTH_ISSUERS := $(if $(AUTH_ISSUERS),$(AUTH_ISSUERS)$(comma))$(KEYCL
 run: export EXPLORER_OIDC_ISSUER ?= $(KEYCLOAK_ISSUER)
 endif
 .PHONY: install install-bench lock run neo4j-start neo4j-stop neo4j-status keycloak-start keycloak-stop chromium \
-	test lint format demo bench faults clean
+	test lint format demo bench bench-all load soak faults clean
 
 install: $(STAMP) $(WEB_STAMP) $(EXPLORER_BUNDLE) cjk-font
 
@@ -122,10 +122,21 @@ else
 	$(VENV)/bin/pytest
 endif
 
-# Benchmarks (bench/run.py): SIZE=S (about 10 000 batches, minutes) or M (100 000, the default). Needs PostgreSQL 15
-# from Debian's packages (apt-get install postgresql-15); uses its own Neo4j instance `bench` on BENCH_PORT.
+# Benchmarks (bench/run.py): SIZE=S (about 10 000 lots), M (100 000, the default) or L (1 000 000). Needs PostgreSQL 15
+# from Debian's packages (apt-get install postgresql-15); uses its own Neo4j instance `bench` on BENCH_PORT, a
+# throwaway PostgreSQL on BENCH_PG_PORT and the API on BENCH_HTTP_PORT. Each run merges its size into
+# bench/out/results.json and redraws the plots (bench/plots.py -> bench/out/*.png, copied to bench/plots/).
+# BENCH_LOAD=initial loads through ops/initial_load.py (neo4j-admin) instead of the normal import.
 SIZE ?= M
 BENCH_PORT ?= 7690
+BENCH_PG_PORT ?= 5499
+BENCH_HTTP_PORT ?= 8799
+BENCH_LOAD ?= import
+BENCH_OPTS ?=
+# At L: fewer starts (the checks and the timings touch every system), a larger page cache for the 1 000 000-lot store.
+BENCH_OPTS_L ?= --starts 100 --contagion-starts 10 --heap 4g --pagecache 6g
+BENCH_RUN = $(PY) -m bench.run --port $(BENCH_PORT) --pg-port $(BENCH_PG_PORT) --http-port $(BENCH_HTTP_PORT) \
+	--load $(BENCH_LOAD)
 BENCH_STAMP := $(VENV)/.bench-$(shell cat pyproject.toml requirements/bench.lock | sha1sum | cut -c1-12)
 
 install-bench: $(BENCH_STAMP)
@@ -134,7 +145,34 @@ $(BENCH_STAMP): $(STAMP) requirements/bench.lock
 	rm -f $(VENV)/.bench-* && touch $@
 
 bench: install-bench
-	$(PY) -m bench.run --size $(SIZE) --port $(BENCH_PORT)
+	$(BENCH_RUN) --size $(SIZE) $(if $(filter L,$(SIZE)),$(BENCH_OPTS_L)) $(BENCH_OPTS)
+	$(PY) -m bench.plots
+	-$(PY) ops/neo4j_local.py stop --instance bench
+
+# S, M and L one after another into one results.json, then the plots (README: how long each takes).
+bench-all: install-bench
+	$(BENCH_RUN) --size S $(BENCH_OPTS)
+	$(BENCH_RUN) --size M $(BENCH_OPTS)
+	$(BENCH_RUN) --size L $(BENCH_OPTS_L) $(BENCH_OPTS)
+	$(PY) -m bench.plots
+	-$(PY) ops/neo4j_local.py stop --instance bench
+
+# Load (bench/load.py): LOAD_WORKERS API worker processes, 1, 8, 32 and 128 concurrent clients for LOAD_DURATION
+# each, then 32 beside 200 idle and 20 slowloris connections; data set S in the bench instance. About 5 minutes.
+# Fails on any 5xx. `make soak`: 32 clients for SOAK (30m), memory of every process sampled, slope per minute.
+LOAD_WORKERS ?= 2
+LOAD_DURATION ?= 30s
+SOAK ?= 30m
+LOAD_RUN = $(PY) -m bench.load --port $(BENCH_PORT) --http-port $(BENCH_HTTP_PORT) --workers $(LOAD_WORKERS)
+
+load: install-bench
+	$(LOAD_RUN) --duration $(LOAD_DURATION)
+	$(PY) -m bench.plots
+	-$(PY) ops/neo4j_local.py stop --instance bench
+
+soak: install-bench
+	$(LOAD_RUN) --soak $(SOAK)
+	$(PY) -m bench.plots
 	-$(PY) ops/neo4j_local.py stop --instance bench
 
 # Fault injection (ops/faults.py): kill -9 Neo4j, the API and the CLI during imports, import jobs, EPCIS captures and

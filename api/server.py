@@ -9,7 +9,7 @@ from functools import partial
 
 import structlog
 import uvicorn
-from uvicorn.supervisors import ChangeReload
+from uvicorn.supervisors import ChangeReload, Multiprocess
 
 from api.http_protocol import GuardedH11Protocol
 from api.logs import configure_logging
@@ -29,6 +29,12 @@ def server_config(settings: Settings, host: str, port: int, reload: bool = False
         host=host,
         port=port,
         reload=reload,
+        # Worker processes on one socket (uvicorn's supervisor restarts one that dies); every limit below holds
+        # per worker. Ignored with reload.
+        workers=None if reload else settings.api_workers,
+        # The supervisor kills a worker that does not answer its health ping within this; the 5 s default is
+        # shorter than the app's import on a loaded machine, so workers were killed and restarted forever.
+        timeout_worker_healthcheck=settings.api_worker_healthcheck_s,
         access_log=False,  # the app logs every request itself (api/main.py)
         http=partial(  # type: ignore[arg-type]  # a protocol factory: uvicorn only calls it
             GuardedH11Protocol,
@@ -75,6 +81,9 @@ def run(config: uvicorn.Config, settings: Settings) -> None:
     server = uvicorn.Server(config)
     if config.should_reload:
         ChangeReload(config, target=server.run, sockets=[config.bind_socket()]).run()
+        return
+    if config.workers > 1:
+        Multiprocess(config, sockets=[config.bind_socket()]).run()  # each worker its own uvicorn.Server
         return
     server.run()
     if not server.started:

@@ -14,27 +14,31 @@ from graph.contagion import PRECISION, TIE_WEIGHTS
 
 class Floor:
     def __init__(self, records: Iterable[dict[str, Any]], ties: Iterable[tuple[str, str, float]]):
+        """One pass over `records` (a stream: at L the records are not held), keeping ids and edges only."""
         batch_ids: list[str] = []
-        edges_src, edges_dst = [], []
-        ship_batch, ship_to, ship_qty = [], [], []
-        records = list(records)
+        enterprise_set: set[str] = set()
+        inputs: list[tuple[str, str]] = []  # (input, output)
+        shipments: list[tuple[str, str, float]] = []  # (batch, consignee, quantity)
         for r in records:
-            if r["type"] == "batch":
+            kind = r["type"]
+            if kind == "batch":
                 batch_ids.append(r["id"])
+                inputs.extend((i["batch"], r["id"]) for i in r.get("inputs", ()))
+            elif kind == "shipment":
+                shipments.append((r["batch"], r["to"], float(r["quantity"])))
+            elif kind == "enterprise":
+                enterprise_set.add(r["id"])
         self.batch_ids = np.array(batch_ids, dtype=object)
         self.batch_index = {b: i for i, b in enumerate(batch_ids)}
-        enterprise_ids = sorted({r["id"] for r in records if r["type"] == "enterprise"})
+        enterprise_ids = sorted(enterprise_set)
         self.enterprise_ids = np.array(enterprise_ids, dtype=object)
         self.enterprise_index = {e: i for i, e in enumerate(enterprise_ids)}
-        for r in records:
-            if r["type"] == "batch":
-                for i in r.get("inputs", ()):
-                    edges_src.append(self.batch_index[i["batch"]])
-                    edges_dst.append(self.batch_index[r["id"]])
-            elif r["type"] == "shipment":
-                ship_batch.append(self.batch_index[r["batch"]])
-                ship_to.append(self.enterprise_index[r["to"]])
-                ship_qty.append(float(r["quantity"]))
+        edges_src = [self.batch_index[a] for a, _ in inputs]
+        edges_dst = [self.batch_index[b] for _, b in inputs]
+        ship_batch = [self.batch_index[b] for b, _, _ in shipments]
+        ship_to = [self.enterprise_index[t] for _, t, _ in shipments]
+        ship_qty = [q for _, _, q in shipments]
+        del inputs, shipments
         n = len(batch_ids)
         ones = np.ones(len(edges_src), dtype=np.int8)
         # down[s] lists the batches s went into; up[d] the batches d was made from
@@ -118,8 +122,8 @@ class Floor:
 
 def tie_rows(records: Iterable[dict[str, Any]]) -> list[tuple[str, str, float]]:
     """The pair weights by the contract's rules, computed from the records in memory (for the floor)."""
-    records = list(records)
-    persons = {r["id"] for r in records if r["type"] == "person"}
+    persons: set[str] = set()
+    links: list[dict[str, Any]] = []  # resolved after the pass: a link may come before its person
     best: dict[tuple[str, str], float] = {}
 
     def offer(a: str, b: str, kind: str) -> None:
@@ -128,19 +132,21 @@ def tie_rows(records: Iterable[dict[str, Any]]) -> list[tuple[str, str, float]]:
         key = (a, b) if a < b else (b, a)
         best[key] = max(best.get(key, 0.0), TIE_WEIGHTS[kind])
 
-    serves: dict[str, set[str]] = {}
-    for r in records:
+    for r in records:  # one pass: a stream at L
         if r["type"] == "shipment":
             offer(r["from"], r["to"], "TRADE")
         elif r["type"] == "link":
-            if r["from"] in persons:
-                if r["kind"] != "SHAREHOLDER" or r["share"] >= 0.5:
-                    serves.setdefault(r["from"], set()).add(r["to"])
-            else:
-                share = r["share"]
-                offer(
-                    r["from"], r["to"], "CONTROL" if share >= 0.5 else "SHAREHOLDING" if share >= 0.2 else "MINOR_SHARE"
-                )
+            links.append(r)
+        elif r["type"] == "person":
+            persons.add(r["id"])
+    serves: dict[str, set[str]] = {}
+    for r in links:
+        if r["from"] in persons:
+            if r["kind"] != "SHAREHOLDER" or r["share"] >= 0.5:
+                serves.setdefault(r["from"], set()).add(r["to"])
+        else:
+            share = r["share"]
+            offer(r["from"], r["to"], "CONTROL" if share >= 0.5 else "SHAREHOLDING" if share >= 0.2 else "MINOR_SHARE")
     for enterprises in serves.values():
         ordered = sorted(enterprises)
         for i, a in enumerate(ordered):

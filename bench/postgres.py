@@ -181,20 +181,23 @@ def load(dsn: str, records: Iterable[dict[str, Any]]) -> dict[str, float]:
     """COPY the records in, then index and build the tie view; seconds per step."""
     batches, inputs, shipments, holdings, roles = [], [], [], [], []
     persons: set[str] = set()
-    records = list(records)
-    persons = {r["id"] for r in records if r["type"] == "person"}
-    for r in records:
+    links: list[tuple[str, str, str, float | None]] = []  # resolved after the pass: a link may precede its person
+    for r in records:  # one pass: a stream at L, only the rows are kept
         match r["type"]:
             case "batch":
                 batches.append((r["id"], r["product"], r["producer"], r["quantity"], r["unit"]))
                 inputs.extend((i["batch"], r["id"], i["quantity"]) for i in r.get("inputs", ()))
             case "shipment":
                 shipments.append((r["id"], r["batch"], r["from"], r["to"], r["quantity"], r["shippedAt"]))
+            case "person":
+                persons.add(r["id"])
             case "link":
-                if r["from"] in persons:
-                    roles.append((r["from"], r["to"], r["kind"], r.get("share")))
-                else:
-                    holdings.append((r["from"], r["to"], r["share"]))
+                links.append((r["from"], r["to"], r["kind"], r.get("share")))
+    for source, target, kind, share in links:
+        if source in persons:
+            roles.append((source, target, kind, share))
+        else:
+            holdings.append((source, target, share))
     timings = {}
     with psycopg.connect(dsn, autocommit=True) as conn:
         started = time.perf_counter()

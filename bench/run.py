@@ -1,8 +1,13 @@
-"""`make bench SIZE=S|M`: load a synthetic data set, then time traceBack, recallScope and contagion through the
+"""`make bench SIZE=S|M|L`: load a synthetic data set, then time traceBack, recallScope and contagion through the
 graph layer, through HTTP GraphQL, on PostgreSQL 15 (recursive CTEs) and on an in-memory floor (scipy), after
-checking that all of them give the same answers on every start. Prints a table, writes bench/out/results.json.
+checking that all of them give the same answers on every start; sweep depth and scope size (bench/sweeps.py);
+report load time and the memory of every process. Prints a table and merges its run into bench/out/results.json
+(one entry per size, so `make bench-all` leaves S, M and L side by side; bench/plots.py draws them).
 
-    python -m bench.run --size M [--seed 1] [--starts 300] [--port 7690]
+    python -m bench.run --size M [--seed 1] [--starts 300] [--port 7725] [--load import|initial] [--no-sweeps]
+
+The records stream from the generated file (one JSON line at a time) into every system: at L (1 000 000 lots,
+about 2.9 million records) they are never all held in memory.
 """
 
 from __future__ import annotations
@@ -19,13 +24,14 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-from bench import postgres
+from bench import postgres, procmem, sweeps
+from bench.api_server import serve
 from bench.floor import Floor, tie_rows
 from graph import contagion, recall_scope, trace
 from graph.db import Graph, open_driver
@@ -36,13 +42,15 @@ from seed.generate import write as generate
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
+RESULTS = OUT / "results.json"
 MAX_DEPTH = 10
 HOPS = 3
 MIN_SCORE = 0.05
-HTTP_SAMPLE = 50
+INSTANCE = "bench"
 
-TRACE_QUERY = "query($id: ID!) { traceBack(batchId: $id, maxDepth: 10) { upstream { depth batch { id } } } }"
-RECALL_QUERY = """query($ids: [ID!]!) { recallScope(batchIds: $ids, maxDepth: 10) {
+TRACE_QUERY = """query($id: ID!, $depth: Int!) { traceBack(batchId: $id, maxDepth: $depth) {
+  upstream { depth batch { id } } } }"""
+RECALL_QUERY = """query($ids: [ID!]!, $depth: Int!) { recallScope(batchIds: $ids, maxDepth: $depth) {
   affectedBatches { depth batch { id } } consignees { enterprise { id } holdings { batch { id } quantity } } } }"""
 # The answer the other systems give (scores); evidence paths are built only when a client asks for them.
 CONTAGION_QUERY = """query($ids: [ID!]) { contagion(sourceIds: $ids, maxHops: 3) { enterprise { id } score action } }"""
@@ -76,22 +84,8 @@ def machine() -> str:
     return f"{os.cpu_count()} cores ({cpu}), {memory_kb / 1024 / 1024:.0f} GB, {platform.system()} {platform.release()}"
 
 
-# --- the graph layer: the same functions the API calls ---------------------------------------------------
-
-
-async def neo_trace(graph: Graph, root: str) -> list[tuple[str, int]]:
-    t = await trace.trace_back(graph, root, MAX_DEPTH)
-    return [(u.batch.id, u.depth) for u in t.upstream]
-
-
-async def neo_recall(graph: Graph, sources: list[str]) -> tuple[list[tuple[str, int]], dict[tuple[str, str], float]]:
-    scope = await recall_scope.recall_scope(graph, sources, MAX_DEPTH)
-    holdings = {(c.enterprise_id, h.batch.id): h.quantity for c in scope.consignees for h in c.holdings}
-    return [(t.batch.id, t.depth) for t in scope.affected], holdings
-
-
-async def neo_contagion(graph: Graph, sources: list[str]) -> list[tuple[str, float]]:
-    return [(e.enterprise, e.score) for e in await contagion.contagion(graph, sources, HOPS, MIN_SCORE)]
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
 
 
 def same(a: Any, b: Any) -> bool:
@@ -106,217 +100,381 @@ def same(a: Any, b: Any) -> bool:
     return a == b
 
 
-async def timed_async(call: Callable[[], Awaitable[Any]]) -> tuple[float, Any]:
-    started = time.perf_counter()
-    result = await call()
-    return (time.perf_counter() - started) * 1000, result
+# --- the four systems, each answering in the same shapes --------------------------------------------------
+
+Answer = Any
 
 
-def timed(call: Callable[[], Any]) -> tuple[float, Any]:
-    started = time.perf_counter()
-    result = call()
-    return (time.perf_counter() - started) * 1000, result
+class Systems:
+    """traceBack, recallScope and contagion on each system; `timed(query, system, start, depth)` gives
+    (milliseconds, answer). PostgreSQL and the floor run in a thread (timed inside it), so the event loop's
+    hand-off is not counted against them."""
+
+    NAMES = ("neo4j", "http", "postgres", "floor")
+
+    def __init__(self, graph: Graph, pg: postgres.Baseline, floor: Floor, http: httpx.AsyncClient | None):
+        self.graph, self.pg, self.floor, self.http = graph, pg, floor, http
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(n for n in self.NAMES if n != "http" or self.http is not None)
+
+    async def timed(self, query: str, system: str, start: Any, depth: int = MAX_DEPTH) -> tuple[float, Answer]:
+        if system in ("postgres", "floor"):
+            target = self.pg if system == "postgres" else self.floor
+            call = {
+                "traceBack": lambda: target.trace_back(start, depth),
+                "recallScope": lambda: target.recall_scope(start, depth),
+                "contagion": lambda: target.contagion(start, HOPS, MIN_SCORE),
+            }[query]
+            return await asyncio.to_thread(_timed_sync, call)
+        began = time.perf_counter()
+        answer = await (self._neo4j if system == "neo4j" else self._http)(query, start, depth)
+        return (time.perf_counter() - began) * 1000, answer
+
+    async def _neo4j(self, query: str, start: Any, depth: int) -> Answer:
+        if query == "traceBack":
+            t = await trace.trace_back(self.graph, start, depth)
+            return [(u.batch.id, u.depth) for u in t.upstream]
+        if query == "recallScope":
+            scope = await recall_scope.recall_scope(self.graph, start, depth)
+            holdings = {(c.enterprise_id, h.batch.id): h.quantity for c in scope.consignees for h in c.holdings}
+            return [(t.batch.id, t.depth) for t in scope.affected], holdings
+        return [(e.enterprise, e.score) for e in await contagion.contagion(self.graph, start, HOPS, MIN_SCORE)]
+
+    async def _http(self, query: str, start: Any, depth: int) -> Answer:
+        assert self.http is not None
+        text, variables = {
+            "traceBack": (TRACE_QUERY, {"id": start, "depth": depth}),
+            "recallScope": (RECALL_QUERY, {"ids": start, "depth": depth}),
+            "contagion": (CONTAGION_QUERY, {"ids": start}),
+        }[query]
+        response = await self.http.post("/graphql", json={"query": text, "variables": variables})
+        body = response.json()
+        if response.status_code != 200 or body.get("errors"):
+            raise HttpRefused(f"{response.status_code}: {(body.get('errors') or [{}])[0].get('message', body)}")
+        data = body["data"]
+        if query == "traceBack":
+            return [(u["batch"]["id"], u["depth"]) for u in data["traceBack"]["upstream"]]
+        if query == "recallScope":
+            scope = data["recallScope"]
+            holdings = {
+                (c["enterprise"]["id"], h["batch"]["id"]): h["quantity"]
+                for c in scope["consignees"]
+                for h in c["holdings"]
+            }
+            return [(a["batch"]["id"], a["depth"]) for a in scope["affectedBatches"]], holdings
+        return [(e["enterprise"]["id"], e["score"]) for e in data["contagion"]]
+
+
+class HttpRefused(Exception):
+    """The HTTP API answered with an error (e.g. a scope over a cap): counted, not fatal."""
+
+
+def _timed_sync(call: Callable[[], Any]) -> tuple[float, Any]:
+    began = time.perf_counter()
+    answer = call()
+    return (time.perf_counter() - began) * 1000, answer
+
+
+async def attempt(call: Awaitable[tuple[float, Answer]]) -> tuple[float, Answer] | str:
+    """A call's (ms, answer), or the text of the refusal or error it met."""
+    try:
+        return await call
+    except Exception as error:  # a refusal (a cap, a timeout) is a result here
+        return f"{type(error).__name__}: {str(error)[:300]}"
+
+
+# --- the data --------------------------------------------------------------------------------------------
+
+
+def read_records(paths: list[Path]) -> Iterator[dict[str, Any]]:
+    """The records of the files, one line at a time."""
+    for path in paths:
+        with path.open() as f:
+            for line in f:
+                if line.strip():
+                    yield json.loads(line)
+
+
+def prepare_data(args: argparse.Namespace) -> tuple[list[Path], dict[str, Any]]:
+    """The data files (the generated set, then the stress shapes), generated when missing; what generating took."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    data = OUT / f"data-{args.size}-{args.seed}.ndjson"
+    info: dict[str, Any] = {}
+    if not data.exists() or args.regenerate:
+        say(f"generating size {args.size} (seed {args.seed}) -> {data}")
+        began = time.perf_counter()
+        partial = data.with_suffix(".partial")
+        with partial.open("w") as f:
+            counts = generate(args.size, args.seed, f)
+        partial.rename(data)
+        info = {"seconds": round(time.perf_counter() - began, 1), "counts": counts}
+        say(f"generated {sum(counts.values())} records in {info['seconds']} s")
+    else:
+        say(f"using {data} (generated before; --regenerate to redo)")
+    paths = [data]
+    shapes = sweeps.write_shapes(OUT / f"shapes-{args.seed}.ndjson", args.seed) if args.shapes else None
+    if shapes:
+        paths.append(shapes)
+    return paths, info
+
+
+def count_lines(paths: list[Path]) -> int:
+    return sum(sum(1 for _ in path.open("rb")) for path in paths)
+
+
+def choose_starts(paths: list[Path], n: int, n_contagion: int, seed: int) -> dict[str, list[Any]]:
+    """Random starts from the generated set (not the shapes: those are swept on their own)."""
+    with_inputs, batch_ids, enterprises = [], [], []
+    for r in read_records(paths[:1]):
+        if r["type"] == "batch":
+            batch_ids.append(r["id"])
+            if r.get("inputs"):
+                with_inputs.append(r["id"])
+        elif r["type"] == "enterprise":
+            enterprises.append(r["id"])
+    rng = random.Random(seed)
+    with_inputs.sort(), batch_ids.sort(), enterprises.sort()
+    return {
+        "traceBack": [rng.choice(with_inputs) for _ in range(n)],
+        "recallScope": [rng.sample(batch_ids, rng.randint(1, 3)) for _ in range(n)],
+        "contagion": [rng.sample(enterprises, 10) for _ in range(n_contagion)],
+        "batch_ids": batch_ids,
+    }
+
+
+# --- loading Neo4j ------------------------------------------------------------------------------------------
+
+
+def start_instance(args: argparse.Namespace, wipe: bool) -> None:
+    ops = [sys.executable, str(ROOT / "ops" / "neo4j_local.py")]
+    if wipe:
+        subprocess.run([*ops, "wipe", "--instance", INSTANCE], check=True)
+    memory = ["--heap", args.heap, "--pagecache", args.pagecache, "--tx-timeout", "600s"]
+    subprocess.run([*ops, "start", "--instance", INSTANCE, "--port", str(args.port), *memory], check=True)
+
+
+async def load_neo4j(args: argparse.Namespace, paths: list[Path], settings: Settings) -> tuple[Graph, dict]:
+    """Load an empty instance: `--load import`, the normal import (validation, idempotent writes, derived state);
+    `--load initial`, the initial-load path of ops/initial_load.py (neo4j-admin database import, then the derived
+    state), which is another engineer's: called as `load(path, instance_port)` when that module is there."""
+    total = count_lines(paths)
+    if args.reuse_graph:  # the instance holds these files already (a rerun of the queries and sweeps only)
+        start_instance(args, wipe=False)
+        say(f"reusing what instance '{INSTANCE}' holds (--reuse-graph): no load timed")
+        return Graph(open_driver(settings), settings), {"method": "reused", "records": total, "seconds": None}
+    if args.load == "initial":
+        try:
+            from ops import initial_load  # type: ignore[attr-defined]
+        except ImportError as error:
+            raise SystemExit(f"--load initial needs ops/initial_load.py ({error}); use --load import") from None
+        subprocess.run([sys.executable, str(ROOT / "ops" / "neo4j_local.py"), "wipe", "--instance", INSTANCE])
+        first = count_lines(paths[:1])
+        say(f"initial load of {first} records: ops.initial_load.load({paths[0].name}, {args.port})")
+        began = time.perf_counter()
+        initial_load.load(paths[0], args.port)  # an empty database only: the generated set
+        seconds = time.perf_counter() - began
+        start_instance(args, wipe=False)  # the loader may leave it stopped; a running instance is kept
+        graph = Graph(open_driver(settings), settings)
+        await apply_schema(graph)
+        for path in paths[1:]:  # the shapes, into the now non-empty graph, through the import
+            with path.open() as f:
+                report = await import_lines(graph, f)
+            if not report.ok:
+                raise SystemExit(f"import of {path.name} failed: {report.errors[:5]}")
+        return graph, {
+            "method": "initial",
+            "records": total,
+            "seconds": round(seconds, 1),
+            "records_per_s": round(first / seconds),
+            "load_average_after": load_average(),
+        }
+    start_instance(args, wipe=True)
+    graph = Graph(open_driver(settings), settings)
+    await apply_schema(graph)
+    say(f"loading {total} records through the import (validation, idempotent writes, derived state)")
+    began = time.perf_counter()
+    stages: dict[str, float] = {}
+    last = [began]
+
+    def progress(stage: str, done: int, of: int) -> None:
+        now = time.perf_counter()
+        stages[stage] = stages.get(stage, 0.0) + now - last[0]
+        last[0] = now
+
+    for path in paths:
+        with path.open() as f:
+            report = await import_lines(graph, f, progress, total_lines=total)
+        if not report.ok:
+            raise SystemExit(f"import of {path.name} failed: {report.errors[:5]}")
+    seconds = time.perf_counter() - began
+    say("ingest stages (s): " + ", ".join(f"{k} {v:.1f}" for k, v in stages.items()))
+    say(f"ingest: {total / seconds:.0f} records/s ({seconds:.1f} s)")
+    return graph, {
+        "method": "import",
+        "records": total,
+        "seconds": round(seconds, 1),
+        "records_per_s": round(total / seconds),
+        "stages_s": {k: round(v, 1) for k, v in stages.items()},
+        "load_average_after": load_average(),
+    }
 
 
 # --- the run --------------------------------------------------------------------------------------------
 
 
-def choose_starts(records: list[dict[str, Any]], n: int, seed: int) -> dict[str, list[Any]]:
-    rng = random.Random(seed)
-    with_inputs = sorted(r["id"] for r in records if r["type"] == "batch" and r.get("inputs"))
-    batch_ids = sorted(r["id"] for r in records if r["type"] == "batch")
-    enterprises = sorted(r["id"] for r in records if r["type"] == "enterprise")
-    return {
-        "traceBack": [rng.choice(with_inputs) for _ in range(n)],
-        "recallScope": [rng.sample(batch_ids, rng.randint(1, 3)) for _ in range(n)],
-        "contagion": [rng.sample(enterprises, 10) for _ in range(n)],
-    }
+async def time_queries(systems: Systems, starts: dict[str, list[Any]]) -> dict[str, Any]:
+    """Every start on every system: first a pass that checks the answers agree, then a timed pass with the
+    systems interleaved per start (a burst of load on the shared machine hits all of them alike)."""
+    results: dict[str, Any] = {}
+    for query in ("traceBack", "recallScope", "contagion"):
+        names = systems.names()
+        say(f"{query}: checking answers on {len(starts[query])} starts ({', '.join(names)})")
+        disagreements, refusals, sizes = [], {n: 0 for n in names}, []
+        for start in starts[query]:
+            answers = {}
+            for name in names:
+                got = await attempt(systems.timed(query, name, start))
+                if isinstance(got, str):
+                    refusals[name] += 1
+                    if refusals[name] == 1:
+                        say(f"{query} on {name} refused {start}: {got}")
+                else:
+                    answers[name] = got[1]
+            reference = answers.get("floor")
+            sizes.append(len(reference[0] if query == "recallScope" else reference) if reference is not None else 0)
+            if any(not same(reference, a) for a in answers.values()):
+                disagreements.append(start)
+        if disagreements:
+            say(f"{query}: {len(disagreements)} starts DISAGREE, e.g. {disagreements[0]}")
+        say(f"{query}: timing")
+        times: dict[str, list[float]] = {name: [] for name in names}
+        for start in starts[query]:
+            for name in names:
+                got = await attempt(systems.timed(query, name, start))
+                if not isinstance(got, str):
+                    times[name].append(got[0])
+        results[query] = {
+            "n": len(starts[query]),
+            "agree": not disagreements,
+            "disagreements": len(disagreements),
+            "refused": {n: c for n, c in refusals.items() if c},
+            "answer_size": percentiles([float(s) for s in sizes]),
+            **{name: percentiles(samples) for name, samples in times.items() if samples},
+        }
+        if query == "recallScope":
+            small = [t for t, size in zip(times["neo4j"], sizes, strict=False) if size <= 1000]
+            results[query]["neo4j_scopes_up_to_1000"] = percentiles(small) if small else None
+    return results
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
-    OUT.mkdir(parents=True, exist_ok=True)
-    data = OUT / f"data-{args.size}-{args.seed}.ndjson"
-    say(f"generating size {args.size} (seed {args.seed}) -> {data}")
-    with data.open("w") as f:
-        counts = generate(args.size, args.seed, f)
-    lines = data.read_text().splitlines()
-    records = [json.loads(line) for line in lines]
-
-    say(f"fresh Neo4j instance 'bench' on port {args.port}")
-    ops = [sys.executable, str(ROOT / "ops" / "neo4j_local.py")]
-    subprocess.run([*ops, "wipe", "--instance", "bench"], check=True)
-    subprocess.run(
-        [
-            *ops,
-            "start",
-            "--instance",
-            "bench",
-            "--port",
-            str(args.port),
-            "--heap",
-            args.heap,
-            "--pagecache",
-            args.pagecache,
-            "--tx-timeout",
-            "600s",
-        ],
-        check=True,
+    run_began = time.perf_counter()
+    paths, generated = prepare_data(args)
+    settings = Settings(
+        neo4j_uri=f"bolt://127.0.0.1:{args.port}",
+        neo4j_password="",
+        credit_sweep_interval_s=0,
+        query_timeout_s=120,
     )
-    settings = Settings(neo4j_uri=f"bolt://127.0.0.1:{args.port}", neo4j_password="", credit_sweep_interval_s=0)
-    graph = Graph(open_driver(settings), settings)
-    await apply_schema(graph)
+    say(f"fresh Neo4j instance '{INSTANCE}' on port {args.port} (heap {args.heap}, page cache {args.pagecache})")
+    graph, ingest = await load_neo4j(args, paths, settings)
+    memory: dict[str, Any] = {"after_load": procmem.snapshot({"neo4j": procmem.neo4j_pid(INSTANCE)})}
+    memory["after_load"]["bench_client"] = {"peak_rss_mb": procmem.peak_rss_mb()}
 
-    say(f"loading {len(lines)} records through the import (validation, idempotent writes, derived state)")
-    started = time.perf_counter()
-    stages: dict[str, float] = {}
-    last = [started]
-
-    def progress(stage: str, done: int, total: int) -> None:
-        now = time.perf_counter()
-        stages[stage] = stages.get(stage, 0.0) + now - last[0]
-        last[0] = now
-
-    report = await import_lines(graph, lines, progress)
-    seconds = time.perf_counter() - started
-    say("ingest stages (s): " + ", ".join(f"{k} {v:.1f}" for k, v in stages.items()))
-    if not report.ok:
-        raise SystemExit(f"import failed: {report.errors[:5]}")
-    ingest = {"records": len(lines), "seconds": round(seconds, 1), "records_per_s": round(len(lines) / seconds)}
-    say(f"ingest: {ingest['records_per_s']} records/s ({seconds:.1f} s)")
-
-    starts = choose_starts(records, args.starts, args.seed)
-    floor = Floor(records, tie_rows(records))
-    results: dict[str, Any] = {}
+    starts = choose_starts(paths, args.starts, args.contagion_starts, args.seed)
+    say("building the in-memory floor (scipy CSR) from the record stream")
+    began = time.perf_counter()
+    floor = Floor(read_records(paths), tie_rows(read_records(paths)))
+    floor_seconds = time.perf_counter() - began
+    result: dict[str, Any] = {}
     with postgres.server(args.pg_port) as dsn:
         say("loading PostgreSQL 15 with COPY")
-        pg_load = postgres.load(dsn, records)
+        pg_load = postgres.load(dsn, read_records(paths))
         say(f"PostgreSQL: copy {pg_load['copy']:.1f} s, indexes and tie view {pg_load['index']:.1f} s")
         pg = postgres.Baseline(dsn)
-        systems: dict[str, dict[str, Callable[[Any], Awaitable[tuple[float, Any]]]]] = {
-            "traceBack": {
-                "neo4j": lambda s: timed_async(lambda: neo_trace(graph, s)),
-                "postgres": lambda s: asyncio.to_thread(timed, lambda: pg.trace_back(s, MAX_DEPTH)),
-                "floor": lambda s: asyncio.to_thread(timed, lambda: floor.trace_back(s, MAX_DEPTH)),
-            },
-            "recallScope": {
-                "neo4j": lambda s: timed_async(lambda: neo_recall(graph, s)),
-                "postgres": lambda s: asyncio.to_thread(timed, lambda: pg.recall_scope(s, MAX_DEPTH)),
-                "floor": lambda s: asyncio.to_thread(timed, lambda: floor.recall_scope(s, MAX_DEPTH)),
-            },
-            "contagion": {
-                "neo4j": lambda s: timed_async(lambda: neo_contagion(graph, s)),
-                "postgres": lambda s: asyncio.to_thread(timed, lambda: pg.contagion(s, HOPS, MIN_SCORE)),
-                "floor": lambda s: asyncio.to_thread(timed, lambda: floor.contagion(s, HOPS, MIN_SCORE)),
-            },
-        }
-        for query, calls in systems.items():
-            say(f"{query}: checking answers on {len(starts[query])} starts")
-            disagreements = []
-            scope_sizes = []
-            for start in starts[query]:
-                answers = {name: (await call(start))[1] for name, call in calls.items()}
-                if query == "recallScope":
-                    scope_sizes.append(len(answers["neo4j"][0]))
-                if not (same(answers["neo4j"], answers["postgres"]) and same(answers["neo4j"], answers["floor"])):
-                    disagreements.append(start)
-            if disagreements:
-                say(f"{query}: {len(disagreements)} starts DISAGREE, e.g. {disagreements[0]}")
-            say(f"{query}: timing")
-            times: dict[str, list[float]] = {name: [] for name in calls}
-            for start in starts[query]:
-                for name, call in calls.items():
-                    times[name].append((await call(start))[0])
-            results[query] = {
-                "n": len(starts[query]),
-                "agree": not disagreements,
-                "disagreements": len(disagreements),
-                **{name: percentiles(samples) for name, samples in times.items()},
+        with serve(settings.neo4j_uri, args.http_port, workers=1) as api:
+            pids = {
+                "neo4j": procmem.neo4j_pid(INSTANCE),
+                "postgres": procmem.postmaster_pid(dsn),
+                "api": api.pid,
+                "bench_client": os.getpid(),
             }
-            if query == "recallScope":
-                small = [t for t, size in zip(times["neo4j"], scope_sizes, strict=True) if size <= 1000]
-                results[query]["neo4j_scopes_up_to_1000"] = percentiles(small) if small else None
-                results[query]["scope_batches"] = percentiles([float(s) for s in scope_sizes])
+            async with httpx.AsyncClient(base_url=api.url, headers=api.headers, timeout=300) as http:
+                systems = Systems(graph, pg, floor, http)
+                with procmem.Sampler(lambda: pids, interval_s=10) as sampler:
+                    queries = await time_queries(systems, starts)
+                    partial = {"size": args.size, "partial": "queries timed, sweeps under way", "queries": queries}
+                    merge_results(partial | {"ingest": ingest, "batches": len(starts["batch_ids"])})
+                    swept = (
+                        await sweeps.run_all(
+                            systems, starts, args, say, lambda done: merge_results(partial | {"sweeps": done})
+                        )
+                        if args.sweeps
+                        else {}
+                    )
+            memory["during_queries"] = sampler.summary(warm_up_fraction=0)
+            memory["at_end"] = procmem.snapshot(pids)
+            memory["at_end"]["bench_client"] = (memory["at_end"].get("bench_client") or {}) | {
+                "peak_rss_mb": procmem.peak_rss_mb()
+            }
         pg.close()
-
-    say(f"HTTP GraphQL sample ({HTTP_SAMPLE} per query) through a real server")
-    await http_sample(settings, args, starts, results)
     await graph.close()
     return {
         "size": args.size,
-        "batches": counts.get("batch", 0),
-        "records": len(lines),
+        "seed": args.seed,
+        "batches": len(starts["batch_ids"]),
+        "records": ingest["records"],
         "machine": machine(),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "load_average_at_end": load_average(),
+        "neo4j_memory": {"heap": args.heap, "pagecache": args.pagecache},
+        "generate": generated,
         "ingest": ingest,
+        "floor_build_s": round(floor_seconds, 1),
         "postgres_load": {k: round(v, 1) for k, v in pg_load.items()},
-        "queries": results,
+        "queries": queries,
+        "sweeps": swept,
+        "memory": memory,
+        "run_seconds": round(time.perf_counter() - run_began, 1),
+        **result,
     }
 
 
-async def http_sample(
-    settings: Settings, args: argparse.Namespace, starts: dict[str, list[Any]], results: dict
-) -> None:
-    env = {**os.environ, "NEO4J_URI": settings.neo4j_uri, "CREDIT_SWEEP_INTERVAL_S": "0", "LOG_LEVEL": "WARNING"}
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "api.main:app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(args.http_port),
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=ROOT,
-    )
-    try:
-        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{args.http_port}", timeout=120) as client:
-            for _ in range(100):
-                try:
-                    if (await client.get("/readyz")).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.2)
-            for query, text, variables in (
-                ("traceBack", TRACE_QUERY, lambda s: {"id": s}),
-                ("recallScope", RECALL_QUERY, lambda s: {"ids": s}),
-                ("contagion", CONTAGION_QUERY, lambda s: {"ids": s}),
-            ):
-                samples = []
-                for start in starts[query][:HTTP_SAMPLE]:
-                    begun = time.perf_counter()
-                    response = await client.post("/graphql", json={"query": text, "variables": variables(start)})
-                    samples.append((time.perf_counter() - begun) * 1000)
-                    body = response.json()
-                    if body.get("errors"):
-                        raise SystemExit(f"HTTP {query} failed: {body['errors'][0]}")
-                results[query]["http"] = percentiles(samples)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+def merge_results(result: dict[str, Any]) -> dict[str, Any]:
+    """results.json holds one run per size (`runs`), and whatever other benchmarks put beside them (`load`)."""
+    merged: dict[str, Any] = {}
+    if RESULTS.exists():
+        try:
+            merged = json.loads(RESULTS.read_text())
+        except json.JSONDecodeError:
+            merged = {}
+    if "runs" not in merged:  # a file of the earlier one-run layout is replaced
+        merged = {"runs": {}}
+    merged["runs"][result["size"]] = result
+    RESULTS.write_text(json.dumps(merged, indent=2) + "\n")
+    return merged
 
 
 def table(result: dict[str, Any]) -> str:
     lines = [
         f"size {result['size']}: {result['batches']} batches, {result['records']} records; {result['machine']}",
-        f"ingest: {result['ingest']['records_per_s']} records/s ({result['ingest']['seconds']} s)",
+        f"load ({result['ingest']['method']}): {result['ingest'].get('records_per_s')} records/s "
+        f"({result['ingest']['seconds']} s); whole run {result['run_seconds']} s; "
+        f"load average at end {result['load_average_at_end']}",
         "",
         f"{'query':<12} {'system':<10} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9}   agree",
     ]
     for query, r in result["queries"].items():
-        for system in ("neo4j", "http", "postgres", "floor"):
+        for system in Systems.NAMES:
             if r.get(system):
                 p = r[system]
                 lines.append(
                     f"{query:<12} {system:<10} {p['p50_ms']:>9} {p['p95_ms']:>9} {p['p99_ms']:>9}   {r['agree']}"
                 )
+    lines.append("")
+    for name, m in (result["memory"].get("at_end") or {}).items():
+        lines.append(f"memory {name:<13} {m}")
     return "\n".join(lines)
 
 
@@ -326,16 +484,23 @@ def main() -> None:
     parser.add_argument("--size", choices=["S", "M", "L"], default="M")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--starts", type=int, default=300)
-    parser.add_argument("--port", type=int, default=7690)
+    parser.add_argument("--contagion-starts", type=int, default=40)
+    parser.add_argument("--port", type=int, default=7690, help="the bench Neo4j instance's Bolt port")
     parser.add_argument("--pg-port", type=int, default=5499)
     parser.add_argument("--http-port", type=int, default=8799)
     parser.add_argument("--heap", default="4g")
     parser.add_argument("--pagecache", default="4g")
+    parser.add_argument("--load", choices=["import", "initial"], default="import")
+    parser.add_argument("--reuse-graph", action="store_true", help="query what the instance holds, load nothing")
+    parser.add_argument("--regenerate", action="store_true", help="generate the data set even if its file exists")
+    parser.add_argument("--shapes", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--sweeps", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("--sweep-repeat", type=int, default=10, help="timed calls per sweep point and system")
     args = parser.parse_args()
     result = asyncio.run(run(args))
-    (OUT / "results.json").write_text(json.dumps(result, indent=2) + "\n")
+    merge_results(result)
     print(table(result))
-    say(f"wrote {OUT / 'results.json'}")
+    say(f"merged size {args.size} into {RESULTS}")
 
 
 if __name__ == "__main__":

@@ -133,6 +133,10 @@ class Settings(BaseSettings):
     # HTTP server (`tracegraph serve`): connection limits and timeouts, so slow or idle clients cannot exhaust
     # file descriptors or workers. Above api_limit_concurrency connections or requests in flight, requests are
     # answered 503; above api_max_connections, new connections are closed at once.
+    # Worker processes of `tracegraph serve` (API_WORKERS): each its own event loop and Neo4j driver pool, all on
+    # one socket; the limits below are per worker. bench/load.py measures 1, 2 and 4 on 2 cores.
+    api_workers: int = Field(default=1, ge=1, le=64)
+    api_worker_healthcheck_s: int = Field(default=60, ge=1)  # a worker silent this long (seconds) is replaced
     api_limit_concurrency: int = Field(default=512, ge=1)
     api_max_connections: int = Field(default=1024, ge=1)
     api_backlog: int = Field(default=512, ge=1)  # connections the kernel queues, and one accept round takes

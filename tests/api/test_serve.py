@@ -185,3 +185,58 @@ def test_a_flood_of_idle_connections_does_not_take_the_server_down(settings, tmp
     text = log_path.read_text()
     assert "out of system resource" not in text  # accept() never hit the descriptor limit
     assert 1 <= text.count("Connection limit reached") <= 5  # rate-limited: hundreds of connections were refused
+
+
+def test_the_config_takes_its_worker_processes_from_the_settings(restored_logging):
+    config = server.server_config(Settings(api_workers=3, api_worker_healthcheck_s=45), "127.0.0.1", 8126)
+    assert (config.workers, config.timeout_worker_healthcheck) == (3, 45)
+    assert Settings().api_worker_healthcheck_s >= 30  # uvicorn's 5 s kills workers still importing on a busy host
+    assert server.server_config(Settings(api_workers=3), "127.0.0.1", 8126, reload=True).workers == 1
+
+
+def _spawned_workers(pid: int) -> int:
+    """Children of `pid` that are multiprocessing-spawned workers (not its resource tracker)."""
+    count = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            ppid = int((entry / "stat").read_text().rpartition(")")[2].split()[1])
+            cmdline = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except (OSError, ValueError, IndexError):
+            continue
+        count += ppid == pid and "spawn_main" in cmdline
+    return count
+
+
+def test_serve_runs_the_configured_worker_processes_on_one_port(settings, tmp_path):
+    port = _free_port()
+    env = {
+        **os.environ,
+        "NEO4J_URI": settings.neo4j_uri,
+        "NEO4J_USER": settings.neo4j_user,
+        "NEO4J_PASSWORD": settings.neo4j_password,
+        "CREDIT_SWEEP_INTERVAL_S": "0",
+        "API_WORKERS": "2",
+    }
+    log_path = tmp_path / "serve.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from api.cli import main; main()", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while _health(port) != 200 or _spawned_workers(proc.pid) < 2:
+            assert proc.poll() is None, log_path.read_text()
+            assert time.monotonic() < deadline, f"two workers did not start: {log_path.read_text()}"
+            time.sleep(0.3)
+        assert _spawned_workers(proc.pid) == 2
+        assert all(_health(port) == 200 for _ in range(10))  # the socket is shared: every answer is a worker's
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+    assert proc.returncode == 0, log_path.read_text()
