@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 
 from api.auth import caller
 from api.http_errors import error_response
-from graph.import_jobs import ImportJob, ImportJobs, job_directory, job_json
+from graph.import_jobs import ImportJob, ImportJobs, job_directory, job_json, published
 from graph.ingest.parties import parties_of
 from graph.ingest.source import NotGzip, Spool
 
@@ -107,12 +107,20 @@ async def create_import(
     responses={404: {}},
 )
 async def import_job(request: Request, job_id: str) -> JSONResponse:
-    job = _jobs(request).get(job_id)
+    url = str(request.url_for("import_job", job_id=job_id).path)
     principal = caller(request)
-    if job is not None and parties_of(principal) is not None and job.supplied_by != principal.subject:
-        job = None  # a data supplier sees its own jobs only; another's is as good as unknown to it
-    if job is None:
-        return error_response(
-            404, "NOT_FOUND", f"import job {job_id!r} not found (jobs are kept for a while, and not across restarts)"
-        )
-    return JSONResponse(job_json(job, _url(request, job)))
+    # This process's own job, else the view the process running it published (another worker or replica).
+    job = _jobs(request).get(job_id)
+    if job is not None:
+        supplied_by, view = job.supplied_by, job_json(job, url)
+    elif (
+        other := published(job_directory(request.app.state.graph.settings), job_id, _jobs(request).keep_s)
+    ) is not None:
+        supplied_by, view = other.supplied_by, {"id": job_id, "url": url, **other.view}
+    else:
+        supplied_by, view = "", None
+    if view is not None and parties_of(principal) is not None and supplied_by != principal.subject:
+        view = None  # a data supplier sees its own jobs only; another's is as good as unknown to it
+    if view is None:
+        return error_response(404, "NOT_FOUND", f"import job {job_id!r} not found (finished jobs are kept for a while)")
+    return JSONResponse(view)

@@ -2,8 +2,11 @@
 
 A job's body is spooled to a temporary file (graph/ingest/source.py Spool) and queued; one worker task per process
 runs the queued jobs one at a time through graph/imports.py, exactly as `tracegraph import` does, and the job shows
-its status, progress and report meanwhile. Jobs live in this process's memory: a finished job is kept for
-Settings.import_job_keep_s and then forgotten.
+its status, progress and report meanwhile. The process that runs a job keeps it in memory and also writes its view
+(GET /imports/{id}'s answer) to `<id>.status.json` in the job directory, at every change of status and at most every
+PUBLISH_EVERY_S while it progresses: the poll may reach another worker process (`API_WORKERS`) or another replica
+sharing IMPORT_JOB_DIR, which answers from that file. A finished job is kept for Settings.import_job_keep_s and then
+forgotten, its file with it.
 
 A job that has not finished survives a restart: beside its spooled body a small manifest (its id and options, named
 with the owning process's pid) stays on disk until the job ends, and a process starting on the same job directory
@@ -18,6 +21,7 @@ import asyncio
 import hashlib
 import json
 import os
+import re
 import tempfile
 import time
 import uuid
@@ -42,6 +46,9 @@ from graph.settings import Settings
 log = structlog.get_logger("graph.import_jobs")
 
 MANIFEST = ".job"  # <body>.<owner>.job beside the spooled body; the owner is a process: <pid>-<start time>
+STATUS = ".status.json"  # <id>.status.json: the job's view, for the processes that do not run it
+PUBLISH_EVERY_S = 1.0  # progress reaches the status file at most this often (every status change at once)
+JOB_ID = re.compile(r"[0-9a-f]{32}")  # uuid4().hex: an id from a URL names a file only when it has this form
 
 
 def job_directory(settings: Settings) -> Path:
@@ -116,9 +123,11 @@ class ImportJob:
     finished_clock: float | None = None  # the registry's clock when it ended (for how long it is kept)
     resumed: bool = False  # run again after the process that had it stopped
     manifest: Path | None = None  # on disk until the job ends, so that a restart resumes it
+    published_clock: float = 0.0  # time.monotonic() of the last write of its status file
 
     def progress(self, stage: str, done: int, total: int | None) -> None:
         """The import's progress callback: lines while validating, then records (and the derived steps)."""
+        changed = self.status
         self.stage = stage
         if stage == "validating":
             self.lines_done = done
@@ -126,6 +135,53 @@ class ImportJob:
             self.status = JobStatus.WRITING
             self.lines_done = self.total_lines
             self.records_done, self.records_total = done, total
+        if self.status != changed or time.monotonic() - self.published_clock >= PUBLISH_EVERY_S:
+            publish(self)
+
+    @property
+    def status_file(self) -> Path:
+        return self.path.parent / f"{self.id}{STATUS}"
+
+
+def publish(job: ImportJob) -> None:
+    """Write the job's view for the other processes, atomically (they never read half a file). A file that cannot
+    be written costs the other processes their view of the job, never the job."""
+    job.published_clock = time.monotonic()
+    view = {**job_json(job, ""), "suppliedBy": job.supplied_by, "finishedAtEpoch": job.finished_at}
+    view.pop("url")
+    temporary = job.status_file.with_name(f"{job.status_file.name}.{_owner()}.tmp")
+    try:
+        temporary.write_text(json.dumps(view))
+        os.replace(temporary, job.status_file)
+    except OSError as error:
+        log.warning("import_job.status_unwritable", job=job.id, error=str(error))
+
+
+@dataclass(frozen=True)
+class PublishedJob:
+    """A job another process runs (or ran), as its status file shows it."""
+
+    view: dict[str, Any]  # job_json's shape without `url`
+    supplied_by: str
+
+
+def published(directory: Path, job_id: str, keep_s: float) -> PublishedJob | None:
+    """The view another process published of job `job_id`, or None: no such job, or finished longer ago than
+    `keep_s` (the file is then removed, as the owner forgets the job)."""
+    if not JOB_ID.fullmatch(job_id):
+        return None
+    path = directory / f"{job_id}{STATUS}"
+    try:
+        view = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    finished_at = view.get("finishedAtEpoch")
+    if finished_at is not None and time.time() - finished_at >= keep_s:
+        path.unlink(missing_ok=True)
+        return None
+    supplied_by = view.pop("suppliedBy", SYSTEM_SUPPLIER)
+    view.pop("finishedAtEpoch", None)
+    return PublishedJob(view, supplied_by)
 
 
 class ImportJobs:
@@ -164,6 +220,7 @@ class ImportJobs:
         }
         job.manifest.write_text(json.dumps({**manifest, "createdAt": job.created_at}))
         self._enqueue(job)
+        forget_published(path.parent, self.keep_s)
         log.info("import_job.queued", job=job.id, lines=total_lines, dry_run=dry_run)
         return job
 
@@ -207,6 +264,7 @@ class ImportJobs:
 
     def _enqueue(self, job: ImportJob) -> None:
         self._jobs[job.id] = job
+        publish(job)
         self._queue.put_nowait(job)
         if self._worker is None or self._worker.done():
             self._worker = asyncio.create_task(self._work(), name="import-jobs")
@@ -230,7 +288,7 @@ class ImportJobs:
         now = self.clock()
         for job_id in [j.id for j in self._jobs.values() if j.finished_clock is not None]:
             if now - (self._jobs[job_id].finished_clock or now) >= self.keep_s:
-                del self._jobs[job_id]
+                self._jobs.pop(job_id).status_file.unlink(missing_ok=True)
 
     async def _work(self) -> None:
         while not self._queue.empty():
@@ -240,9 +298,11 @@ class ImportJobs:
             if job.manifest is not None:
                 job.manifest.unlink(missing_ok=True)
             job.finished_at, job.finished_clock = time.time(), self.clock()
+            publish(job)
 
     async def _run(self, job: ImportJob) -> None:
         job.status, job.stage, job.started_at = JobStatus.VALIDATING, "validating", time.time()
+        publish(job)
         log.info("import_job.started", job=job.id)
         try:
             with job.path.open("rb") as stream:
@@ -269,6 +329,18 @@ class ImportJobs:
     def _fail(self, job: ImportJob, message: str) -> None:
         job.status, job.stage, job.error = JobStatus.FAILED, "failed", message
         log.warning("import_job.failed", job=job.id, error=message)
+
+
+def forget_published(directory: Path, keep_s: float) -> None:
+    """Remove the status files of jobs finished longer ago than `keep_s`, whichever process ran them (one that
+    stopped after a job cannot forget it itself). Unfinished jobs' files stay, however old."""
+    before = time.time() - keep_s
+    for path in directory.glob(f"*{STATUS}"):
+        try:
+            if path.stat().st_mtime < before and json.loads(path.read_text()).get("finishedAtEpoch") is not None:
+                path.unlink(missing_ok=True)
+        except (OSError, ValueError):
+            continue
 
 
 def job_json(job: ImportJob, url: str) -> dict[str, Any]:

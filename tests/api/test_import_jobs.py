@@ -17,7 +17,7 @@ from api.main import create_app
 from graph.db import Graph, open_driver
 from graph.import_jobs import ImportJobs
 from graph.settings import Settings
-from tests.conftest import BASE, ISSUER, asgi_client, batch, enterprise, shipment
+from tests.conftest import BASE, ISSUER, asgi_client, auth_headers, batch, enterprise, shipment
 
 RECORDS = [*BASE, enterprise("E2"), batch("B1"), shipment("S1", "B1", "E2")]
 
@@ -194,7 +194,8 @@ async def test_closing_the_registry_leaves_unfinished_jobs_for_the_next_process_
             await asyncio.sleep(0.02)
         assert job.status == "DONE" and job.resumed
     assert await node_count(db) == len(RECORDS)
-    assert list(tmp_path.iterdir()) == []
+    # The bodies and manifests are gone; each job's published view stays while the job is kept.
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{j.id}.status.json" for j in queued)
     await after_restart.close()
 
 
@@ -203,3 +204,21 @@ def gone_process() -> str:
     child = subprocess.Popen([sys.executable, "-c", "pass"])
     child.wait()
     return f"{child.pid}-1"
+
+
+async def test_a_job_is_polled_through_any_worker_sharing_the_job_directory(db, tmp_path):
+    """With API_WORKERS > 1 (or replicas sharing IMPORT_JOB_DIR) the poll reaches a process that does not run the
+    job: it answers from the view the running process publishes, and keeps a data supplier to its own jobs."""
+    settings = db.settings.model_copy(update={"import_job_dir": str(tmp_path)})
+    running, other = create_app(settings=settings, graph=db), create_app(settings=settings, graph=db)
+    async with asgi_client(running) as poster, asgi_client(other) as poller:
+        url = (await poster.post("/imports", content=body(*RECORDS))).json()["url"]
+        job = await finished(poller, url)
+        assert job == (await poster.get(url)).json()  # the same view, wherever it is read
+        assert job["status"] == "DONE" and job["report"]["created"] == len(RECORDS)
+        assert job["progress"]["lines"] == {"done": len(RECORDS), "total": len(RECORDS)}
+        stranger = auth_headers("supplier-x", "data_supplier", enterprises=["E1"])
+        assert (await poller.get(url, headers=stranger)).status_code == 404
+        for probe in ("/imports/..%2F..%2Fetc%2Fpasswd", "/imports/" + "0" * 31 + "g"):
+            assert (await poller.get(probe)).status_code == 404
+        await running.state.import_jobs.close()
