@@ -243,6 +243,7 @@ def modules_at(revision: str) -> dict[str, types.ModuleType]:
             assert spec is not None
             module = importlib.util.module_from_spec(spec)
             sys.modules[name] = module  # the later modules' imports find this revision's
+            sys.modules[spec.name] = module  # dataclasses look their module up by name
             exec(compile(source.stdout, f"{revision}:{path}", "exec"), module.__dict__)
             loaded[name] = module
     finally:
@@ -336,6 +337,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             f"{q['server_ms']['p50_ms']}, driver {q['driver_ms']['p50_ms']}, build {q['build_ms']['p50_ms']}, "
             f"db hits {q['db_hits']['p50_ms']}"
         )
+    args.out.write_text(json.dumps(result, indent=2) + "\n")  # kept should the comparison fail
     if args.against:
         result["against"] = {"revision": args.against}
         result["against"].update(await compare(graph, args.against, starts, args.starts, random.Random(args.seed)))

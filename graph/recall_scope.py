@@ -79,15 +79,15 @@ async def recall_scope(graph: Graph, batch_ids: list[str], max_depth: int, limit
     return scope_from(records[0]["scope"], wanted, limit)
 
 
-def scope_from(records: Sequence[Mapping[str, Any]], wanted: list[str], limit: int) -> RecallScope:
+def scope_from(lots: Sequence[Mapping[str, Any]], wanted: list[str], limit: int) -> RecallScope:
     """The RecallScope of recall/recall_scope's lots (its one row's `scope`) for the de-duplicated sources `wanted`
     (bench/profile_split.py times this step on its own)."""
-    if len(records) > limit:
+    if len(lots) > limit:
         raise BadInput(
             "maxDepth",
             f"the recall scope holds more than {limit} batches (RECALL_MAX_LOTS); lower maxDepth or split the sources",
         )
-    affected = [TracedBatch(batch=batch_of(r["batch"]), depth=r["depth"]) for r in records]
+    affected = [TracedBatch(batch=batch_of(r["batch"]), depth=r["depth"]) for r in lots]
     at_source = {t.batch.id: t.batch for t in affected if t.depth == 0}
     missing = [i for i in wanted if i not in at_source]
     if missing:
@@ -96,7 +96,7 @@ def scope_from(records: Sequence[Mapping[str, Any]], wanted: list[str], limit: i
     affected_ids = {t.batch.id for t in affected}
     by_consignee: dict[str, list[Holding]] = defaultdict(list)
     edges: list[BatchEdge] = []
-    for r, traced in zip(records, affected, strict=True):
+    for r, traced in zip(lots, affected, strict=True):
         b = traced.batch
         per_consignee: dict[str, list[dict]] = defaultdict(list)
         for s in r["shipments"]:

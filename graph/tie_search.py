@@ -71,14 +71,17 @@ class TieGraph:
             better = group_max > best[self.group_node]
             if not better.any():
                 break
-            # the first edge (smallest source index) of each improving group that offers its maximum
-            at_max = np.flatnonzero(offered == group_max[self.group_of_edge])
-            groups, first = np.unique(self.group_of_edge[at_max], return_index=True)
-            keep = better[groups]
-            nodes = self.group_node[groups[keep]]
-            best[nodes] = group_max[groups[keep]]
+            # the first edge (smallest source index) of each improving group that offers its maximum: edges are
+            # sorted by group, so each group's first is where the group changes (no sort, as np.unique made)
+            edge_group = self.group_of_edge
+            at_max = np.flatnonzero((offered == group_max[edge_group]) & better[edge_group])
+            at_group = edge_group[at_max]
+            first = np.r_[True, at_group[1:] != at_group[:-1]]
+            groups = at_group[first]
+            nodes = self.group_node[groups]
+            best[nodes] = group_max[groups]
             improved_in[round_, nodes] = True
-            parent_edge[round_, nodes] = at_max[first][keep]
+            parent_edge[round_, nodes] = at_max[first]
         return Search(self, source, best, improved_in, parent_edge)
 
 
