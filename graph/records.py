@@ -357,7 +357,7 @@ class Blacklist(Strict):
 
 
 MAX_PLAN_TARGETS = 200
-HsPrefix = Annotated[str, StringConstraints(pattern=r"^[0-9]{2,10}$")]
+HsPrefix = Annotated[str, StringConstraints(pattern=r"^[0-9]{2,10}$")]  # a chapter (2 digits) to a full code
 
 
 class StageQuota(Strict):
@@ -474,9 +474,6 @@ class TradeMeasureKind(StrEnum):
     TBT = "TBT"  # a technical barrier to trade: a technical regulation, standard or conformity procedure
     SPS = "SPS"  # a sanitary or phytosanitary measure
     OTHER = "OTHER"
-
-
-HsPrefix = Annotated[str, StringConstraints(pattern=r"^[0-9]{2,10}$")]  # a chapter (2 digits) to a full code
 
 
 class ForeignMeasure(Strict):

@@ -65,7 +65,18 @@ UNPAGED: dict[str, int] = {
 # A page's list is as long as the `first` of the field that answers the page (searchEnterprises(first: 500) {
 # items }): it is charged that, as if the page field were the list.
 # The search pages and the navigation lists' (api/gql/view.py, Page).
-PAGED = ("Enterprise", "Person", "Batch", "Shipment", "BatchUse", "TestReport", "PersonRole", "Owner", "Stake", "Tie")
+PAGED: tuple[str, ...] = (
+    "Enterprise",
+    "Person",
+    "Batch",
+    "Shipment",
+    "BatchUse",
+    "TestReport",
+    "PersonRole",
+    "Owner",
+    "Stake",
+    "Tie",
+)
 PAGED += ("TracedBatch", "Consignee")  # the answer pages of a trace and a recall scope (issue 15 item 3)
 PAGE_ITEMS = frozenset(f"{item}Page.items" for item in PAGED)
 

@@ -79,10 +79,10 @@ class CreditQuery:
         # Evidence asked for is built with the search, off the event loop (thousands of paths take seconds).
         evidence = _selects(info.selected_fields, "evidence")
         exposures = await contagion.contagion(info.context.graph, sources, max_hops, min_score, evidence=evidence)
-        ids = [e.enterprise for e in exposures]
+        enterprise_ids = [e.enterprise for e in exposures]
         if reads_only_ids(info, "enterprise"):  # thousands of exposures: no lookup for nothing but their ids
-            return [Exposure.of(e, Enterprise.by_id(i)) for e, i in zip(exposures, ids, strict=True)]
-        nodes = await found_all(info.context.loaders.enterprise, ids, "enterprise")
+            return [Exposure.of(e, Enterprise.by_id(i)) for e, i in zip(exposures, enterprise_ids, strict=True)]
+        nodes = await found_all(info.context.loaders.enterprise, enterprise_ids, "enterprise")
         return [Exposure.of(e, Enterprise.of(n)) for e, n in zip(exposures, nodes, strict=True)]
 
     @strawberry.field(

@@ -12,7 +12,7 @@ errors, their paths and null handling stay graphql-core's own.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from graphql import GraphQLField, GraphQLObjectType, Undefined, get_nullable_type, is_leaf_type
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -32,7 +32,7 @@ def _plain_leaf(field: GraphQLField, resolver_as_run: Callable[..., Any]) -> Lea
     kind = get_nullable_type(field.type)
     if not is_leaf_type(kind) or field.args:
         return None
-    return resolve, getattr(kind, "coerce_output_value", None) or kind.serialize  # type: ignore[union-attr]
+    return resolve, getattr(kind, "coerce_output_value", None) or kind.serialize
 
 
 class PlainLeaves(StrawberryGraphQLCoreExecutionContext):
@@ -76,7 +76,7 @@ class PlainLeaves(StrawberryGraphQLCoreExecutionContext):
                 return merged(await others)
 
             return later()
-        return merged(others)
+        return merged(cast(dict[str, Any], others))
 
     def _leaf(self, parent_type: GraphQLObjectType, name: str) -> Leaf | None:
         if name.startswith("__"):

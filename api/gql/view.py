@@ -183,7 +183,7 @@ def reads_only_ids(info: Info, *path: str) -> bool:
             return False
         level = [child for f in fields if f.name == name for child in f.selections]
     leaves = _fields(level)  # empty when the path is not selected: then False, as the objects may be read otherwise
-    return bool(leaves) and all(f.name in IDENTITY_FIELDS and not f.selections for f in leaves)
+    return leaves is not None and bool(leaves) and all(f.name in IDENTITY_FIELDS and not f.selections for f in leaves)
 
 
 def _fields(selections: list[Any]) -> list[SelectedField] | None:
