@@ -268,7 +268,10 @@ async def state(graph: Graph) -> dict[str, Any]:
         "labels": Counter(label for n in nodes for label in n["labels"] if label != "EpcisCapture"),
         "types": Counter(r["type"] for r in relationships),
         "sample": {
-            str(n["props"]["id"]): {k: v for k, v in n["props"].items() if not k.endswith(DERIVED_CLOCKS)}
+            # suppliedBy names the caller: "import" from the CLI, the token's subject through POST /imports
+            str(n["props"]["id"]): {
+                k: v for k, v in n["props"].items() if not k.endswith(DERIVED_CLOCKS) and k != "suppliedBy"
+            }
             for n in sample
         },
         "grades": {
