@@ -78,8 +78,10 @@ async def write_chunks(
                     "ingest/keep_versions", rows=changed, type=versions_of, now=now, suppliedBy=supplied_by
                 )
             if changed:
-                written = (await graph.write(name, rows=changed, now=now))[0]
-                result = {**written, "unchanged": result["unchanged"] + written["unchanged"]}
+                written = dict((await graph.write(name, rows=changed, now=now))[0])
+                if versions_of is not None:
+                    written["unchanged"] += result["unchanged"]
+                result = written
         finally:
             slots.release()
         if tally:
