@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import codecs
 import importlib.metadata
+import importlib.util
 import json
 import logging
 import os
@@ -228,6 +229,33 @@ def import_file(
             settings = settings.model_copy(update={"import_batch_size": batch_size})
         report = _import_locally(file, settings, encoding, dry_run, show_progress)
     _print_report(file, report, as_json)
+
+
+@cli.command("load-initial")
+def load_initial(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="NDJSON records")],
+    instance: Annotated[str, typer.Option(help="The local Neo4j instance (ops/neo4j_local.py) to load.")] = "dev",
+    port: Annotated[int, typer.Option(help="Its Bolt port.")] = 7687,
+    heap: Annotated[str, typer.Option(help="The server's heap when it is started again.")] = "1g",
+    pagecache: Annotated[str, typer.Option(help="The server's page cache when it is started again.")] = "1g",
+    admin_heap: Annotated[str, typer.Option(help="The import tool's heap.")] = "2g",
+    encoding: Annotated[str, typer.Option(help="The file's text encoding, e.g. gb18030.")] = "utf-8",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as one JSON object.")] = False,
+) -> None:
+    """Load NDJSON records into an EMPTY local database with neo4j-admin's bulk import: the same validation as
+    `import`, then CSV files, the import tool (the instance is stopped meanwhile), the schema and the derived
+    state. Refuses a database that holds data. See ops/initial_load.py."""
+    script = Path(__file__).resolve().parent.parent / "ops" / "initial_load.py"
+    if not script.is_file():
+        err.print(f"[red]the initial load needs the project's ops/ scripts ({script} not found)[/red]")
+        raise typer.Exit(2)
+    spec = importlib.util.spec_from_file_location("initial_load", script)
+    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
+    sys.modules["initial_load"] = module  # before it runs: its dataclasses look their module up
+    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    status = module.run(file, instance, port, heap, pagecache, "60s", admin_heap, encoding, as_json)
+    if status:
+        raise typer.Exit(status)
 
 
 def _epcis_files(path: Path) -> list[Path]:

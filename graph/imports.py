@@ -6,7 +6,7 @@ Every way in (the CLI, importRecords, reportSignal, POST /imports) imports throu
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from graph import contagion, credit
@@ -54,14 +54,26 @@ async def import_lines(
         )
         if outcome.written is None:
             return _observed(outcome.report)
-        await contagion.refresh_pending_ties(graph)
-        outcome.step("refreshing contagion ties", 1)
-        await credit.sweep(graph, also=outcome.written.graded)
-        outcome.step("evaluating credit grades", 1)
-        async for reports in chunks(outcome.failed_reports(), graph.settings.import_batch_size):
-            await signals.raise_lab_failures(graph, reports)
-        await signals.link_incidents(graph)
+        await derive(graph, outcome.written.graded, outcome.failed_reports(), outcome.step)
         return _observed(outcome.report)
+
+
+async def derive(
+    graph: Graph, graded: Iterable[str], failed_reports: Iterator[str], step: Callable[[str, int], None] | None = None
+) -> None:
+    """The state derived from what an import wrote: the contagion ties its work items name, the credit grades of
+    `graded` (and any stale one), a LAB_FAILURE signal per FAIL report, the
+    signals of one incident linked. Each step finds its work again from the
+    graph, so a re-run after a fault completes it. Also the initial load's (ops/initial_load.py)."""
+    await contagion.refresh_pending_ties(graph)
+    if step:
+        step("refreshing contagion ties", 1)
+    await credit.sweep(graph, also=graded)
+    if step:
+        step("evaluating credit grades", 1)
+    async for reports in chunks(failed_reports, graph.settings.import_batch_size):
+        await signals.raise_lab_failures(graph, reports)
+    await signals.link_incidents(graph)  # reports of one incident (channels, lab failures) linked, counted once
 
 
 def _observed(report: ImportReport) -> ImportReport:

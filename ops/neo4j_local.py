@@ -293,11 +293,18 @@ def wipe(inst: Instance) -> None:
     say(f"wiped the data of instance '{inst.name}'")
 
 
-def admin(inst: Instance, *args: str, stdin: IO[bytes] | None = None, stdout: IO[bytes] | None = None) -> None:
-    """Run neo4j-admin on this instance's configuration (its data directory); its output is shown on failure."""
+def admin(
+    inst: Instance,
+    *args: str,
+    stdin: IO[bytes] | None = None,
+    stdout: IO[bytes] | None = None,
+    heap: str = "512m",
+) -> None:
+    """Run neo4j-admin on this instance's configuration (its data directory); its output is shown on failure.
+    `heap`: the tool's (the bulk import, ops/initial_load.py, wants more than a dump)."""
     inst.write_config()  # also for an instance that never ran: neo4j-admin finds the data directory in it
     env = {**os.environ, "NEO4J_HOME": str(inst.home), "NEO4J_CONF": str(inst.conf_dir)}
-    command = [java_binary(), "-Xmx512m", "-cp", os.pathsep.join(fetch()), ADMIN_CLASS, *args]
+    command = [java_binary(), f"-Xmx{heap}", "-cp", os.pathsep.join(fetch()), ADMIN_CLASS, *args]
     result = subprocess.run(command, env=env, stdin=stdin, stdout=stdout or subprocess.PIPE, stderr=subprocess.PIPE)
     if result.returncode != 0:
         output = ((result.stdout or b"") if stdout is None else b"") + result.stderr

@@ -25,6 +25,27 @@ class Outcome:
     failed_reports: Callable[[], Iterator[str]]  # FAIL test reports written (read from the index while open)
 
 
+async def validate(
+    graph: Graph,
+    lines: Iterable[SourceLine],
+    index: ImportIndex,
+    progress: Progress | None = None,
+    *,
+    dry_run: bool = False,
+    total_lines: int | None = None,
+    parties: frozenset[str] | None = None,
+) -> ImportReport:
+    """Parse and check every line into `index`: the report of its errors (none: the index holds a checked
+    import, ready for write, preview or the initial load's CSV files, graph/ingest/bulk.py)."""
+    errors = Errors()
+    await parse.parse_lines(lines, index, errors, progress, total_lines, parties)
+    await asyncio.to_thread(check.check_duplicates, index, errors)
+    await check.look_up_outside(graph, index)
+    await asyncio.to_thread(check.check_references, index, errors)
+    await check.check_cycles(graph, index, errors)
+    return ImportReport(errors=errors.sorted(index.dependents), error_count=errors.count, dry_run=dry_run)
+
+
 async def run(
     graph: Graph,
     lines: Iterable[SourceLine],
@@ -41,13 +62,8 @@ async def run(
     `lines`: item n is line n, from any source, read once; `total_lines`, when known, lets validation progress
     show a total; `parties`: a data supplier's, whose records alone it may write (None: any party). `index`
     holds the import's working set; the caller closes it after the derived steps."""
-    errors = Errors()
-    await parse.parse_lines(lines, index, errors, progress, total_lines, parties)
-    await asyncio.to_thread(check.check_duplicates, index, errors)
-    await check.look_up_outside(graph, index)
-    await asyncio.to_thread(check.check_references, index, errors)
-    await check.check_cycles(graph, index, errors)
-    report = ImportReport(errors=errors.sorted(index.dependents), error_count=errors.count, dry_run=dry_run)
+    report = await validate(graph, lines, index, progress, dry_run=dry_run, total_lines=total_lines, parties=parties)
+    errors_found = report.error_count
 
     total = write.units(index) + steps_after
     done = 0
@@ -59,7 +75,7 @@ async def run(
             progress(stage, done, total)
 
     outcome = Outcome(report, None, step, index.failed_reports)
-    if errors.count:
+    if errors_found:
         return outcome
     if dry_run:
         await preview(graph, index, report)

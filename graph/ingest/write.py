@@ -66,9 +66,24 @@ async def write_chunks(
     async def write(chunk: list[dict[str, Any]]) -> None:
         try:
             now = now_ms()
+            result: dict[str, Any] = {"created": 0, "updated": 0, "unchanged": 0}
+            changed, existing = chunk, True
             if versions_of is not None:
-                await graph.write("ingest/keep_versions", rows=chunk, type=versions_of, now=now, suppliedBy=supplied_by)
-            result = (await graph.write(name, rows=chunk, now=now))[0]
+                # One read of the stored hashes: an unchanged record is not sent (nothing of it would change),
+                # and a chunk of new records has no previous state to keep.
+                stored = await stored_hashes(graph, versions_of, [row["id"] for row in chunk])
+                changed = [row for row in chunk if stored.get(row["id"]) != row["hash"]]
+                result["unchanged"] = len(chunk) - len(changed)
+                existing = any(row["id"] in stored for row in changed)
+            if changed and existing and versions_of is not None:
+                await graph.write(
+                    "ingest/keep_versions", rows=changed, type=versions_of, now=now, suppliedBy=supplied_by
+                )
+            if changed:
+                written = dict((await graph.write(name, rows=changed, now=now))[0])
+                if versions_of is not None:
+                    written["unchanged"] += result["unchanged"]
+                result = written
         finally:
             slots.release()
         if tally:
@@ -86,6 +101,15 @@ async def write_chunks(
                 group.create_task(write(chunk))
     except BaseExceptionGroup as failed:
         raise failed.exceptions[0] from None
+
+
+_NO_IDS: dict[str, list[str]] = {**{rtype: [] for rtype in NODE_TYPES}, "links": []}
+
+
+async def stored_hashes(graph: Graph, rtype: str, ids: list[str]) -> dict[str, str | None]:
+    """The content hash each existing node of `ids` holds (ingest/stored_hashes); an absent id has no node."""
+    row = (await graph.read("ingest/stored_hashes", **{**_NO_IDS, rtype: ids}))[0]
+    return dict(row[rtype])
 
 
 @dataclass
