@@ -80,6 +80,7 @@ def _exports_from(path: str | None) -> ModuleType:
     spec = importlib.util.spec_from_file_location("exports_compared", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 
