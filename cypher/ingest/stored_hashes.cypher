@@ -6,6 +6,9 @@ CALL () { UNWIND $person AS id MATCH (n:Person {id: id}) RETURN collect([id, n._
 CALL () { UNWIND $product AS id MATCH (n:Product {id: id}) RETURN collect([id, n._hash]) AS product }
 CALL () { UNWIND $lab AS id MATCH (n:Lab {id: id}) RETURN collect([id, n._hash]) AS lab }
 CALL () { UNWIND $agency AS id MATCH (n:Agency {id: id}) RETURN collect([id, n._hash]) AS agency }
+CALL () {
+  UNWIND $monitoring_plan AS id MATCH (n:MonitoringPlan {id: id}) RETURN collect([id, n._hash]) AS monitoring_plan
+}
 CALL () { UNWIND $batch AS id MATCH (n:Batch {id: id}) RETURN collect([id, n._hash]) AS batch }
 CALL () { UNWIND $shipment AS id MATCH (n:Shipment {id: id}) RETURN collect([id, n._hash]) AS shipment }
 CALL () { UNWIND $test_report AS id MATCH (n:TestReport {id: id}) RETURN collect([id, n._hash]) AS test_report }
@@ -24,5 +27,5 @@ CALL () {
   }
   RETURN collect([link.relType, link.from, link.to, r.share]) AS links
 }
-RETURN enterprise, person, product, lab, agency, batch, shipment, test_report, blacklist, risk_signal, foreign_measure,
-       links
+RETURN enterprise, person, product, lab, agency, monitoring_plan, batch, shipment, test_report, blacklist, risk_signal,
+       foreign_measure, links

@@ -3,14 +3,43 @@
 // consignor, declaration: the spreadsheet names them) and its uses as an input (output lot, its producer,
 // quantity). The caller sums holdings per (consignee, batch), what each consignee forwarded and used, and keeps the
 // uses whose output is affected as the scope's edges. Uses are read for every affected lot, also at the depth
-// cut: a consignee's use of a lot into a lot beyond maxDepth is still a use. Breadth-first pruning expand, as in
-// trace_back; the per-lot subqueries are one hop each. LIMIT $limit + 1 lets the caller tell a scope that is too
-// large from one that fits. One row of collected lots, by depth then id: a row per lot cost the Python driver
-// more than the query (bench/RESULTS.md, issue 15).
+// cut: a consignee's use of a lot into a lot beyond maxDepth is still a use. The walk from each source is a
+// breadth-first pruning expand to the smallest literal bound at or above $maxDepth, as in trace_back (a bound
+// cannot be a parameter; the branches not taken cost nothing); the per-lot subqueries are one hop each.
+// LIMIT $limit + 1 lets the caller tell a scope that is too large from one that fits. One row of collected lots,
+// by depth then id: a row per lot cost the Python driver more than the query (bench/RESULTS.md, issue 15).
 UNWIND $ids AS sourceId
 MATCH (s:Batch {id: sourceId})
-MATCH p = (s)-[:INPUT_TO*0..50]->(v:Batch)
-WITH v, min(length(p)) AS depth
+CALL (s) {
+    WITH s WHERE $maxDepth <= 1
+    MATCH p = (s)-[:INPUT_TO*0..1]->(v:Batch)
+    RETURN v, min(length(p)) AS depth
+    UNION ALL
+    WITH s WHERE 1 < $maxDepth <= 2
+    MATCH p = (s)-[:INPUT_TO*0..2]->(v:Batch)
+    RETURN v, min(length(p)) AS depth
+    UNION ALL
+    WITH s WHERE 2 < $maxDepth <= 3
+    MATCH p = (s)-[:INPUT_TO*0..3]->(v:Batch)
+    RETURN v, min(length(p)) AS depth
+    UNION ALL
+    WITH s WHERE 3 < $maxDepth <= 5
+    MATCH p = (s)-[:INPUT_TO*0..5]->(v:Batch)
+    RETURN v, min(length(p)) AS depth
+    UNION ALL
+    WITH s WHERE 5 < $maxDepth <= 10
+    MATCH p = (s)-[:INPUT_TO*0..10]->(v:Batch)
+    RETURN v, min(length(p)) AS depth
+    UNION ALL
+    WITH s WHERE 10 < $maxDepth <= 20
+    MATCH p = (s)-[:INPUT_TO*0..20]->(v:Batch)
+    RETURN v, min(length(p)) AS depth
+    UNION ALL
+    WITH s WHERE 20 < $maxDepth <= 50
+    MATCH p = (s)-[:INPUT_TO*0..50]->(v:Batch)
+    RETURN v, min(length(p)) AS depth
+}
+WITH v, min(depth) AS depth
 WHERE depth <= $maxDepth
 WITH v, depth ORDER BY depth, v.id LIMIT $limit
 CALL (v) {

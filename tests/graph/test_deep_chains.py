@@ -116,12 +116,6 @@ async def _profiled_hits(graph: Graph, statement: str, **params: Any) -> int:
         ("recall/recall_scope", {"ids": [TOP], "limit": 1_000_000}),
     ],
 )
-@pytest.mark.xfail(
-    strict=True,
-    reason="the statements walk their literal bound of 50 hops and filter on $maxDepth after (a Cypher bound cannot "
-    "be a parameter); the traversal rewrite of cypher/trace and cypher/recall (issue 15 item 1) is to bound the "
-    "walk itself, and this marker goes then",
-)
 async def test_a_small_max_depth_walks_few_hops(deep, statement, params):
     """At maxDepth 3 the walk reaches 3 tiers of 49: were it to walk all 50 hops and filter after, its db hits
     would be those of maxDepth 50."""
