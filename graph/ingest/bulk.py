@@ -31,11 +31,13 @@ LABELS = {
     "product": "Product",
     "lab": "Lab",
     "agency": "Agency",
+    "monitoring_plan": "MonitoringPlan",
     "batch": "Batch",
     "shipment": "Shipment",
     "test_report": "TestReport",
     "blacklist": "BlacklistEntry",
     "risk_signal": "RiskSignal",
+    "foreign_measure": "ForeignMeasure",
 }
 
 
@@ -167,6 +169,8 @@ def _node_props(rtype: str, row: dict[str, Any], supplied_by: str, now: int) -> 
     if rtype == "enterprise":  # a new enterprise starts at its declared grade (upsert_enterprise)
         declared = props["declaredGrade"]
         props.update(creditGrade=declared, standingGrade=declared, declaredGradeSeen=declared)
+    elif rtype == "risk_signal":  # its incident is found after the load, as after an import (upsert_risk_signal)
+        props["incidentPending"] = True
     elif rtype == "lab":  # its first status, since when the record says or since now (upsert_lab)
         props["statusHistory"] = [props["status"]]
         props["statusSinceMs"] = [row.get("statusSinceMs") if row.get("statusSinceMs") is not None else now]
@@ -189,9 +193,14 @@ def _relationships(files: _Files, rtype: str, row: dict[str, Any], relation: dic
             files.relationship("TO", me, ("Enterprise", row["to"]))
             yield row["from"]
             yield row["to"]
+        case "monitoring_plan":
+            for agency in row["agencies"]:
+                files.relationship("RESPONSIBLE_FOR", ("Agency", agency), me)
         case "test_report":
             files.relationship("ISSUED", ("Lab", row["lab"]), me)
             files.relationship("TESTED", me, ("Batch", row["batch"]))
+            if row.get("plan") is not None:
+                files.relationship("SERVES", me, ("MonitoringPlan", row["plan"]))
         case "blacklist":
             files.relationship("AGAINST", me, ("Enterprise", row["enterprise"]))
             if row.get("agency") is not None:
