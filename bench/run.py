@@ -30,7 +30,7 @@ from typing import Any
 
 import httpx
 
-from bench import postgres, procmem, sweeps
+from bench import ingest_rate, postgres, procmem, sweeps
 from bench.api_server import serve
 from bench.floor import Floor, tie_rows
 from graph import contagion, recall_scope, trace
@@ -257,23 +257,23 @@ def start_instance(args: argparse.Namespace, wipe: bool) -> None:
 async def load_neo4j(args: argparse.Namespace, paths: list[Path], settings: Settings) -> tuple[Graph, dict]:
     """Load an empty instance: `--load import`, the normal import (validation, idempotent writes, derived state);
     `--load initial`, the initial-load path of ops/initial_load.py (neo4j-admin database import, then the derived
-    state), which is another engineer's: called as `load(path, instance_port)` when that module is there."""
+    state), for the generated set; the shapes are then imported normally."""
     total = count_lines(paths)
     if args.reuse_graph:  # the instance holds these files already (a rerun of the queries and sweeps only)
         start_instance(args, wipe=False)
         say(f"reusing what instance '{INSTANCE}' holds (--reuse-graph): no load timed")
         return Graph(open_driver(settings), settings), {"method": "reused", "records": total, "seconds": None}
     if args.load == "initial":
-        try:
-            from ops import initial_load  # type: ignore[attr-defined]
-        except ImportError as error:
-            raise SystemExit(f"--load initial needs ops/initial_load.py ({error}); use --load import") from None
+        module = ingest_rate._initial_load_module()  # ops/ is scripts, not a package
         subprocess.run([sys.executable, str(ROOT / "ops" / "neo4j_local.py"), "wipe", "--instance", INSTANCE])
         first = count_lines(paths[:1])
-        say(f"initial load of {first} records: ops.initial_load.load({paths[0].name}, {args.port})")
+        say(f"initial load of {first} records ({paths[0].name}): neo4j-admin database import, then the derived state")
+        inst = module.ops.Instance(INSTANCE, args.port, args.heap, args.pagecache, "600s")
         began = time.perf_counter()
-        initial_load.load(paths[0], args.port)  # an empty database only: the generated set
+        outcome = await module.load_initial(paths[0], inst, settings=settings, say=say)  # the generated set only
         seconds = time.perf_counter() - began
+        if not outcome.report.ok:
+            raise SystemExit(f"initial load of {paths[0].name} failed: {outcome.report.errors[:5]}")
         start_instance(args, wipe=False)  # the loader may leave it stopped; a running instance is kept
         graph = Graph(open_driver(settings), settings)
         await apply_schema(graph)
@@ -287,6 +287,7 @@ async def load_neo4j(args: argparse.Namespace, paths: list[Path], settings: Sett
             "records": total,
             "seconds": round(seconds, 1),
             "records_per_s": round(first / seconds),
+            "stages_s": outcome.seconds,
             "load_average_after": load_average(),
         }
     start_instance(args, wipe=True)

@@ -212,8 +212,8 @@ def super_spreader(lots: int, consignees: int, seed: int = 1, prefix: str = "SPR
     powder_use = [500 + 10 * rng.randrange(7) for _ in base]
     to_factory = [sum(q for i, q in enumerate(powder_use) if i % len(factories) == f) + 100 for f in range(3)]
     yield lot(root, "POWDER", dairy, sum(to_factory) + 5000, 0, [])
-    for w in whey:
-        yield lot(w, "WHEY", f"{prefix}-E-WHEY", 1_000_000, 0, [])
+    for whey_lot in whey:
+        yield lot(whey_lot, "WHEY", f"{prefix}-E-WHEY", 1_000_000, 0, [])
     for f, eid in enumerate(factories):
         yield ship(root, dairy, eid, to_factory[f], 1)
     whey_supplier = f"{prefix}-E-WHEY"
