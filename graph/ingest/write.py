@@ -66,24 +66,17 @@ async def write_chunks(
     async def write(chunk: list[dict[str, Any]]) -> None:
         try:
             now = now_ms()
-            result: dict[str, Any] = {"created": 0, "updated": 0, "unchanged": 0}
-            changed, existing = chunk, True
+            replaced = False
             if versions_of is not None:
-                # One read of the stored hashes: an unchanged record is not sent (nothing of it would change),
-                # and a chunk of new records has no previous state to keep.
+                # One read of the stored hashes: only a record whose stored state differs has a previous state to
+                # keep (a fresh import's chunks, and an unchanged re-import's, keep none). Unchanged records are
+                # still written: a stored value damaged outside the import (INVALID_STORED_VALUE) is repaired by
+                # re-importing its record, as the error says.
                 stored = await stored_hashes(graph, versions_of, [row["id"] for row in chunk])
-                changed = [row for row in chunk if stored.get(row["id"]) != row["hash"]]
-                result["unchanged"] = len(chunk) - len(changed)
-                existing = any(row["id"] in stored for row in changed)
-            if changed and existing and versions_of is not None:
-                await graph.write(
-                    "ingest/keep_versions", rows=changed, type=versions_of, now=now, suppliedBy=supplied_by
-                )
-            if changed:
-                written = dict((await graph.write(name, rows=changed, now=now))[0])
-                if versions_of is not None:
-                    written["unchanged"] += result["unchanged"]
-                result = written
+                replaced = any(stored.get(row["id"], row["hash"]) != row["hash"] for row in chunk)
+            if replaced:
+                await graph.write("ingest/keep_versions", rows=chunk, type=versions_of, now=now, suppliedBy=supplied_by)
+            result = dict((await graph.write(name, rows=chunk, now=now))[0])
         finally:
             slots.release()
         if tally:
