@@ -68,6 +68,7 @@ ALL_TYPES_RELATIONSHIPS = {
     "ABOUT": 1,
     "TIED_TO": 1,  # M and E2: M holds all of E2 (CONTROL) and shipped to it (TRADE)
     "CONCERNS": 1,  # E3's credit event
+    "OF_INCIDENT": 1,  # the signal's incident (a signal alone is an incident of its own)
 }
 
 
@@ -132,6 +133,7 @@ async def test_first_import_counts_every_record_as_created_per_type(db):
         "TestReport": 1,
         "BlacklistEntry": 1,
         "RiskSignal": 1,
+        "Incident": 1,  # the signal's
         "CreditEvent": 1,  # the listing lowered E3's grade
         "Sequence": 1,  # of credit events
     }
@@ -390,10 +392,11 @@ def big_file() -> list[dict[str, Any]]:
 BIG = big_file()
 TIE_WRITES = 6  # 21 enterprises with changed ties, refreshed 5 at a time (5 writes), then the work items dropped
 LAB_FAILURE_WRITES = 1  # one statement raises the LAB_FAILURE signals of the FAIL reports
+INCIDENT_WRITES = 1  # one statement links the new signals to their incidents (fewer than a chunk of them)
 # write calls of a clean import of BIG with import_batch_size 50: 13 node batches (relationships to earlier types
 # with them; a batch of new records has no versions to keep, so none is written before it), 3 batches of batch
 # inputs, 1 of links, then the derived state
-BIG_WRITES = 17 + TIE_WRITES + LAB_FAILURE_WRITES
+BIG_WRITES = 17 + TIE_WRITES + LAB_FAILURE_WRITES + INCIDENT_WRITES
 
 
 class InjectedFault(Exception):
