@@ -424,8 +424,10 @@ async def test_an_import_interrupted_by_a_fault_completes_when_run_again(db, mon
     monkeypatch.undo()
     clean_nodes, clean_rels = await nodes(db), await relationships(db)
     # a node per record but links (20), plus 3 credit events (one per listing) and their counter, and the
-    # LAB_FAILURE signals of the 5 FAIL reports (T0, T7, ..., T28) of the recognised lab
-    assert len({(label, id) for label, id, _ in clean_nodes}) == len(clean_nodes) == len(BIG) - 20 + 4 + 5
+    # LAB_FAILURE signals of the 5 FAIL reports (T0, T7, ..., T28) of the recognised lab; and each signal's incident
+    records = [n for n in clean_nodes if n[0] != "Incident"]
+    assert len({(label, id) for label, id, _ in records}) == len(records) == len(BIG) - 20 + 4 + 5
+    assert sum(t == "OF_INCIDENT" for t, *_ in clean_rels) == 5 + 5  # every signal in exactly one incident
     assert len({(t, f, to) for t, f, to, _ in clean_rels}) == len(clean_rels)
 
     await db.write("testing/wipe_all")
