@@ -592,7 +592,7 @@ async def test_progress_is_reported_with_increasing_done_up_to_total(db):
     assert dones[0] > 0
     assert dones[-1] == expected_total
     # one report per write batch of records (not per keeping of the versions it replaces) and per derived stage
-    assert len(writing) == BIG_WRITES - TIE_WRITES - LAB_FAILURE_WRITES + 2
+    assert len(writing) == BIG_WRITES - TIE_WRITES - LAB_FAILURE_WRITES - INCIDENT_WRITES + 2
     assert all(isinstance(stage, str) and stage for stage, _, _ in seen)
 
 
