@@ -53,13 +53,17 @@ AUDIT_FIELDS: Mapping[str, Rule] = {
 AUDITED_ROUTES = frozenset({"GET /credit/events"})
 # --- end audit ----------------------------------------------------------------------------------------------------
 
-# --- reports (issue 17 items 3, 5-7): signal channels, reports to enterprises, foreign measures, dossiers ---------
+# --- reports (issue 17 items 3, 5-7): signal channels, reports to enterprises and agencies, foreign measures ----
 # Reports name an enterprise's failed tests, warnings, recalls and grade; impact reports name exporters and their
 # volumes; dossiers hold evidence and the audit trail: all confidential reads, audited. A risk officer records
 # foreign measures and notifies the exporters they affect.
 REPORT_READERS = Rule(READERS, audited=True)
+# A plan's report to its agencies names the failed lots and their producers: the monitoring block's readers
+# (every regulator and the monitoring officer, MONITORING_READERS below), audited.
+AGENCY_REPORT_READERS = Rule(READERS | roles(Role.MONITORING_OFFICER), audited=True)
 REPORTS_OPERATIONS: Mapping[str, Rule] = {
     "Query.enterpriseReport": REPORT_READERS,
+    "Query.agencyReport": AGENCY_REPORT_READERS,
     "Query.foreignMeasure": READ,
     "Query.foreignMeasureImpact": REPORT_READERS,
     "Mutation.recordForeignMeasure": Rule(roles(Role.RISK_OFFICER)),
@@ -67,6 +71,7 @@ REPORTS_OPERATIONS: Mapping[str, Rule] = {
 }
 REPORTS_ROUTES: Mapping[str, Rule] = {
     "GET /reports/enterprises/{enterprise_id}.{extension}": REPORT_READERS,
+    "GET /reports/plans/{plan_id}.{extension}": AGENCY_REPORT_READERS,
     "GET /foreign-measures/{measure_id}/impact.{extension}": REPORT_READERS,
     "GET /dossiers/{kind}/{ident}.zip": Rule(roles(Role.INVESTIGATOR, Role.RISK_OFFICER, Role.CREDIT_OFFICER), True),
 }

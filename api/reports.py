@@ -1,6 +1,7 @@
-"""Downloads of issue 17's documents: an enterprise's periodic report (PDF or JSON), a foreign measure's impact
-report (PDF or JSON) and an evidence dossier (zip). Who may download each is api/access.py's ROUTES; every
-download is recorded in the audit trail (they hold confidential data: a rule marked audited)."""
+"""Downloads of issue 17's documents: an enterprise's periodic report (PDF or JSON), a monitoring plan's report
+to its agencies (PDF or JSON), a foreign measure's impact report (PDF or JSON) and an evidence dossier (zip). Who
+may download each is api/access.py's ROUTES; every download is recorded in the audit trail (they hold
+confidential data: a rule marked audited)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from fastapi.responses import Response
 
 from api.deps import GraphDep
 from graph import foreign_measures
-from graph.reports import dossier, enterprise
+from graph.reports import agency, dossier, enterprise
 
 router = APIRouter(tags=["reports"])
 
@@ -52,6 +53,21 @@ async def enterprise_report(
     if extension == "json":
         return _json(body, name)
     return _download(await enterprise.render_pdf(graph, body), "application/pdf", name)
+
+
+@router.get(
+    "/reports/plans/{plan_id}.{extension}",
+    summary="A monitoring plan's report to its responsible agencies (pdf or json): the plan, progress against the "
+    "quotas per target and stage, the results, the failed tests by name and what to follow up; Chinese first.",
+    response_class=Response,
+    responses=DOCUMENTS,
+)
+async def agency_report(graph: GraphDep, plan_id: str, extension: Extension) -> Response:
+    body = await agency.report(graph, plan_id)
+    name = f"{plan_id}-agency-report.{extension}"
+    if extension == "json":
+        return _json(body, name)
+    return _download(await agency.render_pdf(graph, body), "application/pdf", name)
 
 
 @router.get(

@@ -1,6 +1,6 @@
-"""GraphQL of issue 17's documents: reports to enterprises, foreign technical trade measures (record, affected
-exporters, impact, notices) and the addresses of evidence dossiers. The documents themselves (PDF, zip) are
-downloaded over HTTP (api/reports.py); GraphQL gives their JSON."""
+"""GraphQL of issue 17's documents: reports to enterprises and to a monitoring plan's agencies, foreign technical
+trade measures (record, affected exporters, impact, notices) and the addresses of evidence dossiers. The documents
+themselves (PDF, zip) are downloaded over HTTP (api/reports.py); GraphQL gives their JSON."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from strawberry.scalars import JSON
 from api.gql.context import Info
 from graph import foreign_measures
 from graph.records import TradeMeasureKind
-from graph.reports import enterprise
+from graph.reports import agency, enterprise
 
 strawberry.enum(TradeMeasureKind, description="TBT: technical barrier to trade; SPS: sanitary or phytosanitary.")
 
@@ -138,6 +138,13 @@ class ReportsQuery:
     )
     async def enterprise_report(self, info: Info, enterprise_id: strawberry.ID, period: str) -> JSON:
         return cast(JSON, await enterprise.report(info.context.graph, str(enterprise_id), period))
+
+    @strawberry.field(
+        description="A monitoring plan's report to its responsible agencies as JSON (the PDF: GET "
+        "/reports/plans/{planId}.pdf): the plan, progress per target and stage, the failed tests, what to follow up."
+    )
+    async def agency_report(self, info: Info, plan_id: strawberry.ID) -> JSON:
+        return cast(JSON, await agency.report(info.context.graph, str(plan_id)))
 
     @strawberry.field(description="A foreign technical trade measure by id; null when unknown.")
     async def foreign_measure(self, info: Info, id: strawberry.ID) -> ForeignMeasure | None:

@@ -1,6 +1,7 @@
 """Issue 17's documents over HTTP and GraphQL, on a hand-made graph whose answers are computed below: an
-enterprise's periodic report (JSON and a PDF whose Chinese text is extractable), a foreign measure's affected
-exporters, impact report and notices, and evidence dossiers (a zip whose manifest holds each file's SHA-256)."""
+enterprise's periodic report (JSON and a PDF whose Chinese text is extractable), a monitoring plan's report to its
+agencies (on the monitoring tests' plan), a foreign measure's affected exporters, impact report and notices, and
+evidence dossiers (a zip whose manifest holds each file's SHA-256)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,11 @@ from pypdf import PdfReader
 
 from graph.clock import iso, now_ms
 from graph.db import Graph
+from graph.records import parse_instant
+from graph.reports import agency
 from seed.builders import blacklist, lab, lab_report, risk_signal
 from tests.conftest import BASE, auth_headers, batch, enterprise, gql, load, product, shipment
+from tests.graph.monitoring.data import RECORDS as MONITORING_RECORDS
 
 TODAY = iso(now_ms())
 LEAD = {"name": "铅 lead", "value": 0.5, "limit": 0.1, "unit": "mg/kg", "pass": False}
@@ -170,6 +174,110 @@ async def test_reports_are_for_regulators_and_audited(g: Graph, client: httpx.As
     events = await gql(client, "query { auditEvents(first: 100) { events { subject operation outcome } } }")
     seen = [(e["subject"], e["operation"]) for e in events["data"]["auditEvents"]["events"]]
     assert ("inv-1", "GET /reports/enterprises/{enterprise_id}.{extension}") in seen
+
+
+# --- the report of a monitoring plan to its agencies -------------------------------------------------------------
+# Plan MP1 and its tests: tests/graph/monitoring/data.py. Counted (within the period, on a target and stage of the
+# plan): T-SHRIMP PORT R1 pass, R2 fail (quota 4); T-SHRIMP MARKET R3 fail (quota 2); T-TOY PORT R5 pass (quota 2);
+# T-TOY MARKET nothing, no quota. Not counted: R4 (1 July), R6 (T-NOPE), R7 (no plan). R2 (B2) and R3 (B3) are
+# both V's shrimp (P-SHRIMP) tested by L1: one cluster per producer, product and lab.
+
+
+def day_ms(day: str) -> int:
+    return int(parse_instant(day).timestamp() * 1000)
+
+
+@pytest.fixture
+async def planned(db: Graph) -> Graph:
+    await load(db, *MONITORING_RECORDS)
+    return db
+
+
+async def test_agency_report_counts_per_target_and_stage_and_names_the_failures(
+    planned: Graph, client: httpx.AsyncClient
+) -> None:
+    response = await client.get("/reports/plans/MP1.json")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["plan"]["agencies"] == [{"id": "A1", "name": "Qingdao Customs", "kind": "CUSTOMS"}]
+    assert (body["plan"]["periodStart"], body["plan"]["periodEnd"]) == ("2026-01-01", "2026-06-30")
+    assert [t["id"] for t in body["plan"]["targets"]] == ["T-SHRIMP", "T-TOY"]
+    assert body["plan"]["targets"][0]["countries"] == ["VN"] and body["plan"]["targets"][0]["hsPrefixes"] == ["0306"]
+    counts = {
+        (t["target"], s["stage"]): (s["quota"], s["tested"], s["failed"]) for t in body["targets"] for s in t["stages"]
+    }
+    assert counts == {
+        ("T-SHRIMP", "PORT"): (4, 2, 1),
+        ("T-SHRIMP", "MARKET"): (2, 1, 1),
+        ("T-TOY", "PORT"): (2, 1, 0),
+        ("T-TOY", "MARKET"): (None, 0, 0),
+    }
+    results = body["results"]
+    assert (results["quota"], results["tested"], results["failed"], results["failRate"]) == (8, 4, 2, 0.5)
+    assert (results["outsidePeriod"], results["unmatched"]) == (1, 1)
+    failed = [
+        (f["report"], f["batch"], f["producerName"], f["labName"], f["stage"], f["testedAt"])
+        for f in body["failedTests"]
+    ]
+    assert failed == [
+        ("R2", "B2", "Vietnam Seafood Co", "Lab L1", "PORT", "2026-02-02"),
+        ("R3", "B3", "Vietnam Seafood Co", "Lab L1", "MARKET", "2026-03-01"),
+    ]
+    # the period is over (it is later than June 2026): every stage short of its quota is behind
+    behind = [(b["target"], b["stage"], b["missing"]) for b in body["followUp"]["behindQuota"]]
+    assert behind == [("T-SHRIMP", "PORT", 2), ("T-SHRIMP", "MARKET", 1), ("T-TOY", "PORT", 1)]
+    clusters = [(c["kind"], c["id"], c["failed"], c["lots"]) for c in body["followUp"]["failureClusters"]]
+    assert clusters == [
+        ("lab", "L1", 2, ["B2", "B3"]),
+        ("producer", "V", 2, ["B2", "B3"]),
+        ("product", "P-SHRIMP", 2, ["B2", "B3"]),
+    ]
+    # the same over GraphQL
+    data = await gql(client, 'query { agencyReport(planId: "MP1") }')
+    assert data["data"]["agencyReport"]["targets"] == body["targets"]
+
+
+async def test_agency_report_is_behind_only_on_what_was_due(planned: Graph) -> None:
+    # on 1 April 90 of the period's 181 days are gone: due PORT 4 x 0.497 = 1.99 (2 tested), MARKET and T-TOY PORT
+    # 2 x 0.497 = 0.99 (1 tested each): nobody is behind yet; on 1 May (120 days) all three are
+    april = await agency.report(planned, "MP1", now=day_ms("2026-04-01"))
+    assert april["followUp"]["behindQuota"] == []
+    may = await agency.report(planned, "MP1", now=day_ms("2026-05-01"))
+    assert [(b["target"], b["stage"]) for b in may["followUp"]["behindQuota"]] == [
+        ("T-SHRIMP", "PORT"),
+        ("T-SHRIMP", "MARKET"),
+        ("T-TOY", "PORT"),
+    ]
+
+
+async def test_agency_report_pdf_holds_the_chinese_title_and_the_results(
+    planned: Graph, client: httpx.AsyncClient
+) -> None:
+    response = await client.get("/reports/plans/MP1.pdf")
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    text = pdf_text(response.content)
+    for phrase in ("监测计划执行报告", "PlanMP1", "QingdaoCustoms", "不合格率Failrate:50.0%", "R3", "VietnamSeafoodCo"):
+        assert phrase in text, phrase
+    assert embedded_fonts(response.content)
+
+
+async def test_agency_report_for_monitoring_readers_only_audited_and_unknown_plans(
+    planned: Graph, client: httpx.AsyncClient
+) -> None:
+    for role in ("credit_platform", "data_supplier", "auditor"):
+        assert (await client.get("/reports/plans/MP1.json", headers=auth_headers("x", role))).status_code == 403
+    denied = await gql(client, 'query { agencyReport(planId: "MP1") }', auth_headers("x", "credit_platform"))
+    assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    officer = auth_headers("mo-1", "monitoring_officer")
+    assert (await client.get("/reports/plans/MP1.pdf", headers=officer)).is_success
+    events = await gql(client, "query { auditEvents(first: 100) { events { subject operation outcome } } }")
+    seen = [(e["subject"], e["operation"]) for e in events["data"]["auditEvents"]["events"]]
+    assert ("mo-1", "GET /reports/plans/{plan_id}.{extension}") in seen
+    missing = await client.get("/reports/plans/NOPE.json")
+    assert missing.status_code == 404 and "NOPE" in missing.json()["error"]["message"]
+    unknown = await gql(client, 'query { agencyReport(planId: "NOPE") }')
+    assert unknown["errors"][0]["extensions"]["code"] == "NOT_FOUND" and "NOPE" in unknown["errors"][0]["message"]
 
 
 # --- foreign technical trade measures ------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 from graph.db import Graph
 from graph.imports import import_lines
 from graph.monitoring import indicators, plans, sampling
+from graph.reports import agency
 from tests.conftest import ROOT
 
 DEMO = ROOT / "seed" / "demo.ndjson"
@@ -42,3 +43,25 @@ async def test_the_demo_plan_has_the_results_demo_md_states(db: Graph) -> None:
 
     formula = await indicators.indicators(db, "COMMODITY", "1901", "2026-01", "2026-04")
     assert sum(m.tested for m in formula.months) > 0
+
+
+async def test_the_demo_plan_agency_report_as_demo_md_describes(db: Graph) -> None:
+    report = await import_lines(db, DEMO.read_text(encoding="utf-8").splitlines())
+    assert report.ok, report.errors[:5]
+    body = await agency.report(db, "MP-2026-H1-01")
+    assert len(body["plan"]["agencies"]) == 3 and body["results"]["failed"] == 3
+    assert {f["batch"] for f in body["failedTests"]} == {
+        "LOT-WMP-NZ-2026-0112",
+        "LOT-IF1-2026-0305",
+        "LOT-RIDEON-2026-0305",
+    }
+    assert all(f["producerName"] for f in body["failedTests"])
+    # the period is over: every stage short of its quota in the table above is behind (T-TOYS PORT met its 4)
+    assert [(b["target"], b["stage"]) for b in body["followUp"]["behindQuota"]] == [
+        ("T-DAIRY-IMPORT", "PORT"),
+        ("T-DAIRY-IMPORT", "MARKET"),
+        ("T-INFANT-FORMULA", "MARKET"),
+        ("T-INFANT-FORMULA", "CROSS_BORDER_ECOMMERCE"),
+        ("T-TOYS", "MARKET"),
+    ]
+    assert (await agency.render_pdf(db, body)).startswith(b"%PDF")
