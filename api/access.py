@@ -57,13 +57,11 @@ AUDITED_ROUTES = frozenset({"GET /credit/events"})
 # Reports name an enterprise's failed tests, warnings, recalls and grade; impact reports name exporters and their
 # volumes; dossiers hold evidence and the audit trail: all confidential reads, audited. A risk officer records
 # foreign measures and notifies the exporters they affect.
-REPORT_READERS = Rule(READERS, audited=True)
-# A plan's report to its agencies names the failed lots and their producers: the monitoring block's readers
-# (every regulator and the monitoring officer, MONITORING_READERS below), audited.
-AGENCY_REPORT_READERS = Rule(READERS | roles(Role.MONITORING_OFFICER), audited=True)
+# Every regulator and the monitoring officer, who sends each enterprise its report and each plan's agencies theirs.
+REPORT_READERS = Rule(READERS | roles(Role.MONITORING_OFFICER), audited=True)
 REPORTS_OPERATIONS: Mapping[str, Rule] = {
     "Query.enterpriseReport": REPORT_READERS,
-    "Query.agencyReport": AGENCY_REPORT_READERS,
+    "Query.agencyReport": REPORT_READERS,
     "Query.foreignMeasure": READ,
     "Query.foreignMeasureImpact": REPORT_READERS,
     "Mutation.recordForeignMeasure": Rule(roles(Role.RISK_OFFICER)),
@@ -71,7 +69,7 @@ REPORTS_OPERATIONS: Mapping[str, Rule] = {
 }
 REPORTS_ROUTES: Mapping[str, Rule] = {
     "GET /reports/enterprises/{enterprise_id}.{extension}": REPORT_READERS,
-    "GET /reports/plans/{plan_id}.{extension}": AGENCY_REPORT_READERS,
+    "GET /reports/plans/{plan_id}.{extension}": REPORT_READERS,
     "GET /foreign-measures/{measure_id}/impact.{extension}": REPORT_READERS,
     "GET /dossiers/{kind}/{ident}.zip": Rule(roles(Role.INVESTIGATOR, Role.RISK_OFFICER, Role.CREDIT_OFFICER), True),
 }
