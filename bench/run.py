@@ -412,6 +412,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                             systems, starts, args, say, lambda done: merge_results(partial | {"sweeps": done})
                         )
                         if args.sweeps
+                        # a rerun of the queries alone keeps the sweeps of the graph it reuses
+                        else (earlier(args.size, "sweeps") or {})
+                        if args.reuse_graph
                         else {}
                     )
             memory["during_queries"] = sampler.summary(warm_up_fraction=0)
@@ -442,15 +445,20 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def earlier(size: str, key: str) -> Any:
+    """What results.json recorded under `key` for the last run of `size` (None: nothing)."""
+    try:
+        return json.loads(RESULTS.read_text())["runs"][size].get(key)
+    except (OSError, json.JSONDecodeError, KeyError, TypeError, AttributeError):
+        return None
+
+
 def earlier_load(size: str, records: int) -> dict[str, Any]:
     """The load of a rerun of the queries (--reuse-graph): the one results.json recorded for the same size and
     records, marked as reused, so a rerun keeps the size's load time; nothing timed when there is none."""
-    try:
-        earlier = json.loads(RESULTS.read_text())["runs"][size]["ingest"]
-    except (OSError, json.JSONDecodeError, KeyError, TypeError):
-        earlier = None
-    if isinstance(earlier, dict) and earlier.get("records") == records and earlier.get("seconds") is not None:
-        return {**earlier, "reused": True}
+    load = earlier(size, "ingest")
+    if isinstance(load, dict) and load.get("records") == records and load.get("seconds") is not None:
+        return {**load, "reused": True}
     return {"method": "reused", "records": records, "seconds": None}
 
 
