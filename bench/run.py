@@ -380,6 +380,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     )
     say(f"fresh Neo4j instance '{INSTANCE}' on port {args.port} (heap {args.heap}, page cache {args.pagecache})")
     graph, ingest = await load_neo4j(args, paths, settings)
+    # a rerun of the queries alone keeps the sweeps of the graph it reuses (read before this run's merges replace them)
+    kept_sweeps = (earlier(args.size, "sweeps") or {}) if args.reuse_graph and not args.sweeps else {}
     memory: dict[str, Any] = {"after_load": procmem.snapshot({"neo4j": procmem.neo4j_pid(INSTANCE)})}
     memory["after_load"]["bench_client"] = {"peak_rss_mb": procmem.peak_rss_mb()}
 
@@ -412,10 +414,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                             systems, starts, args, say, lambda done: merge_results(partial | {"sweeps": done})
                         )
                         if args.sweeps
-                        # a rerun of the queries alone keeps the sweeps of the graph it reuses
-                        else (earlier(args.size, "sweeps") or {})
-                        if args.reuse_graph
-                        else {}
+                        else kept_sweeps
                     )
             memory["during_queries"] = sampler.summary(warm_up_fraction=0)
             memory["at_end"] = procmem.snapshot(pids)
