@@ -17,8 +17,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from graph.record_model import Strict, models_by_tag
 from graph.values import Id, IsoDate, Prose, ShortText, Text
 
 
@@ -84,39 +85,35 @@ class Venue(StrEnum):
 Count = Annotated[int, Field(ge=1, le=1_000_000)]
 
 
-class _Channel(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, use_enum_values=True)
-
-
-class ConsumerComplaint(_Channel):
+class ConsumerComplaint(Strict):
     kind: Literal["CONSUMER_COMPLAINT"]
     contact: Text | None = None  # personal data: never shown in a public answer
     purchasePlace: Text | None = None
     purchasedAt: IsoDate | None = None
 
 
-class MandatoryReport(_Channel):
+class MandatoryReport(Strict):
     kind: Literal["MANDATORY_REPORT"]
     reporterRole: ReporterRole
     reporter: Id  # the enterprise (PRODUCER, TRADER) or lab (TESTING_BODY, CERTIFICATION_BODY) that reports
     findings: Prose | None = None
 
 
-class VoluntaryReport(_Channel):
+class VoluntaryReport(Strict):
     kind: Literal["VOLUNTARY_REPORT"]
     institution: Text
     institutionKind: InstitutionKind
     reference: Text | None = None  # a publication, a study's number
 
 
-class PressReport(_Channel):
+class PressReport(Strict):
     kind: Literal["PRESS"]
     outlet: Text
     publishedAt: IsoDate
     url: Text | None = None
 
 
-class InjuryReport(_Channel):
+class InjuryReport(Strict):
     kind: Literal["INJURY_REPORT"]
     reportingBody: Text  # the hospital or monitoring point
     occurredAt: IsoDate
@@ -124,7 +121,7 @@ class InjuryReport(_Channel):
     injuryType: Text | None = None
 
 
-class FoodborneIllness(_Channel):
+class FoodborneIllness(Strict):
     kind: Literal["FOODBORNE_ILLNESS"]
     reportingBody: Text  # the disease-control centre or hospital
     onsetAt: IsoDate
@@ -132,7 +129,7 @@ class FoodborneIllness(_Channel):
     pathogen: Text | None = None
 
 
-class SharedIncident(_Channel):
+class SharedIncident(Strict):
     kind: Literal["SHARED_INCIDENT"]
     incidentKind: IncidentKind
     department: Text  # the department that shares it (traffic police, fire service)
@@ -141,7 +138,7 @@ class SharedIncident(_Channel):
     casualties: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
 
 
-class CounterfeitReport(_Channel):
+class CounterfeitReport(Strict):
     kind: Literal["COUNTERFEIT_REPORT"]
     venue: Venue
     seller: Text  # the stall, shop or online store
@@ -162,15 +159,6 @@ Channel = Annotated[
     Field(discriminator="kind"),
 ]
 
-CHANNEL_MODELS: dict[str, type[_Channel]] = {
-    "CONSUMER_COMPLAINT": ConsumerComplaint,
-    "MANDATORY_REPORT": MandatoryReport,
-    "VOLUNTARY_REPORT": VoluntaryReport,
-    "PRESS": PressReport,
-    "INJURY_REPORT": InjuryReport,
-    "FOODBORNE_ILLNESS": FoodborneIllness,
-    "SHARED_INCIDENT": SharedIncident,
-    "COUNTERFEIT_REPORT": CounterfeitReport,
-}
+CHANNEL_MODELS = models_by_tag(Channel, "kind")
 
 IncidentKey = ShortText
