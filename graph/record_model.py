@@ -1,5 +1,5 @@
 """What every record model shares (graph/records.py, and the signal channels of graph/risk/channels.py, which
-graph/records.py imports): the strict base, and the map of a tagged union's models by their tag."""
+graph/records.py imports): how strictly a record is read, and the map of a tagged union's models by their tag."""
 
 from __future__ import annotations
 
@@ -8,19 +8,16 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-
-class Strict(BaseModel):
-    # strict: no silent coercion ("5" is not 5); ints are still accepted where floats belong.
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, use_enum_values=True)
+# strict: no silent coercion ("5" is not 5); ints are still accepted where floats belong.
+STRICT = ConfigDict(extra="forbid", strict=True, frozen=True, use_enum_values=True)
 
 
-def models_by_tag(union: Any, tag: str) -> dict[str, type[Strict]]:
+def models_by_tag(union: Any, tag: str) -> dict[str, type[BaseModel]]:
     """The models of a discriminated union, `Annotated[A | B | ..., Field(discriminator=tag)]`, by the value of
     their `tag` field (a one-value Literal), in the union's order."""
     (members, *_) = typing.get_args(union)
-    by_tag: dict[str, type[Strict]] = {}
+    by_tag: dict[str, type[BaseModel]] = {}
     for model in typing.get_args(members):
-        assert issubclass(model, Strict), f"{model.__name__} is not a record model"
         (value,) = typing.get_args(model.model_fields[tag].annotation)
         by_tag[value] = model
     return by_tag

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 import pycountry
 from pydantic import (
     AfterValidator,
+    BaseModel,
     Field,
     StringConstraints,
     ValidationInfo,
@@ -24,7 +25,7 @@ from pydantic import (
 from stdnum.cn import uscc as uscc_code
 from stdnum.exceptions import ValidationError as StdnumError
 
-from graph.record_model import Strict, models_by_tag
+from graph.record_model import STRICT, models_by_tag
 from graph.risk.channels import CHANNEL_SOURCES, Channel, ChannelKind, IncidentKey
 from graph.values import (
     Fraction,
@@ -169,6 +170,10 @@ class Stage(StrEnum):
     PORT = "PORT"
     MARKET = "MARKET"
     CROSS_BORDER_ECOMMERCE = "CROSS_BORDER_ECOMMERCE"
+
+
+class Strict(BaseModel):
+    model_config = STRICT
 
 
 class Enterprise(Strict):

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph import contagion
+from graph.answer_pages import page_of
 from graph.clock import dated_id, now_ms
 from graph.db import Graph
 from graph.errors import BadInput, Forbidden, NotFound, required
-from graph.answer_pages import page_of
 from graph.keyset import Key
 from graph.monitoring.plans import DAY_MS, Plan, Target, plan
 from graph.records import Stage

@@ -17,9 +17,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
-from graph.record_model import Strict, models_by_tag
+from graph.record_model import STRICT, models_by_tag
 from graph.values import Id, IsoDate, Prose, ShortText, Text
 
 
@@ -85,35 +85,39 @@ class Venue(StrEnum):
 Count = Annotated[int, Field(ge=1, le=1_000_000)]
 
 
-class ConsumerComplaint(Strict):
+class _Channel(BaseModel):
+    model_config = STRICT
+
+
+class ConsumerComplaint(_Channel):
     kind: Literal["CONSUMER_COMPLAINT"]
     contact: Text | None = None  # personal data: never shown in a public answer
     purchasePlace: Text | None = None
     purchasedAt: IsoDate | None = None
 
 
-class MandatoryReport(Strict):
+class MandatoryReport(_Channel):
     kind: Literal["MANDATORY_REPORT"]
     reporterRole: ReporterRole
     reporter: Id  # the enterprise (PRODUCER, TRADER) or lab (TESTING_BODY, CERTIFICATION_BODY) that reports
     findings: Prose | None = None
 
 
-class VoluntaryReport(Strict):
+class VoluntaryReport(_Channel):
     kind: Literal["VOLUNTARY_REPORT"]
     institution: Text
     institutionKind: InstitutionKind
     reference: Text | None = None  # a publication, a study's number
 
 
-class PressReport(Strict):
+class PressReport(_Channel):
     kind: Literal["PRESS"]
     outlet: Text
     publishedAt: IsoDate
     url: Text | None = None
 
 
-class InjuryReport(Strict):
+class InjuryReport(_Channel):
     kind: Literal["INJURY_REPORT"]
     reportingBody: Text  # the hospital or monitoring point
     occurredAt: IsoDate
@@ -121,7 +125,7 @@ class InjuryReport(Strict):
     injuryType: Text | None = None
 
 
-class FoodborneIllness(Strict):
+class FoodborneIllness(_Channel):
     kind: Literal["FOODBORNE_ILLNESS"]
     reportingBody: Text  # the disease-control centre or hospital
     onsetAt: IsoDate
@@ -129,7 +133,7 @@ class FoodborneIllness(Strict):
     pathogen: Text | None = None
 
 
-class SharedIncident(Strict):
+class SharedIncident(_Channel):
     kind: Literal["SHARED_INCIDENT"]
     incidentKind: IncidentKind
     department: Text  # the department that shares it (traffic police, fire service)
@@ -138,7 +142,7 @@ class SharedIncident(Strict):
     casualties: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
 
 
-class CounterfeitReport(Strict):
+class CounterfeitReport(_Channel):
     kind: Literal["COUNTERFEIT_REPORT"]
     venue: Venue
     seller: Text  # the stall, shop or online store
