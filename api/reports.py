@@ -6,6 +6,7 @@ confidential data: a rule marked audited)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 from urllib.parse import quote
 
@@ -14,16 +15,23 @@ from fastapi.responses import Response
 
 from api.deps import GraphDep
 from graph import foreign_measures
+from graph.db import Graph
 from graph.reports import agency, dossier, enterprise
 
 router = APIRouter(tags=["reports"])
 
 Extension = Literal["pdf", "json"]
-DOCUMENTS: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"application/pdf": {}, "application/json": {}}},
-    400: {},
-    404: {},
-}
+RenderPdf = Callable[[Graph, dict[str, Any]], Awaitable[bytes]]
+
+
+def _document_route(path: str, summary: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The GET route of a report given as PDF or JSON by its extension."""
+    return router.get(
+        path,
+        summary=summary,
+        response_class=Response,
+        responses={200: {"content": {"application/pdf": {}, "application/json": {}}}, 400: {}, 404: {}},
+    )
 
 
 def _download(content: bytes, media_type: str, name: str) -> Response:
@@ -31,16 +39,20 @@ def _download(content: bytes, media_type: str, name: str) -> Response:
     return Response(content=content, media_type=media_type, headers={"Content-Disposition": disposition})
 
 
-def _json(body: dict[str, Any], name: str) -> Response:
-    return _download(json.dumps(body, ensure_ascii=False, indent=2).encode(), "application/json", name)
+async def _document(
+    graph: Graph, body: dict[str, Any], render_pdf: RenderPdf, stem: str, extension: Extension
+) -> Response:
+    """The report's body as indented JSON, or rendered as its PDF, downloaded as `stem.extension`."""
+    name = f"{stem}.{extension}"
+    if extension == "json":
+        return _download(json.dumps(body, ensure_ascii=False, indent=2).encode(), "application/json", name)
+    return _download(await render_pdf(graph, body), "application/pdf", name)
 
 
-@router.get(
+@_document_route(
     "/reports/enterprises/{enterprise_id}.{extension}",
-    summary="An enterprise's periodic report (pdf or json): monitoring results, failed tests, the warnings and "
+    "An enterprise's periodic report (pdf or json): monitoring results, failed tests, the warnings and "
     "recalls on its lots, its grade and inspection rate with their reasons, what it should do; Chinese first.",
-    response_class=Response,
-    responses=DOCUMENTS,
 )
 async def enterprise_report(
     graph: GraphDep,
@@ -49,33 +61,23 @@ async def enterprise_report(
     period: str = Query(description="YYYY, YYYY-Qn, YYYY-MM or YYYY-MM-DD/YYYY-MM-DD (China time)"),
 ) -> Response:
     body = await enterprise.report(graph, enterprise_id, period)
-    name = f"{enterprise_id}-{period.replace('/', '_')}.{extension}"
-    if extension == "json":
-        return _json(body, name)
-    return _download(await enterprise.render_pdf(graph, body), "application/pdf", name)
+    return await _document(graph, body, enterprise.render_pdf, f"{enterprise_id}-{period.replace('/', '_')}", extension)
 
 
-@router.get(
+@_document_route(
     "/reports/plans/{plan_id}.{extension}",
-    summary="A monitoring plan's report to its responsible agencies (pdf or json): the plan, progress against the "
+    "A monitoring plan's report to its responsible agencies (pdf or json): the plan, progress against the "
     "quotas per target and stage, the results, the failed tests by name and what to follow up; Chinese first.",
-    response_class=Response,
-    responses=DOCUMENTS,
 )
 async def agency_report(graph: GraphDep, plan_id: str, extension: Extension) -> Response:
     body = await agency.report(graph, plan_id)
-    name = f"{plan_id}-agency-report.{extension}"
-    if extension == "json":
-        return _json(body, name)
-    return _download(await agency.render_pdf(graph, body), "application/pdf", name)
+    return await _document(graph, body, agency.render_pdf, f"{plan_id}-agency-report", extension)
 
 
-@router.get(
+@_document_route(
     "/foreign-measures/{measure_id}/impact.{extension}",
-    summary="A foreign technical trade measure's impact report (pdf or json): the local exporters it affects "
+    "A foreign technical trade measure's impact report (pdf or json): the local exporters it affects "
     "with their volumes per unit, and the notices sent.",
-    response_class=Response,
-    responses=DOCUMENTS,
 )
 async def foreign_measure_impact(
     graph: GraphDep,
@@ -84,10 +86,7 @@ async def foreign_measure_impact(
     since: str | None = Query(default=None, description="count exports from this date (default: a year before)"),
 ) -> Response:
     body = await foreign_measures.impact(graph, measure_id, since)
-    name = f"{measure_id}-impact.{extension}"
-    if extension == "json":
-        return _json(body, name)
-    return _download(await foreign_measures.render_pdf(graph, body), "application/pdf", name)
+    return await _document(graph, body, foreign_measures.render_pdf, f"{measure_id}-impact", extension)
 
 
 @router.get(

@@ -17,6 +17,7 @@ from api.deps import GraphDep
 from graph import credit_feed
 from graph.db import Graph
 from graph.errors import NotFound, check_range
+from graph.read_model import MAX_PAGE
 from graph.recall_scope import recall_rows
 from graph.risk import recalls
 
@@ -76,7 +77,7 @@ async def credit_events(
     ] = None,
     limit: Annotated[int, Query(description="1..1000")] = 1000,
 ) -> Response:
-    check_range("limit", limit, 1, credit_feed.MAX_PAGE)
+    check_range("limit", limit, 1, MAX_PAGE)
     page = await credit_feed.page(graph, after, limit)
     # Evidence (persons, ties, paths) is the regulators' to read, in the feed as in GraphQL's CreditEvent.evidence.
     with_evidence = caller(request).has_any(FIELDS["CreditEvent.evidence"].roles)

@@ -3,8 +3,8 @@ AuditEvent (its subject and roles, the operation, the ids it named, its outcome 
 and failed attempts too; events are never changed or deleted.
 
 seq numbers are drawn under one lock in the transaction that appends them (cypher/audit/append_events.cypher),
-as the credit feed's are: gap-free and in commit order, so paging "after seq n" never skips nor repeats an event.
-A request's events are appended in one write, before the request is answered."""
+as the credit feed's are, and the trail is paged as the feed is (graph/seq_log.py): never skipping nor repeating
+an event. A request's events are appended in one write, before the request is answered."""
 
 from __future__ import annotations
 
@@ -15,12 +15,18 @@ from enum import StrEnum
 from typing import Any
 
 from graph.clock import now_ms
-from graph.credit_feed import decode_cursor, encode_cursor
 from graph.db import Graph
-from graph.errors import BadInput, check_range
+from graph.errors import check_range
 from graph.read_model import MAX_PAGE, read_model, reader
+from graph.seq_log import SeqLog
 
-CURSOR_PREFIX = "audit-event:"
+TRAIL = SeqLog(
+    prefix="audit-event:",
+    events_after="audit/events_after",
+    last_seq="audit/last_seq",
+    name="the audit trail",
+    beyond="it is from another deployment",
+)
 DENIED_CODES = frozenset({"FORBIDDEN", "UNAUTHENTICATED"})
 
 
@@ -72,7 +78,7 @@ class AuditEvent:
 
     @property
     def cursor(self) -> str:
-        return encode_cursor(self.seq, CURSOR_PREFIX)
+        return TRAIL.cursor(self.seq)
 
 
 read_event = reader(AuditEvent, "event")
@@ -96,20 +102,8 @@ async def append(graph: Graph, entries: Sequence[Entry], now: int | None = None)
 
 
 async def page(graph: Graph, after: str | None = None, first: int = 100) -> AuditEventPage:
-    check_range("first", first, 1, MAX_PAGE)
-    after_seq = decode_cursor(after, "after", CURSOR_PREFIX) if after is not None else 0
-    rows = await graph.read("audit/events_after", after=after_seq, limit=first + 1)
-    events = tuple(read_event(r) for r in rows[:first])
-    if not events and after_seq > 0:
-        last = (await graph.read("audit/last_seq"))[0]["last"]
-        if after_seq > last:
-            raise BadInput(
-                "after",
-                f"cursor {after!r} is beyond the end of the audit trail (last seq {last}): it is from another "
-                "deployment; start again without `after`",
-            )
-    end = events[-1].cursor if events else after
-    return AuditEventPage(events=events, end_cursor=end, has_next_page=len(rows) > first)
+    events, end, more = await TRAIL.page(graph, after, first, read_event)
+    return AuditEventPage(events=events, end_cursor=end, has_next_page=more)
 
 
 async def record_versions(graph: Graph, record_type: str, record_id: str, limit: int = 100) -> list[dict[str, Any]]:

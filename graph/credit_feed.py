@@ -1,17 +1,13 @@
-"""The credit-event feed: every grade change in commit order, paged by an opaque cursor.
+"""The credit-event feed: every grade change in commit order, paged by an opaque cursor (graph/seq_log.py).
 
 seq numbers are drawn under one lock inside the transaction that changes the grade
-(cypher/credit/append_events.cypher), so they are gap-free and increase in commit order: reading "the
-events after seq n" never skips an event that commits later with a smaller seq, and never repeats one. Under the
-same lock an event's `at` is its evaluation instant or the previous event's `at`, whichever is later, so `at`
-never decreases along seq.
-The cursor is the last seq a client has seen, encoded so that clients treat it as opaque.
+(cypher/credit/append_events.cypher), so they are gap-free and increase in commit order. Under the same lock an
+event's `at` is its evaluation instant or the previous event's `at`, whichever is later, so `at` never decreases
+along seq.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Sequence
 from dataclasses import field
 from datetime import datetime
@@ -20,29 +16,17 @@ from typing import Any
 from graph.clock import from_ms, timestamp
 from graph.credit import GradeChange
 from graph.db import Graph
-from graph.errors import BadInput, check_range
-from graph.read_model import MAX_PAGE, ROW, column, read_grouped, read_model, reader
+from graph.read_model import ROW, column, read_grouped, read_model, reader
 from graph.records import CreditGrade
+from graph.seq_log import SeqLog
 
-CURSOR_PREFIX = "credit-event:"
-MAX_SEQ = 2**63 - 1  # a Neo4j integer
-
-
-def encode_cursor(seq: int, prefix: str = CURSOR_PREFIX) -> str:
-    return base64.urlsafe_b64encode(f"{prefix}{seq}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str, argument: str = "after", prefix: str = CURSOR_PREFIX) -> int:
-    """The seq a cursor stands for; BadInput naming `argument` when it is not one of ours (`prefix`: which feed's,
-    so that a cursor of one feed is refused by another)."""
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        digits = text[len(prefix) :]
-        if text.startswith(prefix) and digits.isascii() and digits.isdigit() and int(digits) <= MAX_SEQ:
-            return int(digits)
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        pass
-    raise BadInput(argument, f"malformed cursor {cursor!r}: pass the endCursor of a previous page, or omit it")
+FEED = SeqLog(
+    prefix="credit-event:",
+    events_after="credit/events_after",
+    last_seq="credit/last_seq",
+    name="the feed",
+    beyond="the feed was reset or the cursor is from elsewhere",
+)
 
 
 def _effective_at(m: Any) -> datetime:
@@ -68,7 +52,7 @@ class CreditEventRecord:
     @property
     def cursor(self) -> str:
         """Resume the feed after this event."""
-        return encode_cursor(self.seq)
+        return FEED.cursor(self.seq)
 
     @classmethod
     def of_change(cls, c: GradeChange) -> CreditEventRecord:
@@ -121,21 +105,8 @@ class CreditEventPage:
 
 
 async def page(graph: Graph, after: str | None = None, first: int = 100) -> CreditEventPage:
-    check_range("first", first, 1, MAX_PAGE)
-    after_seq = decode_cursor(after) if after is not None else 0
-    rows = await graph.read("credit/events_after", after=after_seq, limit=first + 1)
-    events = tuple(read_event(r) for r in rows[:first])
-    if not events and after_seq > 0:
-        last = (await graph.read("credit/last_seq"))[0]["last"]
-        if after_seq > last:
-            # A stalled client must notice: the feed was reset, or the cursor comes from another deployment.
-            raise BadInput(
-                "after",
-                f"cursor {after!r} is beyond the end of the feed (last seq {last}): the feed was reset or the "
-                "cursor is from elsewhere; start again without `after`",
-            )
-    end = encode_cursor(events[-1].seq) if events else after
-    return CreditEventPage(events=events, end_cursor=end, has_next_page=len(rows) > first)
+    events, end, more = await FEED.page(graph, after, first, read_event)
+    return CreditEventPage(events=events, end_cursor=end, has_next_page=more)
 
 
 async def history(graph: Graph, ids: Sequence[str], limit: int) -> list[list[CreditEventRecord]]:

@@ -16,7 +16,6 @@ import pycountry
 from pydantic import (
     AfterValidator,
     BaseModel,
-    ConfigDict,
     Field,
     StringConstraints,
     ValidationInfo,
@@ -26,6 +25,7 @@ from pydantic import (
 from stdnum.cn import uscc as uscc_code
 from stdnum.exceptions import ValidationError as StdnumError
 
+from graph.record_model import STRICT, models_by_tag
 from graph.risk.channels import CHANNEL_SOURCES, Channel, ChannelKind, IncidentKey
 from graph.values import (
     Fraction,
@@ -173,8 +173,7 @@ class Stage(StrEnum):
 
 
 class Strict(BaseModel):
-    # strict: no silent coercion ("5" is not 5); ints are still accepted where floats belong.
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, use_enum_values=True)
+    model_config = STRICT
 
 
 class Enterprise(Strict):
@@ -510,18 +509,4 @@ Record = Annotated[
     Field(discriminator="type"),
 ]
 
-RECORD_TYPES: dict[str, type[Strict]] = {
-    "enterprise": Enterprise,
-    "person": Person,
-    "link": Link,
-    "product": Product,
-    "batch": Batch,
-    "shipment": Shipment,
-    "lab": Lab,
-    "agency": Agency,
-    "monitoring_plan": MonitoringPlan,
-    "test_report": TestReport,
-    "blacklist": Blacklist,
-    "risk_signal": RiskSignal,
-    "foreign_measure": ForeignMeasure,
-}
+RECORD_TYPES = models_by_tag(Record, "type")

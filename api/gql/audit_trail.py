@@ -11,7 +11,6 @@ from api.gql.context import Info
 from api.gql.enums import AuditOutcome
 from api.gql.view import View, unset
 from graph import audit
-from graph.credit_feed import encode_cursor
 
 
 @strawberry.type(description="Who did or saw what: one mutation or one read of confidential data, refused too.")
@@ -30,7 +29,7 @@ class AuditEvent(View, audit.AuditEvent):
 
     @strawberry.field(description="Resume the trail after this event with `after: cursor`.")
     def cursor(self) -> str:
-        return encode_cursor(self.seq, audit.CURSOR_PREFIX)
+        return audit.TRAIL.cursor(self.seq)
 
 
 @strawberry.type

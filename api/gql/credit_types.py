@@ -46,7 +46,7 @@ class CreditEvent(View, credit_feed.CreditEventRecord):
 
     @strawberry.field(description="Resume the feed after this event with `after: cursor`.")
     def cursor(self) -> str:
-        return credit_feed.encode_cursor(self.seq)
+        return credit_feed.FEED.cursor(self.seq)
 
     @strawberry.field
     async def enterprise(self, info: Info) -> CoreEnterprise:

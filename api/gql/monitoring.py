@@ -83,6 +83,11 @@ class MonitoringPlan:
         return PlanResults.of(await plans.plan_results(info.context.graph, str(self.id)))
 
 
+def _counts(c: plans.Counted) -> dict[str, Any]:
+    """The fields every level of a plan's results has (StageResult, TargetResult, PlanResults)."""
+    return {"quota": c.quota, "tested": c.tested, "failed": c.failed, "fail_rate": c.fail_rate, "progress": c.progress}
+
+
 @strawberry.type(description="One target at one stage: quota, tested, failed (tests within the plan's period).")
 class StageResult:
     stage: Stage
@@ -138,30 +143,12 @@ class PlanResults:
             targets=[
                 TargetResult(
                     target=PlanTarget.of(t.target),
-                    stages=[
-                        StageResult(
-                            stage=Stage(s.stage),
-                            quota=s.quota,
-                            tested=s.tested,
-                            failed=s.failed,
-                            fail_rate=s.fail_rate,
-                            progress=s.progress,
-                        )
-                        for s in t.stages
-                    ],
-                    quota=t.quota,
-                    tested=t.tested,
-                    failed=t.failed,
-                    fail_rate=t.fail_rate,
-                    progress=t.progress,
+                    stages=[StageResult(stage=Stage(s.stage), **_counts(s)) for s in t.stages],
+                    **_counts(t),
                 )
                 for t in r.targets
             ],
-            quota=r.quota,
-            tested=r.tested,
-            failed=r.failed,
-            fail_rate=r.fail_rate,
-            progress=r.progress,
+            **_counts(r),
             failures=[
                 PlanFailure(
                     report_id=strawberry.ID(f.report),

@@ -56,14 +56,16 @@ PAGE_FILES = (
 # would fetch a logo from its vendor), so nothing leaves a closed network and nothing waits on a time-out. Scripts
 # run only from the service's own files and, for a page that starts its bundle with an inline script (FastAPI's
 # /docs), that very script by its hash: no injected script runs. Styles keep 'unsafe-inline' (Redoc and GraphiQL
-# set styles from script); blob: for Redoc's search worker; frame-ancestors: no other site may frame a page.
-def content_security_policy(inline_scripts: Iterable[str] = ()) -> str:
+# set styles from script); blob: for Redoc's search worker; frame-ancestors: no other site may frame a page. A
+# page that fetches from another origin (the explorer, from its identity provider) names it in `connect_origins`.
+def content_security_policy(inline_scripts: Iterable[str] = (), connect_origins: Iterable[str] = ()) -> str:
     hashes = "".join(
         f" 'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in inline_scripts
     )
+    connect = "".join(f" {origin}" for origin in connect_origins)
     return (
         f"default-src 'self'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+        f"img-src 'self' data:; font-src 'self' data:; connect-src 'self'{connect}; worker-src 'self' blob:; "
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     )
 

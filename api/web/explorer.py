@@ -32,11 +32,10 @@ def _settings(request: Request) -> Any:
 def content_security_policy(issuer: str | None) -> str:
     """The pages' policy, with the identity provider's origin added where the page fetches from it (its discovery
     document and token endpoint); signing in there is a navigation, which the policy does not restrict."""
-    policy = assets.CONTENT_SECURITY_POLICY.replace("script-src 'self' 'unsafe-inline'", "script-src 'self'")
-    if issuer:
-        parts = urlsplit(issuer)
-        policy = policy.replace("connect-src 'self'", f"connect-src 'self' {parts.scheme}://{parts.netloc}")
-    return policy
+    if not issuer:
+        return assets.CONTENT_SECURITY_POLICY
+    parts = urlsplit(issuer)
+    return assets.content_security_policy(connect_origins=[f"{parts.scheme}://{parts.netloc}"])
 
 
 @router.get("/explore")

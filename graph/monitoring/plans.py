@@ -10,8 +10,9 @@ GraphQL fields, the public results and the agencies' reports all read it)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.clock import iso, now_ms
 from graph.db import Graph
@@ -160,12 +161,25 @@ def rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-@dataclass(frozen=True)
-class StageResult:
-    stage: str
-    quota: int | None  # None: the target sets no quota at this stage
-    tested: int
-    failed: int
+# The counts by their wire names, in the order every answer lists them; the public results leave out what they
+# do not publish.
+COUNTS = ("quota", "tested", "failed", "failRate", "progress")
+PUBLISHED = ("tested", "failed", "failRate")
+PUBLISHED_PER_STAGE = ("quota", *PUBLISHED)
+
+
+class Counted:
+    """What a plan's results count at each level (a target at a stage, a target, the plan): the tests done and
+    failed against the quota, and the two rates of them."""
+
+    if TYPE_CHECKING:
+
+        @property
+        def quota(self) -> int | None: ...
+        @property
+        def tested(self) -> int: ...
+        @property
+        def failed(self) -> int: ...
 
     @property
     def fail_rate(self) -> float | None:
@@ -176,31 +190,54 @@ class StageResult:
         """tested / quota (above 1 when more samples were tested than planned)."""
         return rate(self.tested, self.quota or 0)
 
+    def counts(self, names: Sequence[str] = COUNTS) -> dict[str, int | float | None]:
+        every = {
+            "quota": self.quota,
+            "tested": self.tested,
+            "failed": self.failed,
+            "failRate": self.fail_rate,
+            "progress": self.progress,
+        }
+        return {name: every[name] for name in names}
+
+
+class Summed(Counted):
+    """Counts that are the sums of their parts' (a target's over its stages, the plan's over its targets)."""
+
+    if TYPE_CHECKING:
+
+        @property
+        def parts(self) -> Sequence[Counted]: ...
+
+    @property
+    def tested(self) -> int:
+        return sum(p.tested for p in self.parts)
+
+    @property
+    def failed(self) -> int:
+        return sum(p.failed for p in self.parts)
+
+    @property
+    def quota(self) -> int:
+        return sum(p.quota or 0 for p in self.parts)
+
 
 @dataclass(frozen=True)
-class TargetResult:
+class StageResult(Counted):
+    stage: str
+    quota: int | None  # None: the target sets no quota at this stage
+    tested: int
+    failed: int
+
+
+@dataclass(frozen=True)
+class TargetResult(Summed):
     target: Target
     stages: tuple[StageResult, ...]  # the plan's stages, in the plan's order
 
     @property
-    def tested(self) -> int:
-        return sum(s.tested for s in self.stages)
-
-    @property
-    def failed(self) -> int:
-        return sum(s.failed for s in self.stages)
-
-    @property
-    def quota(self) -> int:
-        return sum(s.quota or 0 for s in self.stages)
-
-    @property
-    def fail_rate(self) -> float | None:
-        return rate(self.failed, self.tested)
-
-    @property
-    def progress(self) -> float | None:
-        return rate(self.tested, self.quota)
+    def parts(self) -> Sequence[Counted]:
+        return self.stages
 
 
 @dataclass(frozen=True)
@@ -218,7 +255,7 @@ class Failure:
 
 
 @dataclass(frozen=True)
-class PlanResults:
+class PlanResults(Summed):
     plan: Plan
     targets: tuple[TargetResult, ...]  # the plan's targets, in the plan's order
     failures: tuple[Failure, ...]  # the first MAX_FAILURES failed tests, by testedAt
@@ -228,24 +265,8 @@ class PlanResults:
     as_of_ms: int
 
     @property
-    def tested(self) -> int:
-        return sum(t.tested for t in self.targets)
-
-    @property
-    def failed(self) -> int:
-        return sum(t.failed for t in self.targets)
-
-    @property
-    def quota(self) -> int:
-        return sum(t.quota for t in self.targets)
-
-    @property
-    def fail_rate(self) -> float | None:
-        return rate(self.failed, self.tested)
-
-    @property
-    def progress(self) -> float | None:
-        return rate(self.tested, self.quota)
+    def parts(self) -> Sequence[Counted]:
+        return self.targets
 
     def public(self) -> dict[str, Any]:
         """The aggregate results as published: counts per target and stage; no lot, report, lab or enterprise."""
@@ -257,9 +278,7 @@ class PlanResults:
             "stages": list(self.plan.stages),
             "agencies": [a.name for a in self.plan.agencies],
             "asOf": iso(self.as_of_ms),
-            "tested": self.tested,
-            "failed": self.failed,
-            "failRate": self.fail_rate,
+            **self.counts(PUBLISHED),
             "targets": [
                 {
                     "target": t.target.id,
@@ -267,19 +286,8 @@ class PlanResults:
                     "hsPrefixes": list(t.target.hs_prefixes),
                     "categories": list(t.target.categories),
                     "hazards": list(t.target.hazards),
-                    "tested": t.tested,
-                    "failed": t.failed,
-                    "failRate": t.fail_rate,
-                    "stages": [
-                        {
-                            "stage": s.stage,
-                            "quota": s.quota,
-                            "tested": s.tested,
-                            "failed": s.failed,
-                            "failRate": s.fail_rate,
-                        }
-                        for s in t.stages
-                    ],
+                    **t.counts(PUBLISHED),
+                    "stages": [{"stage": s.stage, **s.counts(PUBLISHED_PER_STAGE)} for s in t.stages],
                 }
                 for t in self.targets
             ],

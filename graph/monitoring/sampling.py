@@ -12,7 +12,8 @@ The score, 0..125 points, is the sum of (SCORE_DEFINITION says the same in words
   labDoubt    5 x the share of the producer's test reports issued by a lab not recognised or not ACTIVE
   sinceTest   15 x (days since the producer's last test of this product, at most 365) / 365; never tested: 15
 Ties rank by lot id. The candidates are the newest MAX_CANDIDATES lots of the target (the answer says when there
-were more); the ranking is computed whole for them and paged by a keyset cursor (score, item id)."""
+were more); the ranking is computed whole for them and paged by a keyset cursor on (score, item id), as every
+answer list is (graph/answer_pages.py)."""
 
 from __future__ import annotations
 
@@ -21,10 +22,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph import contagion
+from graph.answer_pages import page_of
 from graph.clock import dated_id, now_ms
 from graph.db import Graph
 from graph.errors import BadInput, Forbidden, NotFound, required
-from graph.keyset import decode_cursor, encode_cursor
+from graph.keyset import Key
 from graph.monitoring.plans import DAY_MS, Plan, Target, plan
 from graph.records import Stage
 from graph.risk.warnings import BatchFacts, matched_on, read_warning
@@ -164,6 +166,11 @@ async def score_lots(graph: Graph, rows: Sequence[Any], now: int) -> list[Candid
     return scored
 
 
+def _rank(c: Candidate) -> Key:
+    """Highest score first, ties by item id: the ranking's order, and the key its cursors hold."""
+    return (-c.score, c.item)
+
+
 def _criteria(target: Target) -> dict[str, Any]:
     return {
         "countries": list(target.countries),
@@ -193,20 +200,16 @@ async def next_samples(
     found = await plan(graph, plan_id)
     target = found.target(target_id)
     _stage(found, stage)
-    key = decode_cursor("sampling", after, (float, str))
     now = now_ms() if now is None else now
     rows = await graph.read(
         "monitoring/sampling_candidates", **_criteria(target), stage=stage, limit=MAX_CANDIDATES + 1
     )
     complete = len(rows) <= MAX_CANDIDATES
-    ranked = sorted(await score_lots(graph, rows[:MAX_CANDIDATES], now), key=lambda c: (-c.score, c.item))
-    if key is not None:
-        score, item = float(key[0]), str(key[1])
-        ranked = [c for c in ranked if (-c.score, c.item) > (-score, item)]
-    page = ranked[:first]
-    more = len(ranked) > first
-    cursor = encode_cursor("sampling", [page[-1].score, page[-1].item]) if page else None
-    return SamplingPage(plan_id, target_id, stage, tuple(page), cursor, more, min(len(rows), MAX_CANDIDATES), complete)
+    ranked = await score_lots(graph, rows[:MAX_CANDIDATES], now)
+    page = page_of(ranked, "sampling", _rank, (float, str), first, after)
+    cursor = page.end_cursor if page.items else None  # an empty page ends no list: no cursor to resume from
+    candidates = min(len(rows), MAX_CANDIDATES)
+    return SamplingPage(plan_id, target_id, stage, tuple(page.items), cursor, page.has_next_page, candidates, complete)
 
 
 # --- spot checks ----------------------------------------------------------------------------------------------------

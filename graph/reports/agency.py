@@ -66,34 +66,12 @@ async def report(graph: Graph, plan_id: str, now: int | None = None) -> dict[str
         },
         "generatedAt": iso(at),
         "periodElapsed": share,
-        "results": {
-            "quota": results.quota,
-            "tested": results.tested,
-            "failed": results.failed,
-            "failRate": results.fail_rate,
-            "progress": results.progress,
-            "outsidePeriod": results.outside_period,
-            "unmatched": results.unmatched,
-        },
+        "results": {**results.counts(), "outsidePeriod": results.outside_period, "unmatched": results.unmatched},
         "targets": [
             {
                 "target": t.target.id,
-                "quota": t.quota,
-                "tested": t.tested,
-                "failed": t.failed,
-                "failRate": t.fail_rate,
-                "progress": t.progress,
-                "stages": [
-                    {
-                        "stage": s.stage,
-                        "quota": s.quota,
-                        "tested": s.tested,
-                        "failed": s.failed,
-                        "failRate": s.fail_rate,
-                        "progress": s.progress,
-                    }
-                    for s in t.stages
-                ],
+                **t.counts(),
+                "stages": [{"stage": s.stage, **s.counts()} for s in t.stages],
             }
             for t in results.targets
         ],

@@ -17,8 +17,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
+from graph.record_model import STRICT, models_by_tag
 from graph.values import Id, IsoDate, Prose, ShortText, Text
 
 
@@ -85,7 +86,7 @@ Count = Annotated[int, Field(ge=1, le=1_000_000)]
 
 
 class _Channel(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, use_enum_values=True)
+    model_config = STRICT
 
 
 class ConsumerComplaint(_Channel):
@@ -162,15 +163,6 @@ Channel = Annotated[
     Field(discriminator="kind"),
 ]
 
-CHANNEL_MODELS: dict[str, type[_Channel]] = {
-    "CONSUMER_COMPLAINT": ConsumerComplaint,
-    "MANDATORY_REPORT": MandatoryReport,
-    "VOLUNTARY_REPORT": VoluntaryReport,
-    "PRESS": PressReport,
-    "INJURY_REPORT": InjuryReport,
-    "FOODBORNE_ILLNESS": FoodborneIllness,
-    "SHARED_INCIDENT": SharedIncident,
-    "COUNTERFEIT_REPORT": CounterfeitReport,
-}
+CHANNEL_MODELS = models_by_tag(Channel, "kind")
 
 IncidentKey = ShortText
