@@ -127,7 +127,8 @@ def scope_from_lists(lots: Sequence[Sequence[Any]], wanted: list[str], limit: in
         per_consignee: dict[str, list[Sequence[Any]]] = defaultdict(list)
         for s in shipments:
             per_consignee[s[1]].append(s)
-        by_party = flows(b.quantity, b.producer_id, ((s[2], s[1], s[3]) for s in shipments), ((u[1], u[2]) for u in uses))
+        moved = ((s[2], s[1], s[3]) for s in shipments)
+        by_party = flows(b.quantity, b.producer_id, moved, ((u[1], u[2]) for u in uses))
         for consignee, shipped in per_consignee.items():
             shipped.sort(key=lambda s: (s[5], s[0]))
             party = by_party[consignee]
@@ -204,7 +205,8 @@ async def measured(graph: Graph, form: Form, query: str, start: Any, depth: int)
     answer = form.build(query, records, start if query == "traceBack" else list(dict.fromkeys(start)))
     build_ms = (time.perf_counter() - built) * 1000
     server = float((summary.result_available_after or 0) + (summary.result_consumed_after or 0))
-    return {"wall_ms": read_ms + build_ms, "server_ms": server, "driver_ms": read_ms - server, "build_ms": build_ms}, answer
+    split = {"wall_ms": read_ms + build_ms, "server_ms": server, "driver_ms": read_ms - server, "build_ms": build_ms}
+    return split, answer
 
 
 def plan_hits(plan: Mapping[str, Any]) -> int:

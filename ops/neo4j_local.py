@@ -424,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
         "--tx-timeout", default=os.environ.get("NEO4J_TX_TIMEOUT", "60s"), help="server-side cap on any transaction"
     )
     parser.add_argument(
-        "--plugins", default=os.environ.get("NEO4J_PLUGINS", ""), help=f"start: comma-separated, of {', '.join(PLUGINS)}"
+        "--plugins", default=os.environ.get("NEO4J_PLUGINS", ""), help=f"start: comma-separated of {', '.join(PLUGINS)}"
     )
     parser.add_argument("--wait", type=float, default=180.0, help="seconds to wait for readiness")
     parser.add_argument("--to", type=Path, help="backup: the dump file to write")
