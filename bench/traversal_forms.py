@@ -39,7 +39,7 @@ import subprocess
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,8 +49,18 @@ from neo4j import Query
 
 from bench import postgres, sweeps
 from bench.floor import Floor
-from bench.run import INSTANCE, OUT, ROOT, choose_starts, load_average, load_neo4j, machine, percentiles
-from bench.run import prepare_data, read_records
+from bench.run import (
+    INSTANCE,
+    OUT,
+    ROOT,
+    choose_starts,
+    load_average,
+    load_neo4j,
+    machine,
+    percentiles,
+    prepare_data,
+    read_records,
+)
 from graph.cypher import cypher
 from graph.db import Graph, open_driver
 from graph.errors import BadInput, NotFound
@@ -58,8 +68,8 @@ from graph.mass_balance import flows
 from graph.nodes import BatchNode, ShipmentNode, TracedBatch
 from graph.read_model import from_row
 from graph.recall_scope import Carried, Consignee, Holding, RecallScope, scope_from
-from graph.trace import BatchEdge, Trace, trace_from
 from graph.settings import Settings
+from graph.trace import BatchEdge, Trace, trace_from
 from seed import shapes
 
 FORMS_DIR = ROOT / "bench" / "forms"

@@ -156,9 +156,7 @@ def java_binary() -> str:
 
 
 class Instance:
-    def __init__(
-        self, name: str, port: int, heap: str, pagecache: str, tx_timeout: str, plugins: tuple[str, ...] = ()
-    ):
+    def __init__(self, name: str, port: int, heap: str, pagecache: str, tx_timeout: str, plugins: tuple[str, ...] = ()):
         self.name = name
         self.plugins = plugins
         self.port = port
@@ -279,7 +277,9 @@ def start(inst: Instance, wait_seconds: float) -> None:
         "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
         "--add-opens=java.base/java.lang=ALL-UNNAMED",
         "-cp",
-        os.pathsep.join(classpath),
+        # The plugins on the classpath too, as Neo4j's own launcher puts them: APOC's kernel extension (its
+        # injectable config) is found there, not in the plugins directory.
+        os.pathsep.join([*classpath, str(inst.home / "plugins" / "*")] if inst.plugins else classpath),
         MAIN_CLASS,
         f"--home-dir={inst.home}",
         f"--config-dir={inst.conf_dir}",
