@@ -5,7 +5,7 @@ org.neo4j:neo4j and its runtime dependencies into the local Maven repository and
 the JVM then runs `org.neo4j.server.CommunityEntryPoint` straight from those jars (one copy, cached).
 
     python ops/neo4j_local.py fetch             # resolve the jars (idempotent, offline once cached)
-    python ops/neo4j_local.py start [--instance dev --port 7687]
+    python ops/neo4j_local.py start [--instance dev --port 7687] [--plugins tracegraph,apoc]
     python ops/neo4j_local.py stop  [--instance dev]
     python ops/neo4j_local.py status [--instance dev]
     python ops/neo4j_local.py wipe  [--instance bench]   # stop and delete its databases
@@ -16,6 +16,10 @@ Backup and restore run `neo4j-admin database dump` / `load` (org.neo4j.cli.Admin
 Community cannot dump or load a database that is in use, so both stop a running instance first and start it again
 afterwards: the graph is unavailable meanwhile (seconds for a small graph, about the time to copy the store for a
 large one). Online backups need Enterprise's `neo4j-admin database backup`.
+
+Plugins (opt-in, `--plugins` or NEO4J_PLUGINS, comma-separated): `tracegraph`, this project's procedures, and
+`apoc`, APOC core; both built or resolved by Maven from ops/procedures/pom.xml (offline once cached) and copied into
+the instance's plugins directory on start (an instance started without them has none).
 
 Each instance has its own data under var/<instance>/ (ignored by git), so the test suite (instance
 `test`) never touches the demo database (instance `dev`). Needs Java 17 or 21 (Neo4j 5.26 LTS);
@@ -49,6 +53,9 @@ ADMIN_CLASS = "org.neo4j.cli.AdminTool"  # neo4j-admin
 DATABASE = "neo4j"  # the service's database; `system` (users, database list) is the server's own
 PING = (ROOT / "cypher" / "ops" / "ping.cypher").read_text().strip()
 SUPPORTED_JAVA = (17, 21)
+PLUGINS_POM = ROOT / "ops" / "procedures" / "pom.xml"
+PLUGINS_BUILD = CACHE / "procedures"  # the pom's build directory
+PLUGINS = ("tracegraph", "apoc")
 
 
 class OpsError(Exception):
@@ -94,6 +101,41 @@ def fetch() -> list[str]:
     return entries
 
 
+def plugin_jars() -> dict[str, list[Path]]:
+    """The jars of each plugin, built and resolved by Maven when the pom or a source is newer than the build."""
+    jar = PLUGINS_BUILD / "tracegraph-procedures-1.jar"
+    apoc = PLUGINS_BUILD / "apoc"
+    sources = [PLUGINS_POM, *(PLUGINS_POM.parent / "src").rglob("*.java")]
+    if not jar.exists() or not any(apoc.glob("*.jar")) or jar.stat().st_mtime < max(p.stat().st_mtime for p in sources):
+        mvn = shutil.which("mvn")
+        if mvn is None:
+            raise OpsError("Maven (mvn) is not on PATH; install it (Debian: apt-get install maven)")
+        say(f"building the plugins with {PLUGINS_POM.relative_to(ROOT)}")
+        command = [mvn, "-B", "-q", "-f", str(PLUGINS_POM), "package", "dependency:copy-dependencies"]
+        command += ["-DincludeScope=runtime", f"-DoutputDirectory={apoc}"]
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise OpsError(f"mvn could not build the plugins:\n{result.stdout[-4000:]}{result.stderr[-4000:]}")
+    return {"tracegraph": [jar], "apoc": sorted(apoc.glob("*.jar"))}
+
+
+def install_plugins(inst: Instance) -> None:
+    """The instance's plugins directory holds exactly the jars of its plugins."""
+    unknown = [p for p in inst.plugins if p not in PLUGINS]
+    if unknown:
+        raise OpsError(f"unknown plugin {unknown[0]!r}; known: {', '.join(PLUGINS)}")
+    directory = inst.home / "plugins"
+    directory.mkdir(parents=True, exist_ok=True)
+    for old in directory.glob("*.jar"):
+        old.unlink()
+    jars = plugin_jars() if inst.plugins else {}
+    for name in inst.plugins:
+        for jar in jars[name]:
+            shutil.copy2(jar, directory / jar.name)
+    if inst.plugins:
+        say(f"plugins of instance '{inst.name}': {', '.join(inst.plugins)}")
+
+
 # --- java --------------------------------------------------------------------------------------
 
 
@@ -114,8 +156,9 @@ def java_binary() -> str:
 
 
 class Instance:
-    def __init__(self, name: str, port: int, heap: str, pagecache: str, tx_timeout: str):
+    def __init__(self, name: str, port: int, heap: str, pagecache: str, tx_timeout: str, plugins: tuple[str, ...] = ()):
         self.name = name
+        self.plugins = plugins
         self.port = port
         self.heap = heap
         self.pagecache = pagecache
@@ -220,6 +263,7 @@ def start(inst: Instance, wait_seconds: float) -> None:
         )
     classpath = fetch()
     java = java_binary()
+    install_plugins(inst)
     inst.write_config()
     args = [
         java,
@@ -233,7 +277,9 @@ def start(inst: Instance, wait_seconds: float) -> None:
         "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
         "--add-opens=java.base/java.lang=ALL-UNNAMED",
         "-cp",
-        os.pathsep.join(classpath),
+        # The plugins on the classpath too, as Neo4j's own launcher puts them: APOC's kernel extension (its
+        # injectable config) is found there, not in the plugins directory.
+        os.pathsep.join([*classpath, str(inst.home / "plugins" / "*")] if inst.plugins else classpath),
         MAIN_CLASS,
         f"--home-dir={inst.home}",
         f"--config-dir={inst.conf_dir}",
@@ -377,11 +423,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--tx-timeout", default=os.environ.get("NEO4J_TX_TIMEOUT", "60s"), help="server-side cap on any transaction"
     )
+    parser.add_argument(
+        "--plugins", default=os.environ.get("NEO4J_PLUGINS", ""), help=f"start: comma-separated of {', '.join(PLUGINS)}"
+    )
     parser.add_argument("--wait", type=float, default=180.0, help="seconds to wait for readiness")
     parser.add_argument("--to", type=Path, help="backup: the dump file to write")
     parser.add_argument("--from", dest="source", type=Path, help="restore: the dump file to load")
     args = parser.parse_args(argv)
-    inst = Instance(args.instance, args.port, args.heap, args.pagecache, args.tx_timeout)
+    plugins = tuple(p.strip() for p in args.plugins.split(",") if p.strip())
+    inst = Instance(args.instance, args.port, args.heap, args.pagecache, args.tx_timeout, plugins)
     if args.command in ("stop", "status", "wipe", "backup", "restore") and inst.port_file.exists():
         inst.port = int(inst.port_file.read_text().strip())
     try:

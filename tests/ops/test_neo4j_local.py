@@ -75,3 +75,33 @@ def test_a_server_this_process_started_counts_as_stopped_once_it_exits():
         time.sleep(0.05)
     assert ops.process_gone(child.pid)
     assert not ops.process_gone(os.getpid())
+
+
+def test_an_unknown_plugin_is_named(instance):
+    instance.plugins = ("gds",)
+    with pytest.raises(ops.OpsError, match="unknown plugin 'gds'; known: tracegraph, apoc"):
+        ops.install_plugins(instance)
+
+
+def test_the_plugins_directory_holds_exactly_the_instance_s_plugins(instance, tmp_path, monkeypatch):
+    """A jar left from a start with other plugins is removed; without plugins nothing is built (no Maven run)."""
+    built = tmp_path / "built"
+    built.mkdir()
+    jars = {"tracegraph": [built / "tracegraph-procedures-1.jar"], "apoc": [built / "apoc-core.jar", built / "dep.jar"]}
+    for paths in jars.values():
+        for jar in paths:
+            jar.write_bytes(b"jar")
+    calls = []
+    monkeypatch.setattr(ops, "plugin_jars", lambda: calls.append(1) or jars)
+    plugins = instance.home / "plugins"
+    plugins.mkdir(parents=True)
+    (plugins / "stale.jar").write_bytes(b"old")
+
+    instance.plugins = ("apoc",)
+    ops.install_plugins(instance)
+    assert sorted(p.name for p in plugins.iterdir()) == ["apoc-core.jar", "dep.jar"]
+
+    instance.plugins = ()
+    ops.install_plugins(instance)
+    assert list(plugins.iterdir()) == []
+    assert len(calls) == 1
