@@ -68,8 +68,8 @@ _spec.loader.exec_module(ops)  # type: ignore[union-attr]
 
 from api.local_issuer import LocalIssuer  # noqa: E402  (after the ops module, which must load before the app)
 from graph import credit, migrations, reviews  # noqa: E402
-from graph.epcis import capture as epcis_capture  # noqa: E402
 from graph.db import Graph, open_driver  # noqa: E402
+from graph.epcis import capture as epcis_capture  # noqa: E402
 from graph.errors import DomainError  # noqa: E402
 from graph.records import CreditGrade  # noqa: E402
 from graph.settings import Settings  # noqa: E402

@@ -100,7 +100,9 @@ def test_a_run_stopped_by_sigterm_ends_every_process_it_started_and_its_neo4j(tm
     env = {k: v for k, v in os.environ.items() if k != "NEO4J_URI"}
     log = tmp_path / "faults.log"
     with log.open("w") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
         deadline = time.monotonic() + 600
         while not any("main() import " in line for line in session_processes(proc.pid).values()):  # the clean import
