@@ -41,6 +41,8 @@ from graph.imports import import_lines
 from graph.ingest.report import ImportReport
 from graph.ingest.source import file_lines
 from graph.ingest.write import SYSTEM_SUPPLIER
+from graph.processes import alive as _alive
+from graph.processes import owner as _owner
 from graph.settings import Settings
 
 log = structlog.get_logger("graph.import_jobs")
@@ -60,32 +62,6 @@ def job_directory(settings: Settings) -> Path:
     directory = Path(tempfile.gettempdir()) / f"tracegraph-jobs-{target}"
     directory.mkdir(mode=0o700, exist_ok=True)
     return directory
-
-
-def _started(pid: int) -> str | None:
-    """When process `pid` started (clock ticks since boot, Linux), or None when there is no such process: with the
-    pid it names a process uniquely, where a pid alone is reused (in a container, every start is pid 1)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[19]
-    except (OSError, IndexError):
-        return None
-
-
-def _owner() -> str:
-    return f"{os.getpid()}-{_started(os.getpid()) or 0}"
-
-
-def _alive(owner: str) -> bool:
-    pid, _, started = owner.partition("-")
-    if not Path("/proc/self/stat").exists():  # no /proc: the pid alone
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            pass
-        return True
-    return _started(int(pid)) == started
 
 
 class JobStatus(StrEnum):

@@ -157,6 +157,9 @@ class Settings(BaseSettings):
     # EPCIS capture (api/epcis/routes.py): a document is held and validated whole, so it has a cap in events;
     # over it, 413 with GS1-EPCIS-Capture-Limit. A 100 000-event document is about 40 MB.
     epcis_capture_max_events: int = Field(default=200_000, ge=1)
+    # A running capture job renews its heartbeat this often (seconds); one on another host whose heartbeat is three
+    # of these old reads as interrupted (its process is gone). On the same host the process itself is looked for.
+    epcis_capture_heartbeat_s: float = Field(default=20.0, gt=0)
 
     # Authentication (api/auth.py): OpenID Connect bearer tokens (JWT), verified against the keys each accepted
     # issuer publishes (found by OIDC discovery). AUTH_ISSUERS: the issuer URLs accepted, comma-separated (a

@@ -24,14 +24,20 @@ document captured):
 
 Compared: nodes by label, relationships by type (ties and signals among them), the properties of a sample of record
 nodes, every enterprise's grades, the credit events as (enterprise, kind, from, to) with their seq gap-free from 1,
-the downgrade reviews as (enterprise, status), and the audit trail's seq gap-free. Lost, duplicated and out-of-step
-counts are printed per scenario with a JSON line; any that is not zero fails the run (exit status 1).
+the downgrade reviews as (enterprise, status), the audit trail's seq gap-free, and the capture jobs that still read
+as running once every capture has ended. Lost, duplicated and out-of-step counts are printed per scenario with a
+JSON line; any that is not zero fails the run (exit status 1).
+
+Interrupted itself (Ctrl-C, SIGTERM, SIGHUP: `make faults` passes its SIGTERM on), the run stops where it is, ends
+every process it started (the API, the CLI, the decider: SIGTERM, then SIGKILL after 10 s) and stops its Neo4j
+instance, then exits with 128 + the signal's number.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import contextlib
 import gzip
 import importlib.util
@@ -63,6 +69,7 @@ _spec.loader.exec_module(ops)  # type: ignore[union-attr]
 from api.local_issuer import LocalIssuer  # noqa: E402  (after the ops module, which must load before the app)
 from graph import credit, migrations, reviews  # noqa: E402
 from graph.db import Graph, open_driver  # noqa: E402
+from graph.epcis import capture as epcis_capture  # noqa: E402
 from graph.errors import DomainError  # noqa: E402
 from graph.records import CreditGrade  # noqa: E402
 from graph.settings import Settings  # noqa: E402
@@ -89,6 +96,33 @@ class Failed(SystemExit):
 
 # --- the processes: the CLI, the decider, the API ------------------------------------------------------------------
 
+CHILDREN: list[subprocess.Popen[bytes]] = []  # every process this run started (but Neo4j: ops/neo4j_local.py's)
+END_GRACE_S = 10.0  # a child told to end (SIGTERM) that is still there after this is killed
+
+
+def spawn(args: list[str], **options: Any) -> subprocess.Popen[bytes]:
+    proc: subprocess.Popen[bytes] = subprocess.Popen(args, cwd=ROOT, **options)
+    CHILDREN.append(proc)
+    return proc
+
+
+def end_children() -> None:
+    """End every child still running: SIGTERM (the API shuts down, the CLI's transaction rolls back), then SIGKILL
+    for those still there after END_GRACE_S. Each exit of the run calls it (finally, atexit): none outlives it."""
+    running = [p for p in CHILDREN if p.poll() is None]
+    for proc in running:
+        with contextlib.suppress(ProcessLookupError):
+            proc.terminate()
+    deadline = time.monotonic() + END_GRACE_S
+    for proc in running:
+        try:
+            proc.wait(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()
+            proc.wait()
+    CHILDREN[:] = [p for p in CHILDREN if p.poll() is None]
+
 
 def child_env(uri: str, **extra: str) -> dict[str, str]:
     # The harness measures loss and duplication, not latency: a store just recovered from a crash reads from a cold
@@ -97,9 +131,8 @@ def child_env(uri: str, **extra: str) -> dict[str, str]:
 
 
 def run_import(file: Path, uri: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
+    return spawn(
         [*CLI, "import", str(file), "--json"],
-        cwd=ROOT,
         env=child_env(uri),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -107,9 +140,8 @@ def run_import(file: Path, uri: str) -> subprocess.Popen[bytes]:
 
 
 def run_decider(uri: str, journal: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
+    return spawn(
         [sys.executable, str(Path(__file__).resolve()), "decide", "--uri", uri, "--journal", str(journal)],
-        cwd=ROOT,
         env=child_env(uri),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -172,9 +204,7 @@ class Api:
     def _spawn(self, env: dict[str, str]) -> subprocess.Popen[bytes]:
         (self.work / "jobs").mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as out:
-            return subprocess.Popen(
-                [*CLI, "serve", "--port", str(self.port)], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
-            )
+            return spawn([*CLI, "serve", "--port", str(self.port)], env=env, stdout=out, stderr=subprocess.STDOUT)
 
     def kill(self) -> int:
         assert self.proc is not None
@@ -285,7 +315,8 @@ async def state(graph: Graph) -> dict[str, Any]:
             (r["to"], status[r["from"]]) for r in relationships if r["type"] == "CONCERNS" and r["from"] in status
         ),
         "auditSeqGaps": gaps(audit),
-        "capturesRunning": sum(1 for n in nodes if "EpcisCapture" in n["labels"] and n["props"].get("running")),
+        # Read as a client reads them (a job whose process is gone reads as interrupted, not running).
+        "capturesRunning": sum(1 for j in await epcis_capture.capture_jobs(graph, None, 1000) if j["running"]),
     }
 
 
@@ -311,6 +342,7 @@ def compare(clean: dict[str, Any], faulty: dict[str, Any]) -> dict[str, int]:
         "credit event seq gaps": faulty["eventSeqGaps"],
         "reviews out of step": lost(clean["reviews"], faulty["reviews"]) + lost(faulty["reviews"], clean["reviews"]),
         "audit seq gaps": faulty["auditSeqGaps"],
+        "capture jobs left running": faulty["capturesRunning"],
     }
 
 
@@ -580,6 +612,11 @@ async def api_epcis(run: Run) -> dict[str, Any]:
             with contextlib.suppress(httpx.HTTPError, Failed):
                 await posting
             await api.start()
+            killed = (await client.get("/epcis/capture")).json()  # the job the killed process ran: interrupted
+            titles = [[e.get("title") for e in job["errors"]] for job in killed]
+            say(f"the killed capture's job, after the restart: {killed[0] if killed else None}")
+            if len(killed) != 1 or killed[0]["running"] or titles != [["capture interrupted"]]:
+                raise Failed(f"the killed capture's job does not read as interrupted: {killed}")
             await capture(client, run.args.epcis)  # the client posts its document again
     finally:
         api.stop()
@@ -634,8 +671,33 @@ SCENARIOS: dict[str, Callable[[Run], Awaitable[dict[str, Any]]]] = {
 }
 
 
+def instance(args: argparse.Namespace) -> Any:
+    return ops.Instance(args.instance, args.port, heap="1g", pagecache="512m", tx_timeout="120s")
+
+
+def stop_on_signals() -> None:
+    """SIGTERM and SIGHUP cancel the run as Ctrl-C does (asyncio.run's SIGINT handling): its `finally`s end the
+    children and stop Neo4j. Once only: a second signal does not cut that cleanup short."""
+    loop, task = asyncio.get_running_loop(), asyncio.current_task()
+    assert task is not None
+
+    def stop(signum: signal.Signals) -> None:
+        if STOPPED_BY:
+            return
+        STOPPED_BY.append(signum)
+        say(f"{signum.name}: stopping; ending the processes this run started and its Neo4j")
+        task.cancel()
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        loop.add_signal_handler(signum, stop, signum)
+
+
+STOPPED_BY: list[signal.Signals] = []  # the signal that stopped the run
+
+
 async def scenarios(args: argparse.Namespace) -> list[dict[str, Any]]:
-    inst = ops.Instance(args.instance, args.port, heap="1g", pagecache="512m", tx_timeout="120s")
+    stop_on_signals()
+    inst = instance(args)
     await asyncio.to_thread(ops.wipe, inst)
     await asyncio.to_thread(ops.start, inst, 300)
     uri = f"bolt://127.0.0.1:{args.port}"
@@ -653,12 +715,11 @@ async def scenarios(args: argparse.Namespace) -> list[dict[str, Any]]:
             started = time.monotonic()
             run.notes = {}
             result = {"scenario": name, **await SCENARIOS[name](run), **run.notes}
-            # Not data: the status of a capture whose process was killed stays "running" (docs/scale-out.md).
-            result["captureJobsLeftRunning"] = (await state(graph))["capturesRunning"]
             result["seconds"] = round(time.monotonic() - started, 1)
             print(json.dumps(result), flush=True)
             results.append(result)
     finally:
+        await asyncio.to_thread(end_children)
         await graph.close()
         await asyncio.to_thread(ops.stop, inst)
     return results
@@ -744,7 +805,19 @@ def main(argv: list[str] | None = None) -> int:
     args.data = data_set(args)
     if "api-epcis" in args.scenario:
         args.epcis = epcis_document(args)
-    results = asyncio.run(scenarios(args))
+    atexit.register(end_children)  # whatever ends the run
+    try:
+        results = asyncio.run(scenarios(args))
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        signum = STOPPED_BY[0] if STOPPED_BY else signal.SIGINT
+        say(f"stopped by {signum.name}: no result")
+        return 128 + signum
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGHUP):  # the loop's handlers are gone: let nothing cut this short
+            signal.signal(signum, signal.SIG_IGN)
+        end_children()
+        # A start cut short by the signal may have brought Neo4j up after the run's own stop: stop it again.
+        ops.stop(instance(args))
     wrong = failures(results)
     for line in wrong:
         say(f"FAILED {line}")

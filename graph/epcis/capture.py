@@ -5,7 +5,13 @@ A document that fails the schema stores nothing: it is validated whole before an
 error behaviour). Idempotency: an event is keyed by its eventID, else by its CBV 2.0 hash, which becomes its
 eventID; a stored key is not stored again, and the first of repeated eventIDs in one document wins. A new copy
 that declares an error the stored one lacks gives it that errorDeclaration. Each capture is a job
-(EpcisCapture) that GET /epcis/capture/{id} shows."""
+(EpcisCapture) that GET /epcis/capture/{id} shows.
+
+A job names the process that runs it (graph/processes.py) and renews a heartbeat while it runs, so that a job whose
+process was killed or crashed does not read as running for ever: a reader on the same host sees that the process is
+gone, one on another host that the heartbeat stopped (EPCIS_CAPTURE_HEARTBEAT_S), and both answer it as ended
+without success, interrupted. Its events stored so far stay, and posting the document again completes it (a repeated
+capture stores no event twice and derives from those it already has), as a client that got no answer does."""
 
 from __future__ import annotations
 
@@ -13,10 +19,14 @@ import asyncio
 import json
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
+import structlog
+
+from graph import processes
 from graph.db import Graph
 from graph.epcis import company_prefix, derive
 from graph.epcis.events import document_events, iso_ms, mda_prefixes, stored_row
@@ -27,6 +37,15 @@ from graph.ingest.index import chunks
 from graph.ingest.report import ImportReport
 
 Progress = Callable[[str, int, int | None], None]
+log = structlog.get_logger("graph.epcis.capture")
+STALE_BEATS = 3  # heartbeats missed before a job of another host reads as interrupted
+INTERRUPTED = {
+    "type": "epcisException:ImplementationException",
+    "title": "capture interrupted",
+    "status": 500,
+    "detail": "the process that ran this capture stopped before it finished (killed, crashed or cut off from the "
+    "database); the events it stored are kept: capture the document again to complete it (no event is stored twice)",
+}
 
 
 class CaptureRejected(DomainError):
@@ -74,6 +93,7 @@ def _job(capture_id: str, captured_by: str | None, behaviour: str, created: int)
         "captureErrorBehaviour": behaviour,
         "errors": "[]",
         "capturedBy": captured_by,
+        "owner": processes.host_owner(),
     }
 
 
@@ -102,8 +122,9 @@ async def capture(
     job = _job(capture_id, captured_by, "rollback", started)
     await graph.write("epcis/save_capture", job=job)
     try:
-        seeds = await _store(graph, document, keyed, outcome, captured_by, started, progress)
-        outcome.records = await derive.derive(graph, seeds, progress)
+        async with _beating(graph, capture_id):
+            seeds = await _store(graph, document, keyed, outcome, captured_by, started, progress)
+            outcome.records = await derive.derive(graph, seeds, progress)
         if not outcome.records.ok:  # the derived records broke a rule of RECORDS.md: said, never silent
             outcome.errors = [
                 {"type": "epcisException:ImplementationException", "title": "derived record rejected", "detail": e}
@@ -120,6 +141,29 @@ async def capture(
     job.update(stored=outcome.stored, unchanged=outcome.unchanged, declared=outcome.declared, events=outcome.events)
     await graph.write("epcis/save_capture", job=job)
     return outcome
+
+
+@asynccontextmanager
+async def _beating(graph: Graph, capture_id: str) -> AsyncIterator[None]:
+    """Renew the job's heartbeat in the background while the body runs. A heartbeat that cannot be written is
+    logged, never the capture's failure (the capture's own writes say whether the database is there)."""
+    every_s = graph.settings.epcis_capture_heartbeat_s
+
+    async def beat() -> None:
+        while True:
+            await asyncio.sleep(every_s)
+            try:
+                await graph.write("epcis/capture_heartbeat", captureID=capture_id)
+            except Exception as error:  # any: the next beat tries again
+                log.warning("epcis_capture.heartbeat_failed", capture=capture_id, error=str(error))
+
+    task = asyncio.create_task(beat(), name=f"epcis-capture-heartbeat-{capture_id}")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with suppress(asyncio.CancelledError):
+            await task
 
 
 async def _keyed(document: Any, events: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any], bool]]:
@@ -199,23 +243,42 @@ async def _store(
 
 async def capture_job(graph: Graph, capture_id: str) -> dict[str, Any] | None:
     rows = await graph.read("epcis/capture", captureID=capture_id)
-    return _job_json(rows[0]["job"]) if rows else None
+    return _job_json(rows[0]["job"], rows[0]["nowMs"], graph.settings.epcis_capture_heartbeat_s) if rows else None
 
 
 async def capture_jobs(graph: Graph, captured_by: str | None, limit: int = 100) -> list[dict[str, Any]]:
     rows = await graph.read("epcis/captures", capturedBy=captured_by, limit=limit)
-    return [_job_json(r["job"]) for r in rows]
+    every_s = graph.settings.epcis_capture_heartbeat_s
+    return [_job_json(r["job"], r["nowMs"], every_s) for r in rows]
 
 
-def _job_json(job: dict[str, Any]) -> dict[str, Any]:
-    """The CaptureJob of the REST binding (openapi CaptureJob), and who captured it (for access)."""
+def interrupted(job: dict[str, Any], now_ms: int, heartbeat_s: float) -> bool:
+    """Whether a job stored as running has lost its process: on this host, the process is gone; on another, its
+    heartbeat (or, for a job saved before jobs had one, its start) is older than STALE_BEATS heartbeats."""
+    if not job.get("running"):
+        return False
+    owner = job.get("owner")
+    gone = processes.gone(owner) if isinstance(owner, str) else None
+    if gone is not None:
+        return gone
+    beat = job.get("heartbeatAtMs") or job.get("createdAtMs") or 0
+    return bool(now_ms - beat > STALE_BEATS * heartbeat_s * 1000)
+
+
+def _job_json(job: dict[str, Any], now_ms: int, heartbeat_s: float) -> dict[str, Any]:
+    """The CaptureJob of the REST binding (openapi CaptureJob), and who captured it (for access). A job whose
+    process is gone has ended without success, interrupted (INTERRUPTED says so and what to do)."""
+    errors = json.loads(job.get("errors") or "[]")
+    running, success = job["running"], job.get("success")
+    if interrupted(job, now_ms, heartbeat_s):
+        running, success, errors = False, False, [*errors, INTERRUPTED]
     return {
         "captureID": job["captureID"],
         "createdAt": job["createdAt"],
         "finishedAt": job.get("finishedAt"),
-        "running": job["running"],
-        "success": job.get("success"),
+        "running": running,
+        "success": success,
         "captureErrorBehaviour": job["captureErrorBehaviour"],
-        "errors": json.loads(job.get("errors") or "[]"),
+        "errors": errors,
         "capturedBy": job.get("capturedBy"),
     }
