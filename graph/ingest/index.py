@@ -55,6 +55,7 @@ CREATE TABLE listed (enterprise TEXT NOT NULL);  -- enterprises of the blacklist
 CREATE TABLE in_graph (kind TEXT, ident TEXT, PRIMARY KEY (kind, ident)) WITHOUT ROWID;
 CREATE TABLE rejected (type TEXT, ident TEXT, line INTEGER NOT NULL, PRIMARY KEY (type, ident)) WITHOUT ROWID;
 CREATE TABLE dependent (on_line INTEGER NOT NULL, line INTEGER NOT NULL, PRIMARY KEY (on_line, line)) WITHOUT ROWID;
+CREATE TABLE unrelated (ident TEXT PRIMARY KEY) WITHOUT ROWID;  -- batches whose inputs the write left to link
 """
 
 # A reference is known when its target is a record of the import or a node the graph already has.
@@ -384,6 +385,20 @@ class ImportIndex:
         """(upsert row, relation row of a batch or None) of each record of `rtype`, in line order."""
         cursor = self.db.execute("SELECT row FROM record INDEXED BY record_type WHERE type = ? ORDER BY line", (rtype,))
         yield from (pickle.loads(row) for (row,) in cursor)
+
+    def leave_unrelated(self, idents: list[str]) -> None:
+        """Batches whose inputs their write did not link (ingest/relate_batch links them after every batch)."""
+        self.db.executemany("INSERT OR IGNORE INTO unrelated VALUES (?)", ((i,) for i in idents))
+
+    def unrelated_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM unrelated").fetchone()[0]
+
+    def unrelated_rows(self) -> Iterator[dict[str, Any]]:
+        """The relation row of each batch left unrelated, in line order."""
+        cursor = self.db.execute(
+            "SELECT r.row FROM unrelated u JOIN record r ON r.type = 'batch' AND r.ident = u.ident ORDER BY r.line"
+        )
+        yield from (pickle.loads(row)[1] for (row,) in cursor)
 
     def hashes(self, rtype: str) -> Iterator[tuple[str, str]]:
         """(id, content hash) of each record of `rtype`."""
