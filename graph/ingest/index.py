@@ -58,13 +58,19 @@ CREATE TABLE dependent (on_line INTEGER NOT NULL, line INTEGER NOT NULL, PRIMARY
 CREATE TABLE unrelated (ident TEXT PRIMARY KEY) WITHOUT ROWID;  -- batches whose inputs the write left to link
 """
 
+# The references that no record of the import resolves, in the order they were made: one pass over every reference
+# (most resolve within the import), after which the lookups in the graph and the dangling check read this set.
+_UNRESOLVED = """
+CREATE TABLE unresolved AS SELECT f.rowid AS ord, f.line, f.field, f.kind, f.ident FROM ref f
+WHERE NOT EXISTS (SELECT 1 FROM record r WHERE r.type = f.kind AND r.ident = f.ident);
+CREATE INDEX unresolved_kind ON unresolved (kind, ident);
+"""
 # A reference is known when its target is a record of the import or a node the graph already has.
 _DANGLING = """
-SELECT f.line, f.field, f.kind, f.ident, x.line FROM ref f
+SELECT f.line, f.field, f.kind, f.ident, x.line FROM unresolved f
 LEFT JOIN rejected x ON x.type = f.kind AND x.ident = f.ident
-WHERE NOT EXISTS (SELECT 1 FROM record r WHERE r.type = f.kind AND r.ident = f.ident)
-  AND NOT EXISTS (SELECT 1 FROM in_graph g WHERE g.kind = f.kind AND g.ident = f.ident)
-ORDER BY f.rowid
+WHERE NOT EXISTS (SELECT 1 FROM in_graph g WHERE g.kind = f.kind AND g.ident = f.ident)
+ORDER BY f.ord
 """
 _LINK_HOLDERS = """
 SELECT l.line, l.kind, l.holder, l.target,
@@ -87,10 +93,11 @@ SELECT p.line, p.type, p.ident, r.line FROM repeat p JOIN record r ON r.type = p
 WHERE p.hash <> r.hash ORDER BY p.line
 """
 # The ids of a kind that records refer to and the import does not hold; a link's holder may be either kind.
-_OUTSIDE = "SELECT ident FROM ref WHERE kind = :kind EXCEPT SELECT ident FROM record WHERE type = :kind ORDER BY 1"
+_OUTSIDE = "SELECT DISTINCT ident FROM unresolved WHERE kind = :kind ORDER BY 1"
 _OUTSIDE_OR_HOLDER = """
-SELECT ident FROM ref WHERE kind = :kind UNION SELECT holder FROM link
-EXCEPT SELECT ident FROM record WHERE type = :kind ORDER BY 1
+SELECT ident FROM unresolved WHERE kind = :kind
+UNION SELECT holder FROM link l WHERE NOT EXISTS (SELECT 1 FROM record r WHERE r.type = :kind AND r.ident = l.holder)
+ORDER BY 1
 """
 
 
@@ -182,6 +189,7 @@ class ImportIndex:
             self.db.execute(f"PRAGMA {pragma}")
         self.db.executescript(_SCHEMA)
         self._pending: list[tuple[int, Any]] = []
+        self._resolved = False
 
     def close(self) -> None:
         self.db.close()
@@ -274,8 +282,15 @@ class ImportIndex:
     def outside(self, kind: str) -> Iterator[str]:
         """The ids of `kind` that records refer to and the import does not hold (to look up in the graph);
         a link's holder counts as both a person and an enterprise."""
+        self._resolve()
         query = _OUTSIDE_OR_HOLDER if kind in ("person", "enterprise") else _OUTSIDE
         yield from (ident for (ident,) in self.db.execute(query, {"kind": kind}))
+
+    def _resolve(self) -> None:
+        """The unresolved references, once every line is in (the checks run after the parse)."""
+        if not self._resolved:
+            self.db.executescript(_UNRESOLVED)
+            self._resolved = True
 
     def found_in_graph(self, kind: str, idents: list[str]) -> None:
         self.db.executemany("INSERT OR IGNORE INTO in_graph VALUES (?, ?)", ((kind, i) for i in idents))
@@ -283,6 +298,7 @@ class ImportIndex:
     def dangling(self) -> Iterator[tuple[int, str, str, str, int | None]]:
         """(line, field, kind, id, line that refused it or None) of each reference known neither to the import nor
         to the graph, in line order."""
+        self._resolve()
         yield from self.db.execute(_DANGLING)
 
     def link_holders(self) -> Iterator[tuple[int, str, str, str, bool, bool, int | None]]:
