@@ -5,6 +5,7 @@ run and may alternate two checkouts' code; this file is started by path, so that
 checkout PYTHONPATH names (it imports nothing of bench/).
 
     python bench/ingest_stages.py FILE --port 7721 [--profile]     # prints one JSON object on its last line
+    python bench/ingest_stages.py FILE --parse-only [--profile]    # the validation alone (no server): CPU time
 
 What it reports:
 - stages: wall and client CPU (this process, every thread: time.process_time) of each stage function of the
@@ -215,11 +216,33 @@ async def run_import(file: Path, port: int) -> dict[str, Any]:
     return {"records": sum(counts.values()), "by_type": counts, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2)}
 
 
+async def run_parse_only(file: Path) -> dict[str, Any]:
+    """The client's validation alone, without a server: parse into the index, duplicates, dangling references (a
+    self-contained file has none) and the cycle check on the import's own edges. CPU time is the measure here."""
+    from graph.ingest import check, file_lines, parse
+    from graph.ingest.index import ImportIndex
+    from graph.ingest.report import Errors
+
+    started, cpu = time.perf_counter(), time.process_time()
+    errors = Errors()
+    with ImportIndex() as index, file.open("rb") as stream:
+        await parse.parse_lines(file_lines(stream), index, errors)
+        await asyncio.to_thread(check.check_duplicates, index, errors)
+        await asyncio.to_thread(check.check_references, index, errors)
+        cycle = await asyncio.to_thread(index.find_cycle)
+        records = index.count()
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    if errors.count or cycle:
+        raise SystemExit(f"{file}: {errors.count} errors, cycle {cycle}")
+    return {"records": records, "by_type": {}, "wall_s": round(wall, 2), "cpu_s": round(cpu, 2)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("file", type=Path)
-    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--port", type=int)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--parse-only", action="store_true", help="the validation alone, no server")
     args = parser.parse_args(argv)
     # Started by path, Python put bench/ first on sys.path: its modules (load, run, ...) must not shadow others.
     here = Path(__file__).resolve().parent
@@ -236,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.to_thread = inline  # type: ignore[assignment]
         profiler = cProfile.Profile()
         profiler.enable()
-    result = asyncio.run(run_import(args.file, args.port))
+    result = asyncio.run(run_parse_only(args.file) if args.parse_only else run_import(args.file, args.port))
     if profiler is not None:
         profiler.disable()
         out = io.StringIO()

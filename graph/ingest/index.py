@@ -150,6 +150,45 @@ def describe(rtype: str, ident: str) -> str:
     return f"{rtype} {ident!r}"
 
 
+# What the index keeps of a valid record, computed from the record alone (so also in a worker process, parse.py):
+# (line, type, identity, content hash, pickled (upsert row, relation row) or None for a link, references as
+# (field, kind, id), a link's (kind, holder, target, share) or None, INPUT_TO edges (input, output), the id of a
+# FAIL test report or None, the enterprise of a blacklist entry or None).
+Entry = tuple[
+    int,
+    str,
+    str,
+    str,
+    bytes | None,
+    list[tuple[str, str, str]],
+    tuple[str, str, str, float | None] | None,
+    list[tuple[str, str]],
+    str | None,
+    str | None,
+]
+
+
+def entries(pending: list[tuple[int, Any]]) -> list[Entry]:
+    """The index entries of (line, valid record) pairs."""
+    out: list[Entry] = []
+    for line, record in pending:
+        refs = list(references(record))
+        if isinstance(record, rec.Link):
+            link = (record.kind, record.from_, record.to, record.share)
+            out.append((line, "link", identity(record), content_hash(record), None, refs, link, [], None, None))
+            continue
+        row = upsert_row(record)
+        # A batch's inputs are written with it when they exist by then, else by a pass of their own (write.py),
+        # from its relation row.
+        is_batch = isinstance(record, rec.Batch)
+        rows = pickle.dumps((row, relation_row(record) if is_batch else None), pickle.HIGHEST_PROTOCOL)
+        edges = [(i.batch, record.id) for i in record.inputs] if is_batch else []
+        failed = record.id if isinstance(record, rec.TestReport) and record.result == rec.TestResult.FAIL else None
+        listed = record.enterprise if isinstance(record, rec.Blacklist) else None
+        out.append((line, record.type, record.id, row["hash"], rows, refs, None, edges, failed, listed))
+    return out
+
+
 @dataclass(frozen=True)
 class LinkRow:
     line: int
@@ -207,52 +246,29 @@ class ImportIndex:
         self._pending.append((line, record))
 
     def flush(self) -> None:
-        """Store the records added since the last flush. A record whose identity an earlier line stated is kept
-        only as a repeat (its hash, for the duplicate check), and its references are not checked again."""
+        """Store the records added since the last flush."""
         pending, self._pending = self._pending, []
-        if not pending:
+        self.store(entries(pending))
+
+    def store(self, entries: list[Entry]) -> None:
+        """Store entries (of lines in increasing order, after every line stored before). A record whose identity an
+        earlier line stated is kept only as a repeat (its hash, for the duplicate check), and its references are not
+        checked again."""
+        if not entries:
             return
-        entries: list[tuple[int, str, str, str, bytes | None]] = []
-        for line, record in pending:
-            if isinstance(record, rec.Link):
-                entries.append((line, "link", identity(record), content_hash(record), None))
-            else:
-                row = upsert_row(record)
-                # A batch's inputs are written in a pass of their own (write.py), from its relation row.
-                rows = (row, relation_row(record)) if isinstance(record, rec.Batch) else (row, None)
-                entries.append((line, record.type, record.id, row["hash"], pickle.dumps(rows, pickle.HIGHEST_PROTOCOL)))
         db = self.db
         db.execute("BEGIN")
         # The unique index keeps the first line of each identity; a line it ignored is a repeat.
-        db.executemany("INSERT OR IGNORE INTO record VALUES (?, ?, ?, ?, ?)", entries)
+        db.executemany("INSERT OR IGNORE INTO record VALUES (?, ?, ?, ?, ?)", (e[:5] for e in entries))
         stored = "SELECT line FROM record WHERE line BETWEEN ? AND ?"
-        kept = {n for (n,) in db.execute(stored, (pending[0][0], pending[-1][0]))}
-        repeats = [entry[:4] for entry in entries if entry[0] not in kept]
-        db.executemany("INSERT INTO repeat VALUES (?, ?, ?, ?)", repeats)
-        repeated = {entry[0] for entry in repeats}
-        refs: list[tuple[int, str, str, str]] = []
-        links: list[tuple[int, str, str, str, float | None]] = []
-        edges: list[tuple[str, str]] = []
-        failed: list[tuple[str]] = []
-        listed: list[tuple[str]] = []
-        for line, record in pending:
-            if line in repeated:
-                continue
-            refs.extend((line, field_name, kind, ident) for field_name, kind, ident in references(record))
-            match record:
-                case rec.Link():
-                    links.append((line, record.kind, record.from_, record.to, record.share))
-                case rec.Batch():
-                    edges.extend((i.batch, record.id) for i in record.inputs)
-                case rec.TestReport() if record.result == rec.TestResult.FAIL:
-                    failed.append((record.id,))
-                case rec.Blacklist():
-                    listed.append((record.enterprise,))
-        db.executemany("INSERT INTO ref VALUES (?, ?, ?, ?)", refs)
-        db.executemany("INSERT INTO link VALUES (?, ?, ?, ?, ?)", links)
-        db.executemany("INSERT INTO edge VALUES (?, ?)", edges)
-        db.executemany("INSERT INTO failed VALUES (?)", failed)
-        db.executemany("INSERT INTO listed VALUES (?)", listed)
+        kept = {n for (n,) in db.execute(stored, (entries[0][0], entries[-1][0]))}
+        db.executemany("INSERT INTO repeat VALUES (?, ?, ?, ?)", (e[:4] for e in entries if e[0] not in kept))
+        fresh = [e for e in entries if e[0] in kept]
+        db.executemany("INSERT INTO ref VALUES (?, ?, ?, ?)", ((e[0], *ref) for e in fresh for ref in e[5]))
+        db.executemany("INSERT INTO link VALUES (?, ?, ?, ?, ?)", ((e[0], *e[6]) for e in fresh if e[6] is not None))
+        db.executemany("INSERT INTO edge VALUES (?, ?)", (edge for e in fresh for edge in e[7]))
+        db.executemany("INSERT INTO failed VALUES (?)", ((e[8],) for e in fresh if e[8] is not None))
+        db.executemany("INSERT INTO listed VALUES (?)", ((e[9],) for e in fresh if e[9] is not None))
         db.execute("COMMIT")
 
     def reject(self, rtype: str, ident: str, line: int) -> None:
