@@ -11,7 +11,8 @@ What it reports:
 - stages: wall and client CPU (this process, every thread: time.process_time) of each stage function of the
   pipeline and of the derived steps, in the order they ran (depth 1 is nested in the stage before at depth 0);
 - parts: time summed over many calls inside a stage (pydantic validation, upsert rows and hashes, the index's
-  flush, reading write chunks back from the index);
+  flush, reading write chunks back from the index); what worker processes do (graph/ingest/parse.py, past
+  PARALLEL_FROM_LINE) is not in them, only in the parse stage's wall time;
 - statements: per named Cypher statement, calls, rows sent, wall time and the server's own time (the result
   summary's available-after + consumed-after), so wall - server is the client's and the round trip's share;
 - with --profile, cProfile's top functions of the whole import (worker threads run inline so that they are seen;
@@ -174,7 +175,9 @@ def instrument(t: Timings) -> None:
     t.part(index, "relation_row", "parse: batch relation rows")
     t.part(rows, "content_hash", "parse: content hashes (in upsert rows)")
     t.part(index, "content_hash", "parse: content hashes of links")
-    t.part(index.ImportIndex, "flush", "parse: index flush (rows, pickle, SQLite inserts)")
+    t.part(index.ImportIndex, "flush", "parse: index flush (entries and their storing; in this process only)")
+    t.part(index, "entries", "parse: index entries (rows, hashes, pickle; in this process only)")
+    t.part(index.ImportIndex, "store", "parse: index store (SQLite inserts)")
     if hasattr(write, "chunks"):
         original_chunks = write.chunks
         acc = t.parts["write: chunks read back from the index (unpickle)"]

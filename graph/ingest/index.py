@@ -7,7 +7,9 @@ links; the refused records and the lines that refer to them. Check, preview and 
 It is a private temporary SQLite database (sqlite3.connect(""): its file lives in TMPDIR and is deleted when the
 connection closes). While small it stays in SQLite's page cache, bounded by CACHE_KIB; beyond that it spills to
 the file, so an import needs about its file's size of free space in TMPDIR. The index is written and read by one
-import at a time, from one thread at a time (the pipeline's stages run in order).
+import at a time, from one thread at a time (the pipeline's stages run in order), but for the writes, which read
+the next chunk while noting the batches the last one left unrelated: SQLite serialises the two (its default
+threading mode, sqlite3.threadsafety 3).
 """
 
 from __future__ import annotations
