@@ -133,17 +133,19 @@ def show_stages(results: list[dict[str, Any]]) -> None:
         print(f"| {label} | " + " | ".join(cell(r, label) for r in results) + " |")
     parts = sorted({p for r in results for p in r["parts"]})
     for part in parts:
-        print(f"| (part) {part} | " + " | ".join(f"{r['parts'].get(part, {}).get('wall_s', '')}" for r in results) + " |")
+        cells = (f"{r['parts'].get(part, {}).get('wall_s', '')}" for r in results)
+        print(f"| (part) {part} | " + " | ".join(cells) + " |")
     print("\n| statement: calls, rows, wall s (server s) | " + " | ".join(heads) + " |")
     print("|---|" + "---:|" * len(results))
-    statements = sorted({s for r in results for s in r["statements"]}, key=lambda s: -results[0]["statements"].get(s, {}).get("wall_s", 0))
+    first = results[0]["statements"]
+    statements = sorted({s for r in results for s in r["statements"]}, key=lambda s: -first.get(s, {}).get("wall_s", 0))
+
+    def st(r: dict[str, Any], name: str) -> str:
+        x = r["statements"].get(name)
+        return f"{x['calls']}, {x['rows']:,}, {x['wall_s']:.2f} ({x['server_s']:.2f})" if x else ""
+
     for name in statements:
-
-        def st(r: dict[str, Any]) -> str:
-            x = r["statements"].get(name)
-            return f"{x['calls']}, {x['rows']:,}, {x['wall_s']:.2f} ({x['server_s']:.2f})" if x else ""
-
-        print(f"| {name} | " + " | ".join(st(r) for r in results) + " |")
+        print(f"| {name} | " + " | ".join(st(r, name) for r in results) + " |")
     for r in results:
         if "profile_tottime" in r:
             print(f"\ncProfile of {r['code']} (tottime):")
@@ -157,8 +159,10 @@ def stages(file: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
         for code in codes if run % 2 == 0 else list(reversed(codes)):
             result = staged_import(file, args, code)
             result["run"] = run + 1
-            say(f"{code.name} run {run + 1}: {result['records']} records in {result['wall_s']} s ({result['rate']:,}/s,"
-                f" {result['cpu_s']} s CPU, load {result['load_average']})")
+            say(
+                f"{code.name} run {run + 1}: {result['records']} records in {result['wall_s']} s ({result['rate']:,}/s,"
+                f" {result['cpu_s']} s CPU, load {result['load_average']})"
+            )
             results.append(result)
     results.sort(key=lambda r: (codes.index(Path(r["code"])), r["run"]))
     show_stages(results)

@@ -271,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     result["stages"] = t.stages
     result["parts"] = {k: {"calls": v["calls"], "wall_s": round(v["wall_s"], 3)} for k, v in t.parts.items()}
     result["statements"] = {
-        k: {"calls": v["calls"], "rows": v["rows"], "wall_s": round(v["wall_s"], 3), "server_s": round(v["server_s"], 3)}
+        k: {key: round(v[key], 3) if key.endswith("_s") else v[key] for key in ("calls", "rows", "wall_s", "server_s")}
         for k, v in sorted(t.statements.items(), key=lambda kv: -kv[1]["wall_s"])
     }
     print(json.dumps(result), flush=True)

@@ -7,7 +7,8 @@
 // stated. INPUT_TO is MERGEd, as relate_batch does, although the new batch has none yet.
 UNWIND $rows AS row
 CREATE (n:Batch)
-SET n = row.props {.*, id: row.id, _hash: row.hash}
+WITH n, row, row.props AS props
+SET n = props {.*, id: row.id, _hash: row.hash}
 WITH n, row
 CALL (n, row) {
   MATCH (p:Product {id: row.product})

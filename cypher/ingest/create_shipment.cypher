@@ -5,7 +5,8 @@
 // the parties are recorded in one (:TiesToRefresh) work item in this transaction (no lock on hub enterprises).
 UNWIND $rows AS row
 CREATE (n:Shipment)
-SET n = row.props {.*, id: row.id, _hash: row.hash}
+WITH n, row, row.props AS props
+SET n = props {.*, id: row.id, _hash: row.hash}
 WITH n, row
 OPTIONAL CALL (n, row) {
   MATCH (b:Batch {id: row.batch})

@@ -5,7 +5,8 @@
 // chunk instead (graph/ingest/write.py).
 UNWIND $rows AS row
 CREATE (n:TestReport)
-SET n = row.props {.*, id: row.id, _hash: row.hash}
+WITH n, row, row.props AS props
+SET n = props {.*, id: row.id, _hash: row.hash}
 WITH n, row
 CALL (n, row) {
   MATCH (l:Lab {id: row.lab})

@@ -102,7 +102,7 @@ async def write_chunks(
             results = []
             new = [row for row in chunk if row["id"] not in stored] if create is not None else []
             old = [row for row in chunk if row["id"] in stored] if new else chunk
-            unrelated: list[str] = [row["id"] for row in old]
+            unrelated: list[str] = [row["id"] for row in old] if leave_unrelated is not None else []
             if new:
                 assert create is not None and versions_of is not None
                 try:
@@ -113,7 +113,7 @@ async def write_chunks(
                     # Another writer created some of them since the read: upsert them as a re-run would.
                     stored = {**stored, **await stored_hashes(graph, versions_of, [row["id"] for row in new])}
                     old = [*old, *new]
-                    unrelated = [row["id"] for row in old]
+                    unrelated = [row["id"] for row in old] if leave_unrelated is not None else []
             if old:
                 results.append(await upsert(old, stored, now))
         finally:
