@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 from graph.cypher import all_statement_names
-from graph.ingest.write import NODE_TYPES
+from graph.ingest.write import CREATED, NODE_TYPES
 from graph.lookup import NAV
 from tests.conftest import ROOT
 
@@ -23,5 +23,6 @@ def test_every_literal_statement_name_in_the_code_has_a_file():
 
 
 def test_every_composed_statement_name_has_a_file():
-    composed = {f"ingest/upsert_{t}" for t in NODE_TYPES} | {f"nav/{name}" for name in NAV}
+    composed = {f"ingest/upsert_{t}" for t in NODE_TYPES} | {f"ingest/create_{t}" for t in CREATED}
+    composed |= {f"nav/{name}" for name in NAV}
     assert sorted(composed - set(all_statement_names())) == []

@@ -7,7 +7,9 @@ links; the refused records and the lines that refer to them. Check, preview and 
 It is a private temporary SQLite database (sqlite3.connect(""): its file lives in TMPDIR and is deleted when the
 connection closes). While small it stays in SQLite's page cache, bounded by CACHE_KIB; beyond that it spills to
 the file, so an import needs about its file's size of free space in TMPDIR. The index is written and read by one
-import at a time, from one thread at a time (the pipeline's stages run in order).
+import at a time, from one thread at a time (the pipeline's stages run in order), but for the writes, which read
+the next chunk while noting the batches the last one left unrelated: SQLite serialises the two (its default
+threading mode, sqlite3.threadsafety 3).
 """
 
 from __future__ import annotations
@@ -55,15 +57,22 @@ CREATE TABLE listed (enterprise TEXT NOT NULL);  -- enterprises of the blacklist
 CREATE TABLE in_graph (kind TEXT, ident TEXT, PRIMARY KEY (kind, ident)) WITHOUT ROWID;
 CREATE TABLE rejected (type TEXT, ident TEXT, line INTEGER NOT NULL, PRIMARY KEY (type, ident)) WITHOUT ROWID;
 CREATE TABLE dependent (on_line INTEGER NOT NULL, line INTEGER NOT NULL, PRIMARY KEY (on_line, line)) WITHOUT ROWID;
+CREATE TABLE unrelated (ident TEXT PRIMARY KEY) WITHOUT ROWID;  -- batches whose inputs the write left to link
 """
 
+# The references that no record of the import resolves, in the order they were made: one pass over every reference
+# (most resolve within the import), after which the lookups in the graph and the dangling check read this set.
+_UNRESOLVED = """
+CREATE TABLE unresolved AS SELECT f.rowid AS ord, f.line, f.field, f.kind, f.ident FROM ref f
+WHERE NOT EXISTS (SELECT 1 FROM record r WHERE r.type = f.kind AND r.ident = f.ident);
+CREATE INDEX unresolved_kind ON unresolved (kind, ident);
+"""
 # A reference is known when its target is a record of the import or a node the graph already has.
 _DANGLING = """
-SELECT f.line, f.field, f.kind, f.ident, x.line FROM ref f
+SELECT f.line, f.field, f.kind, f.ident, x.line FROM unresolved f
 LEFT JOIN rejected x ON x.type = f.kind AND x.ident = f.ident
-WHERE NOT EXISTS (SELECT 1 FROM record r WHERE r.type = f.kind AND r.ident = f.ident)
-  AND NOT EXISTS (SELECT 1 FROM in_graph g WHERE g.kind = f.kind AND g.ident = f.ident)
-ORDER BY f.rowid
+WHERE NOT EXISTS (SELECT 1 FROM in_graph g WHERE g.kind = f.kind AND g.ident = f.ident)
+ORDER BY f.ord
 """
 _LINK_HOLDERS = """
 SELECT l.line, l.kind, l.holder, l.target,
@@ -86,10 +95,11 @@ SELECT p.line, p.type, p.ident, r.line FROM repeat p JOIN record r ON r.type = p
 WHERE p.hash <> r.hash ORDER BY p.line
 """
 # The ids of a kind that records refer to and the import does not hold; a link's holder may be either kind.
-_OUTSIDE = "SELECT ident FROM ref WHERE kind = :kind EXCEPT SELECT ident FROM record WHERE type = :kind ORDER BY 1"
+_OUTSIDE = "SELECT DISTINCT ident FROM unresolved WHERE kind = :kind ORDER BY 1"
 _OUTSIDE_OR_HOLDER = """
-SELECT ident FROM ref WHERE kind = :kind UNION SELECT holder FROM link
-EXCEPT SELECT ident FROM record WHERE type = :kind ORDER BY 1
+SELECT ident FROM unresolved WHERE kind = :kind
+UNION SELECT holder FROM link l WHERE NOT EXISTS (SELECT 1 FROM record r WHERE r.type = :kind AND r.ident = l.holder)
+ORDER BY 1
 """
 
 
@@ -142,6 +152,45 @@ def describe(rtype: str, ident: str) -> str:
     return f"{rtype} {ident!r}"
 
 
+# What the index keeps of a valid record, computed from the record alone (so also in a worker process, parse.py):
+# (line, type, identity, content hash, pickled (upsert row, relation row) or None for a link, references as
+# (field, kind, id), a link's (kind, holder, target, share) or None, INPUT_TO edges (input, output), the id of a
+# FAIL test report or None, the enterprise of a blacklist entry or None).
+Entry = tuple[
+    int,
+    str,
+    str,
+    str,
+    bytes | None,
+    list[tuple[str, str, str]],
+    tuple[str, str, str, float | None] | None,
+    list[tuple[str, str]],
+    str | None,
+    str | None,
+]
+
+
+def entries(pending: list[tuple[int, Any]]) -> list[Entry]:
+    """The index entries of (line, valid record) pairs."""
+    out: list[Entry] = []
+    for line, record in pending:
+        refs = list(references(record))
+        if isinstance(record, rec.Link):
+            link = (record.kind, record.from_, record.to, record.share)
+            out.append((line, "link", identity(record), content_hash(record), None, refs, link, [], None, None))
+            continue
+        row = upsert_row(record)
+        # A batch's inputs are written with it when they exist by then, else by a pass of their own (write.py),
+        # from its relation row.
+        is_batch = isinstance(record, rec.Batch)
+        rows = pickle.dumps((row, relation_row(record) if is_batch else None), pickle.HIGHEST_PROTOCOL)
+        edges = [(i.batch, record.id) for i in record.inputs] if is_batch else []
+        failed = record.id if isinstance(record, rec.TestReport) and record.result == rec.TestResult.FAIL else None
+        listed = record.enterprise if isinstance(record, rec.Blacklist) else None
+        out.append((line, record.type, record.id, row["hash"], rows, refs, None, edges, failed, listed))
+    return out
+
+
 @dataclass(frozen=True)
 class LinkRow:
     line: int
@@ -181,6 +230,7 @@ class ImportIndex:
             self.db.execute(f"PRAGMA {pragma}")
         self.db.executescript(_SCHEMA)
         self._pending: list[tuple[int, Any]] = []
+        self._resolved = False
 
     def close(self) -> None:
         self.db.close()
@@ -198,52 +248,29 @@ class ImportIndex:
         self._pending.append((line, record))
 
     def flush(self) -> None:
-        """Store the records added since the last flush. A record whose identity an earlier line stated is kept
-        only as a repeat (its hash, for the duplicate check), and its references are not checked again."""
+        """Store the records added since the last flush."""
         pending, self._pending = self._pending, []
-        if not pending:
+        self.store(entries(pending))
+
+    def store(self, entries: list[Entry]) -> None:
+        """Store entries (of lines in increasing order, after every line stored before). A record whose identity an
+        earlier line stated is kept only as a repeat (its hash, for the duplicate check), and its references are not
+        checked again."""
+        if not entries:
             return
-        entries: list[tuple[int, str, str, str, bytes | None]] = []
-        for line, record in pending:
-            if isinstance(record, rec.Link):
-                entries.append((line, "link", identity(record), content_hash(record), None))
-            else:
-                row = upsert_row(record)
-                # A batch's inputs are written in a pass of their own (write.py), from its relation row.
-                rows = (row, relation_row(record)) if isinstance(record, rec.Batch) else (row, None)
-                entries.append((line, record.type, record.id, row["hash"], pickle.dumps(rows, pickle.HIGHEST_PROTOCOL)))
         db = self.db
         db.execute("BEGIN")
         # The unique index keeps the first line of each identity; a line it ignored is a repeat.
-        db.executemany("INSERT OR IGNORE INTO record VALUES (?, ?, ?, ?, ?)", entries)
+        db.executemany("INSERT OR IGNORE INTO record VALUES (?, ?, ?, ?, ?)", (e[:5] for e in entries))
         stored = "SELECT line FROM record WHERE line BETWEEN ? AND ?"
-        kept = {n for (n,) in db.execute(stored, (pending[0][0], pending[-1][0]))}
-        repeats = [entry[:4] for entry in entries if entry[0] not in kept]
-        db.executemany("INSERT INTO repeat VALUES (?, ?, ?, ?)", repeats)
-        repeated = {entry[0] for entry in repeats}
-        refs: list[tuple[int, str, str, str]] = []
-        links: list[tuple[int, str, str, str, float | None]] = []
-        edges: list[tuple[str, str]] = []
-        failed: list[tuple[str]] = []
-        listed: list[tuple[str]] = []
-        for line, record in pending:
-            if line in repeated:
-                continue
-            refs.extend((line, field_name, kind, ident) for field_name, kind, ident in references(record))
-            match record:
-                case rec.Link():
-                    links.append((line, record.kind, record.from_, record.to, record.share))
-                case rec.Batch():
-                    edges.extend((i.batch, record.id) for i in record.inputs)
-                case rec.TestReport() if record.result == rec.TestResult.FAIL:
-                    failed.append((record.id,))
-                case rec.Blacklist():
-                    listed.append((record.enterprise,))
-        db.executemany("INSERT INTO ref VALUES (?, ?, ?, ?)", refs)
-        db.executemany("INSERT INTO link VALUES (?, ?, ?, ?, ?)", links)
-        db.executemany("INSERT INTO edge VALUES (?, ?)", edges)
-        db.executemany("INSERT INTO failed VALUES (?)", failed)
-        db.executemany("INSERT INTO listed VALUES (?)", listed)
+        kept = {n for (n,) in db.execute(stored, (entries[0][0], entries[-1][0]))}
+        db.executemany("INSERT INTO repeat VALUES (?, ?, ?, ?)", (e[:4] for e in entries if e[0] not in kept))
+        fresh = [e for e in entries if e[0] in kept]
+        db.executemany("INSERT INTO ref VALUES (?, ?, ?, ?)", ((e[0], *ref) for e in fresh for ref in e[5]))
+        db.executemany("INSERT INTO link VALUES (?, ?, ?, ?, ?)", ((e[0], *e[6]) for e in fresh if e[6] is not None))
+        db.executemany("INSERT INTO edge VALUES (?, ?)", (edge for e in fresh for edge in e[7]))
+        db.executemany("INSERT INTO failed VALUES (?)", ((e[8],) for e in fresh if e[8] is not None))
+        db.executemany("INSERT INTO listed VALUES (?)", ((e[9],) for e in fresh if e[9] is not None))
         db.execute("COMMIT")
 
     def reject(self, rtype: str, ident: str, line: int) -> None:
@@ -273,8 +300,15 @@ class ImportIndex:
     def outside(self, kind: str) -> Iterator[str]:
         """The ids of `kind` that records refer to and the import does not hold (to look up in the graph);
         a link's holder counts as both a person and an enterprise."""
+        self._resolve()
         query = _OUTSIDE_OR_HOLDER if kind in ("person", "enterprise") else _OUTSIDE
         yield from (ident for (ident,) in self.db.execute(query, {"kind": kind}))
+
+    def _resolve(self) -> None:
+        """The unresolved references, once every line is in (the checks run after the parse)."""
+        if not self._resolved:
+            self.db.executescript(_UNRESOLVED)
+            self._resolved = True
 
     def found_in_graph(self, kind: str, idents: list[str]) -> None:
         self.db.executemany("INSERT OR IGNORE INTO in_graph VALUES (?, ?)", ((kind, i) for i in idents))
@@ -282,6 +316,7 @@ class ImportIndex:
     def dangling(self) -> Iterator[tuple[int, str, str, str, int | None]]:
         """(line, field, kind, id, line that refused it or None) of each reference known neither to the import nor
         to the graph, in line order."""
+        self._resolve()
         yield from self.db.execute(_DANGLING)
 
     def link_holders(self) -> Iterator[tuple[int, str, str, str, bool, bool, int | None]]:
@@ -384,6 +419,20 @@ class ImportIndex:
         """(upsert row, relation row of a batch or None) of each record of `rtype`, in line order."""
         cursor = self.db.execute("SELECT row FROM record INDEXED BY record_type WHERE type = ? ORDER BY line", (rtype,))
         yield from (pickle.loads(row) for (row,) in cursor)
+
+    def leave_unrelated(self, idents: list[str]) -> None:
+        """Batches whose inputs their write did not link (ingest/relate_batch links them after every batch)."""
+        self.db.executemany("INSERT OR IGNORE INTO unrelated VALUES (?)", ((i,) for i in idents))
+
+    def unrelated_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM unrelated").fetchone()[0]
+
+    def unrelated_rows(self) -> Iterator[dict[str, Any]]:
+        """The relation row of each batch left unrelated, in line order."""
+        cursor = self.db.execute(
+            "SELECT r.row FROM unrelated u JOIN record r ON r.type = 'batch' AND r.ident = u.ident ORDER BY r.line"
+        )
+        yield from (pickle.loads(row)[1] for (row,) in cursor)
 
     def hashes(self, rtype: str) -> Iterator[tuple[str, str]]:
         """(id, content hash) of each record of `rtype`."""

@@ -7,8 +7,12 @@ import asyncio
 import difflib
 import gc
 import json
+import multiprocessing
+import os
 import threading
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from itertools import islice
 from typing import Any, get_args
@@ -16,7 +20,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from graph import records as rec
-from graph.ingest.index import ImportIndex
+from graph.ingest.index import Entry, ImportIndex, entries
 from graph.ingest.parties import fault
 from graph.ingest.report import Errors, Progress
 from graph.ingest.source import EpcisRecord, SourceLine, Unreadable
@@ -71,6 +75,12 @@ gc_paused = _GcPause()
 
 
 PROGRESS_EVERY = 10_000  # lines between two progress reports while parsing; also the lines of one chunk
+# A large import is validated by worker processes (WORKERS, one per core) from this line on, this process
+# only storing what they found: validation is pure Python, one core's worth, while the server waits. Worker
+# processes start (about a second each, importing the record models) half-way to it, so that a small import
+# (the tests', an API request's) never starts them.
+PARALLEL_FROM_LINE = 60_000
+WORKERS = max(1, min(4, os.cpu_count() or 1))  # 1: always in this process
 
 
 async def parse_lines(
@@ -85,17 +95,30 @@ async def parse_lines(
     far, total)` after each chunk; `parties`: a data supplier's, whose records alone it may import
     (graph/ingest/parties.py), None for any. Returns the number of lines.
 
-    A chunk is read, validated and stored in a worker thread: a server keeps answering while a large file is
-    validated, and only the chunk is in memory."""
+    A chunk is read, validated and stored in a worker thread (in worker processes past PARALLEL_FROM_LINE): a
+    server keeps answering while a large file is validated, and only a few chunks are in memory."""
     it = iter(lines)
     number = 0
-    while True:
-        done = await asyncio.to_thread(_parse_chunk, it, number, index, errors, parties)
-        if done == number:
-            break
-        number = done
-        if progress and number % PROGRESS_EVERY == 0:
-            progress("validating", number, total)
+    workers = WORKERS
+    pool: ProcessPoolExecutor | None = None
+    try:
+        while True:
+            if workers > 1 and pool is None and number >= PARALLEL_FROM_LINE // 2:
+                pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+                for _ in range(workers):
+                    pool.submit(_ready)  # start them now, while this process goes on
+            if pool is not None and number >= PARALLEL_FROM_LINE:
+                number = await _parse_in_workers(pool, workers, it, number, index, errors, progress, total, parties)
+                break
+            done = await asyncio.to_thread(_parse_chunk, it, number, index, errors, parties)
+            if done == number:
+                break
+            number = done
+            if progress and number % PROGRESS_EVERY == 0:
+                progress("validating", number, total)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
     if progress:
         progress("validating", number, total)
     return number
@@ -113,6 +136,115 @@ def _parse_chunk(
                 _parse(number, raw, index, errors, parties)
         index.flush()
     return number
+
+
+# --- in worker processes ---------------------------------------------------------------------------------------------
+
+Found = tuple[list[Entry], list[tuple[int, str | None, str]], list[tuple[str, str, int]]]  # entries, errors, refused
+
+
+class _Pending:
+    """A worker process's side of ImportIndex while it validates a chunk: the valid records and the refused ones."""
+
+    def __init__(self) -> None:
+        self.records: list[tuple[int, Any]] = []
+        self.refused: list[tuple[str, str, int]] = []
+
+    def add(self, line: int, record: Any) -> None:
+        self.records.append((line, record))
+
+    def reject(self, rtype: str, ident: str, line: int) -> None:
+        self.refused.append((rtype, ident, line))
+
+
+class _Faults:
+    """A worker process's side of Errors: every error, in the order found."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[int, str | None, str]] = []
+
+    def add(self, line: int, field_name: str | None, message: str) -> None:
+        self.items.append((line, field_name, message))
+
+
+def _ready() -> None:
+    """Nothing: a worker process that ran it has started and imported the record models."""
+
+
+def validate_chunk(lines: list[tuple[int, SourceLine]], parties: frozenset[str] | None) -> Found:
+    """In a worker process: each numbered line validated; the valid records as index entries."""
+    pending, faults = _Pending(), _Faults()
+    # No collection while a chunk is validated (it makes many acyclic objects; reference counting frees them); the
+    # few cycles it made (errors) are collected after, from the youngest generation alone, where they all are.
+    gc.disable()
+    for number, raw in lines:
+        _parse(number, raw, pending, faults, parties)  # type: ignore[arg-type]
+    found = entries(pending.records), faults.items, pending.refused
+    del pending
+    gc.collect(0)
+    return found
+
+
+def _take(lines: Iterator[SourceLine], number: int) -> tuple[list[tuple[int, SourceLine]], list[tuple[int, str]], int]:
+    """The next chunk of lines to validate, numbered (blank lines left out), the unreadable ones' numbers and
+    reasons, and the number of the chunk's last line."""
+    chunk: list[tuple[int, SourceLine]] = []
+    unreadable: list[tuple[int, str]] = []
+    for raw in islice(lines, PROGRESS_EVERY):
+        number += 1
+        if isinstance(raw, Unreadable):
+            unreadable.append((number, raw.reason))
+        elif not isinstance(raw, str):
+            chunk.append((number, dict(raw)))  # a plain dict crosses to the worker process
+        elif raw.strip():
+            chunk.append((number, raw))
+    return chunk, unreadable, number
+
+
+async def _parse_in_workers(
+    pool: ProcessPoolExecutor,
+    workers: int,
+    lines: Iterator[SourceLine],
+    number: int,
+    index: ImportIndex,
+    errors: Errors,
+    progress: Progress | None,
+    total: int | None,
+    parties: frozenset[str] | None,
+) -> int:
+    """The remaining lines validated by the pool's processes, a chunk each and one more waiting, stored here in
+    line order (errors, refused records and entries alike, so that the outcome is the inline one's)."""
+    loop = asyncio.get_running_loop()
+    in_flight: deque[tuple[asyncio.Future[Found], list[tuple[int, str]], int]] = deque()
+    exhausted = False
+    while True:
+        while not exhausted and len(in_flight) <= workers:
+            chunk, unreadable, last = await asyncio.to_thread(_take, lines, number)
+            if last == number:
+                exhausted = True
+                break
+            number = last
+            in_flight.append((loop.run_in_executor(pool, validate_chunk, chunk, parties), unreadable, last))
+        if not in_flight:
+            return number
+        future, unreadable, last = in_flight.popleft()
+        stored, found, refused = await future
+        for line, field_name, message in sorted([*((n, None, r) for n, r in unreadable), *found], key=_line):
+            errors.add(line, field_name, message)
+        await asyncio.to_thread(_store, index, stored, refused)
+        if progress and last % PROGRESS_EVERY == 0:
+            progress("validating", last, total)
+
+
+def _line(error: tuple[int, str | None, str]) -> int:
+    return error[0]
+
+
+def _store(index: ImportIndex, stored: list[Entry], refused: list[tuple[str, str, int]]) -> None:
+    with gc_paused():
+        for rtype, ident, line in refused:
+            index.reject(rtype, ident, line)
+        index.store(stored)
 
 
 def _parse(

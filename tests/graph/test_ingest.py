@@ -394,9 +394,10 @@ TIE_WRITES = 6  # 21 enterprises with changed ties, refreshed 5 at a time (5 wri
 LAB_FAILURE_WRITES = 1  # one statement raises the LAB_FAILURE signals of the FAIL reports
 INCIDENT_WRITES = 1  # one statement links the new signals to their incidents (fewer than a chunk of them)
 # write calls of a clean import of BIG with import_batch_size 50: 13 node batches (relationships to earlier types
-# with them; a batch of new records has no versions to keep, so none is written before it), 3 batches of batch
-# inputs, 1 of links, then the derived state
-BIG_WRITES = 17 + TIE_WRITES + LAB_FAILURE_WRITES + INCIDENT_WRITES
+# with them; a batch of new records has no versions to keep, so none is written before it; new batches are written
+# with their inputs, all earlier in the file, so no batch is left to the inputs' pass), 1 of links, then the
+# derived state
+BIG_WRITES = 14 + TIE_WRITES + LAB_FAILURE_WRITES + INCIDENT_WRITES
 
 
 class InjectedFault(Exception):
@@ -404,7 +405,7 @@ class InjectedFault(Exception):
 
 
 @pytest.mark.parametrize("when", ["before", "after"])
-@pytest.mark.parametrize("after_calls", [0, 2, 7, 13, 17, BIG_WRITES - 1])
+@pytest.mark.parametrize("after_calls", [0, 2, 5, 7, 13, 17, BIG_WRITES - 1])
 async def test_an_import_interrupted_by_a_fault_completes_when_run_again(db, monkeypatch, after_calls, when):
     """A write fails (before it reaches the server, or after it committed) once `after_calls` writes succeeded;
     running the import again gives exactly the graph a clean import gives."""
@@ -454,6 +455,63 @@ async def test_an_import_interrupted_by_a_fault_completes_when_run_again(db, mon
     assert report.created + report.updated + report.unchanged == len(BIG)
     assert await nodes(db) == clean_nodes
     assert await relationships(db) == clean_rels
+
+
+def forward_inputs() -> list[dict[str, Any]]:
+    """A batch whose input comes later in the file, in another write batch of 50: it is created before its input."""
+    records: list[dict[str, Any]] = [enterprise("M", roles=["MANUFACTURER"], country="CN"), product("P1")]
+    records += [batch("MIX", [("RAW59", 5), ("RAW0", 2)])]
+    records += [batch(f"RAW{i}") for i in range(60)]
+    return records
+
+
+@pytest.mark.parametrize("fault", [False, True])
+async def test_a_batch_whose_input_comes_later_in_the_file_is_linked_to_it(db, monkeypatch, fault):
+    """MIX is created when RAW59 does not exist yet: its inputs are linked by the pass after every batch, also when
+    an import stopped before that pass is run again."""
+    assert db.settings.import_batch_size == 50
+    real_write = db.write
+
+    async def failing_relate(name: str, **params: Any) -> Any:
+        if name == "ingest/relate_batch":
+            raise InjectedFault("before the inputs' pass")
+        return await real_write(name, **params)
+
+    if fault:
+        monkeypatch.setattr(db, "write", failing_relate)
+        with pytest.raises(InjectedFault):
+            await import_lines(db, ndjson(*forward_inputs()))
+        monkeypatch.undo()
+        assert "RAW59" not in [other for _, other, _ in await rels_of(db, "MIX", "INPUT_TO")]  # it came later
+    report = await load(db, *forward_inputs())
+    assert report.by_type["batch"] == (Counts(unchanged=61) if fault else Counts(created=61))
+    inputs = sorted((outgoing, other, p["quantity"]) for outgoing, other, p in await rels_of(db, "MIX", "INPUT_TO"))
+    assert inputs == [(False, "RAW0", 2), (False, "RAW59", 5)]
+
+
+async def test_records_another_writer_created_after_the_existence_read_are_upserted_once(db, monkeypatch):
+    """The import creates the records its read of the stored hashes did not find; if another writer created them in
+    between (here: the read is made to miss them), the uniqueness constraint refuses the creation and they are
+    upserted instead: counted unchanged, nothing duplicated, no relationship doubled."""
+    from graph.ingest import write
+
+    await load(db, *BIG)
+    before_nodes, before_rels = await nodes(db), await relationships(db)
+    real = write.stored_hashes
+    missed: set[str] = set()
+
+    async def stale(graph: Graph, rtype: str, ids: list[str]) -> dict[str, str | None]:
+        if rtype in write.CREATED and rtype not in missed:  # the first read of each created type misses them all
+            missed.add(rtype)
+            return {}
+        return await real(graph, rtype, ids)
+
+    monkeypatch.setattr(write, "stored_hashes", stale)
+    report = await load(db, *BIG)
+    assert missed == set(write.CREATED)
+    assert report.created == report.updated == 0
+    assert await nodes(db) == before_nodes
+    assert await relationships(db) == before_rels
 
 
 # --- blacklists and credit grades ----------------------------------------------------------------------------------

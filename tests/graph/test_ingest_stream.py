@@ -5,16 +5,18 @@ And a posted body is spooled to disk as it comes, gunzipped in bounded steps."""
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import tracemalloc
 from collections.abc import Iterator
 from itertools import pairwise
+from typing import Any
 
 import pytest
 
 from graph.db import Graph
 from graph.imports import import_lines
-from graph.ingest import Counts, parse
+from graph.ingest import Counts, file_lines, parse
 from graph.ingest.source import Spool
 from tests.conftest import BASE, batch, enterprise, load, ndjson, shipment
 from tests.graph.test_ingest import ALL_TYPES, ALL_TYPES_COUNTS, link, nodes, relationships
@@ -110,6 +112,61 @@ async def test_chunked_writes_give_the_graph_a_whole_import_gives(db, small_chun
     monkeypatch.setattr(parse, "PROGRESS_EVERY", 10_000)
     assert (await load(db, *records)).created == len(records)
     assert (await nodes(db), await relationships(db)) == streamed
+
+
+def faulty_file() -> bytes:
+    """Every kind of fault, spread over chunks of 3 lines: a blank line, a refused record and a line that refers to
+    it, a line that is no JSON, a record restated unalike, a dangling reference, undecodable bytes."""
+    good = ndjson(*ALL_TYPES)
+    lines = [
+        *good[:5],
+        "",
+        json.dumps(enterprise("X1", country="XX")),
+        json.dumps(shipment("S9", "B1", "X1")),
+        "{not json",
+        *good[5:],
+        json.dumps(batch("B1", quantity=7)),
+        json.dumps(shipment("S8", "NOPE", "E2")),
+    ]
+    return "\n".join(lines).encode() + b"\n\xff\xfe\n" + json.dumps(enterprise("E9")).encode() + b"\n"
+
+
+def worker_processes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Worker processes validate from line 6 on, 3 lines a chunk, two of them whatever the machine's cores; the
+    calls of the path that hands them the lines are counted."""
+    monkeypatch.setattr(parse, "PROGRESS_EVERY", 3)
+    monkeypatch.setattr(parse, "PARALLEL_FROM_LINE", 6)
+    monkeypatch.setattr(parse, "WORKERS", 2)
+    real = parse._parse_in_workers
+    calls: list[int] = []
+
+    async def counted(*args: Any, **kwargs: Any) -> int:
+        calls.append(1)
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(parse, "_parse_in_workers", counted)
+    return calls
+
+
+async def test_worker_processes_find_what_this_process_finds(db, small_chunks, monkeypatch):
+    """The same errors, in the same order and with the same messages (a refused record counting the lines of later
+    chunks that refer to it), and, for a clean file, the same graph, whether the lines are validated here or by
+    worker processes."""
+    here = await import_lines(db, file_lines(io.BytesIO(faulty_file())))
+    assert here.error_count == 5 and await node_count(db) == 0
+    await import_lines(db, ndjson(*ALL_TYPES))
+    in_process = await nodes(db), await relationships(db)
+    await db.write("testing/wipe_all")
+
+    calls = worker_processes(monkeypatch)
+    there = await import_lines(db, file_lines(io.BytesIO(faulty_file())))
+    assert calls == [1]
+    assert [(e.line, e.field, e.message) for e in there.errors] == [(e.line, e.field, e.message) for e in here.errors]
+    assert there.error_count == here.error_count
+    assert await node_count(db) == 0
+    report = await import_lines(db, ndjson(*ALL_TYPES))
+    assert report.by_type == {t: Counts(created=n) for t, n in ALL_TYPES_COUNTS.items()}
+    assert (await nodes(db), await relationships(db)) == in_process
 
 
 async def test_memory_does_not_grow_with_the_file(db, monkeypatch):
