@@ -271,6 +271,7 @@ async def loaded_graph(args: argparse.Namespace) -> tuple[Graph, Settings, list[
         neo4j_uri=f"bolt://127.0.0.1:{args.port}",
         neo4j_password="",
         credit_sweep_interval_s=0,
+        query_timeout_s=600,  # the load's reads on a machine shared at load average 15-20 outlast the 15 s default
         auth_issuers=[args.issuer_url],
         auth_audience=AUDIENCE,
         auth_local_issuer=False,
