@@ -1,6 +1,7 @@
 """Where the time of a GraphQL answer over HTTP goes, against the graph layer that computes it (issue 15).
 
     python -m bench.http_overhead --size S|M [--port 7723] [--http-port 8813] [--requests 100] [--reload]
+    python -m bench.http_overhead --audit-write 300 [--port 7723]   (the audit write alone, old against new)
 
 Loads the synthetic data set as bench/run.py does (seed.generate, then graph.imports.import_lines; skipped when the
 instance already holds it, unless --reload), then for each bench query (bench/run.py's TRACE_QUERY, RECALL_QUERY,
@@ -271,6 +272,7 @@ async def loaded_graph(args: argparse.Namespace) -> tuple[Graph, Settings, list[
         neo4j_uri=f"bolt://127.0.0.1:{args.port}",
         neo4j_password="",
         credit_sweep_interval_s=0,
+        query_timeout_s=600,  # the load's reads on a machine shared at load average 15-20 outlast the 15 s default
         auth_issuers=[args.issuer_url],
         auth_audience=AUDIENCE,
         auth_local_issuer=False,
@@ -330,21 +332,21 @@ async def cases(graph: Graph, records: list[dict[str, Any]], n: int, seed: int) 
         (
             "traceBack",
             TRACE_QUERY,
-            lambda s: {"id": s},
+            lambda s: {"id": s, "depth": MAX_DEPTH},
             lambda g, s: trace.trace_back(g, s, MAX_DEPTH),
             [rng.choice(with_inputs) for _ in range(n)],
         ),
         (
             "recallScope",
             RECALL_QUERY,
-            lambda s: {"ids": s},
+            lambda s: {"ids": s, "depth": MAX_DEPTH},
             lambda g, s: recall_scope.recall_scope(g, s, MAX_DEPTH),
             [rng.sample(batch_ids, rng.randint(1, 3)) for _ in range(n)],
         ),
         (
             "recallScope large",
             RECALL_QUERY,
-            lambda s: {"ids": s},
+            lambda s: {"ids": s, "depth": MAX_DEPTH},
             lambda g, s: recall_scope.recall_scope(g, s, MAX_DEPTH),
             [big] * max(10, n // 5),
         ),
@@ -536,6 +538,45 @@ async def profiles(app: Any, headers: dict[str, str], all_cases: list[Case], n: 
     return out
 
 
+async def audit_write(args: argparse.Namespace) -> dict[str, Any]:
+    """An audited read's event, written as before this round (the schema check's read before every write, then a
+    managed transaction: three round trips) and as now (`audit.append`: the check trusted for a second, one
+    auto-commit write), alternated, `args.audit_write` times each, on the instance at --port (it needs the
+    schema: any instance this tool or the tests loaded). About half a minute."""
+    from graph.audit import Entry, Outcome
+    from graph.clock import now_ms
+
+    settings = Settings(neo4j_uri=f"bolt://127.0.0.1:{args.port}", neo4j_password="", credit_sweep_interval_s=0)
+    graph = Graph(open_driver(settings), settings)
+    entries = [Entry("bench", ("admin",), "Query.recallScope", ("B1", "B2"), Outcome.OK, None)]
+
+    async def before() -> None:
+        graph.forget_schema()
+        await graph.write("audit/append_events", events=[e.row() for e in entries], now=now_ms())
+
+    async def now() -> None:
+        await audit.append(graph, entries)
+
+    ways = {"before (check + managed transaction)": before, "now (audit.append)": now}
+    try:
+        for _ in range(10):  # warm: connections, plans
+            for way in ways.values():
+                await way()
+        times: dict[str, list[float]] = defaultdict(list)
+        load_before = load_average()
+        for i in range(args.audit_write):
+            for name, way in list(ways.items())[:: 1 if i % 2 else -1]:  # neither always first
+                started = time.perf_counter()
+                await way()
+                times[name].append((time.perf_counter() - started) * 1000)
+    finally:
+        await graph.close()
+    return {
+        "audit_write": {name: percentiles(samples) for name, samples in times.items()},
+        "load_average": {"before": load_before, "after": load_average()},
+    }
+
+
 def table(result: dict[str, Any]) -> str:
     lines = [f"size {result['size']}, load average {result['load_average']}, {result['seconds']} s"]
     for name, q in result["queries"].items():
@@ -566,7 +607,11 @@ def main() -> None:
     parser.add_argument("--skip-profile", action="store_true")
     parser.add_argument("--reload", action="store_true", help="wipe the bench instance and load the data again")
     parser.add_argument("--out", type=Path, default=OUT / "http_overhead.json")
+    parser.add_argument("--audit-write", type=int, metavar="N", help="only time the audit write, old against new")
     args = parser.parse_args()
+    if args.audit_write:
+        print(json.dumps(asyncio.run(audit_write(args)), indent=2))
+        return
     args.issuer_url = f"http://127.0.0.1:{args.http_port}/auth/local"  # served by the uvicorn server
     result = asyncio.run(measure(args))
     if args.load_only:

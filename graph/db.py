@@ -28,6 +28,12 @@ CONNECT_TIMEOUT_S = 5.0  # a new connection's TCP connect and Bolt handshake
 # connection deadline: a request that runs several statements (the schema check, the statement, the audit event)
 # is told in one deadline, not in several; the first statement after it tries the server again.
 UNREACHABLE_HOLD_S = 2.0
+# A schema check that found every constraint is trusted this long before the next write checks again: a store is
+# only replaced under a running service (a restore, a recreated volume) with the server or the database down for
+# far longer than this, so the first write after it always checks. Sooner when this process sees the connection
+# fail or runs a schema statement itself. Saves a read before nearly every write (an audited read's event: one of
+# the round trips a confidential answer waits on, bench/RESULTS.md "GraphQL overhead, round two").
+SCHEMA_TRUSTED_S = 1.0
 
 
 def open_driver(settings: Settings) -> AsyncDriver:
@@ -80,6 +86,8 @@ class Graph:
         # write this process committed before it, so a replica reads its own writes (docs/scale-out.md).
         self._bookmarks = driver.execute_query_bookmark_manager
         self._unreachable_until = 0.0  # time.monotonic(); see UNREACHABLE_HOLD_S
+        self._schema_trusted_until = 0.0  # time.monotonic(); see SCHEMA_TRUSTED_S
+        self._schema_generation = 0  # counts forget_schema(): a check that overlapped one is not trusted
 
     def _reachable(self) -> None:
         if time.monotonic() < self._unreachable_until:
@@ -87,6 +95,12 @@ class Graph:
 
     def _unreachable(self) -> None:
         self._unreachable_until = time.monotonic() + UNREACHABLE_HOLD_S
+        self.forget_schema()
+
+    def forget_schema(self) -> None:
+        """Check the constraints again before the next write (the store may have changed under this process)."""
+        self._schema_trusted_until = 0.0
+        self._schema_generation += 1
 
     async def read(self, name: str, **params: Any) -> list[neo4j.Record]:
         """Run the named statement on a reader with the query timeout; all records.
@@ -107,6 +121,7 @@ class Graph:
                 self._unreachable()
                 raise
             except (neo4j.exceptions.TransientError, neo4j.exceptions.SessionExpired) as error:
+                self.forget_schema()  # a database stopped or moved: it may come back as another store
                 if attempt + 1 == READ_ATTEMPTS or not error.is_retryable():
                     raise
                 await asyncio.sleep(0.1 * 2**attempt)
@@ -117,8 +132,38 @@ class Graph:
         return await self._run(name, params, RoutingControl.WRITE, self.settings.write_timeout_s)
 
     async def write_schema(self, name: str, **params: Any) -> list[neo4j.Record]:
-        """A schema statement (graph/schema.py): the one kind of write that runs without the schema check."""
-        return await self._run(name, params, RoutingControl.WRITE, self.settings.write_timeout_s)
+        """A schema statement (graph/schema.py): the one kind of write that runs without the schema check. It may
+        change the schema, so the next write checks it again."""
+        self.forget_schema()
+        try:
+            return await self._run(name, params, RoutingControl.WRITE, self.settings.write_timeout_s)
+        finally:
+            self.forget_schema()
+
+    async def write_once(self, name: str, **params: Any) -> list[neo4j.Record]:
+        """One statement as an auto-commit write: one round trip, where `write`'s managed transaction takes two
+        (run, then commit). For a short statement that must not wait: an audited read's event, written before its
+        answer leaves. Retried by hand on the transient errors that leave nothing committed (a deadlock, a lock
+        timeout, a leader change), as reads are; an outage is raised (a retry after a lost commit could write the
+        statement twice)."""
+        await self.verify_schema()
+        query = Query(cypher(name), timeout=self.settings.write_timeout_s)
+        self._reachable()
+        for attempt in range(READ_ATTEMPTS):
+            try:
+                async with self.driver.session(database=self.database, bookmark_manager=self._bookmarks) as s:
+                    result = await s.run(query, params)
+                    return [record async for record in result]
+            except neo4j.exceptions.ServiceUnavailable:
+                self._unreachable()
+                raise
+            except (neo4j.exceptions.TransientError, neo4j.exceptions.SessionExpired) as error:
+                self.forget_schema()
+                lost = isinstance(error, neo4j.exceptions.SessionExpired)  # the commit may have happened
+                if lost or not error.is_retryable() or attempt + 1 == READ_ATTEMPTS:
+                    raise
+                await asyncio.sleep(0.1 * 2**attempt)
+        raise AssertionError("unreachable")
 
     async def transaction(self, work: Callable[[Tx], Awaitable[T]]) -> T:
         """Run several statements as one write transaction, retried as a whole on transient errors
@@ -136,6 +181,9 @@ class Graph:
         except neo4j.exceptions.ServiceUnavailable:
             self._unreachable()
             raise
+        except (neo4j.exceptions.SessionExpired, neo4j.exceptions.TransientError):
+            self.forget_schema()
+            raise
 
     async def _run(
         self, name: str, params: Mapping[str, Any], routing: RoutingControl, timeout_s: float
@@ -151,18 +199,28 @@ class Graph:
         except neo4j.exceptions.ServiceUnavailable:
             self._unreachable()
             raise
+        except (neo4j.exceptions.SessionExpired, neo4j.exceptions.TransientError):
+            self.forget_schema()
+            raise
         return records
 
     async def verify_schema(self) -> None:
         """Before every write batch: are the uniqueness constraints there? A store replaced under a running
         service (a restore, a recreated volume) has none, and concurrent MERGEs would then duplicate nodes. A
         missing constraint is created again; if that fails (the data already breaks it), the write is refused.
-        One auto-commit read, about a millisecond (bench/RESULTS.md)."""
+        One auto-commit read, about a millisecond (bench/RESULTS.md); a verdict that found every constraint is
+        trusted for SCHEMA_TRUSTED_S."""
+        if time.monotonic() < self._schema_trusted_until:
+            return
+        checked = self._schema_clock()  # the verdict holds from before the read, not from its answer
         if not await self._missing_constraints():
+            self._trust_schema(checked)
             return
         async with self._schema_repair:  # one repair per process; others wait and re-check
+            checked = self._schema_clock()
             missing = await self._missing_constraints()
             if not missing:
+                self._trust_schema(checked)
                 return
             try:
                 await schema.apply_schema(self, wait_seconds=int(self.settings.write_timeout_s))
@@ -171,9 +229,19 @@ class Graph:
                     f"the database lacks the constraint(s) {', '.join(missing)} and they cannot be created "
                     f"({error.message}); nothing was written. Repair the data, then run `tracegraph schema`"
                 ) from None
+            checked = self._schema_clock()
             still = await self._missing_constraints()
             if still:
                 raise SchemaMissing(f"the database lacks the constraint(s) {', '.join(still)}; nothing was written")
+            self._trust_schema(checked)
+
+    def _schema_clock(self) -> tuple[float, int]:
+        return time.monotonic(), self._schema_generation
+
+    def _trust_schema(self, checked: tuple[float, int]) -> None:
+        at, generation = checked
+        if generation == self._schema_generation:  # nothing made the store suspect while the check ran
+            self._schema_trusted_until = at + SCHEMA_TRUSTED_S
 
     async def _missing_constraints(self) -> list[str]:
         present = set((await self.read("ops/constraint_names"))[0]["names"])
