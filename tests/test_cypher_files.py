@@ -37,6 +37,9 @@ async def populated(graph):
             "probability": 0.1,
             "receivedAt": "2026-03-10",
             "subject": {"batch": "LOT-IF1-2026-0305"},
+            # every property a statement reads must exist here, whatever ran before (the demo's incidents are
+            # found by subject and hazard, so none of its signals names a key)
+            "incidentKey": "INC-TEST-1",
         },
     )
     # What only the service writes: a lifted listing, downgrade reviews and a decision on one.
