@@ -69,7 +69,7 @@ from graph.nodes import BatchNode, ShipmentNode, TracedBatch
 from graph.read_model import from_row
 from graph.recall_scope import Carried, Consignee, Holding, RecallScope, scope_from
 from graph.settings import Settings
-from graph.trace import BatchEdge, Trace, trace_from
+from graph.trace import BatchEdge, Trace, batch_of, trace_from
 from seed import shapes
 
 FORMS_DIR = ROOT / "bench" / "forms"
@@ -94,18 +94,6 @@ def batch_of_list(v: Sequence[Any]) -> BatchNode:
     )
 
 
-def batch_of_map(m: Mapping[str, Any]) -> BatchNode:
-    return BatchNode(
-        id=m["id"],
-        quantity=m["quantity"],
-        unit=m["unit"],
-        produced_at=m["producedAt"],
-        origin_country=m["originCountry"],
-        product_id=m["productId"],
-        producer_id=m["producerId"],
-    )
-
-
 def trace_from_lists(records: Sequence[Mapping[str, Any]], batch_id: str, limit: int) -> Trace:
     """trace.trace_from for lots as lists [id, quantity, unit, producedAt, originCountry, productId, producerId,
     depth]."""
@@ -115,7 +103,7 @@ def trace_from_lists(records: Sequence[Mapping[str, Any]], batch_id: str, limit:
     if len(r["upstream"]) > limit or len(r["custody"]) > limit:
         raise BadInput("maxDepth", f"the trace of {batch_id!r} holds more than {limit} batches or shipments")
     upstream = [TracedBatch(batch=batch_of_list(u), depth=u[7]) for u in r["upstream"]]
-    return Trace(batch_of_map(r["root"]), upstream, [from_row(ShipmentNode, s) for s in r["custody"]])
+    return Trace(batch_of(r["root"]), upstream, [from_row(ShipmentNode, s) for s in r["custody"]])
 
 
 def scope_from_lists(lots: Sequence[Sequence[Any]], wanted: list[str], limit: int) -> RecallScope:

@@ -108,24 +108,9 @@ class Graph:
         An auto-commit query: one round trip instead of the managed transaction's begin, run and commit, which
         is 0.4 ms of the 1.2 ms a small query costs from Python (bench/RESULTS.md). Reads are retried by hand
         on the errors a managed transaction would retry."""
-        query = Query(cypher(name), timeout=self.settings.query_timeout_s)
-        self._reachable()
-        for attempt in range(READ_ATTEMPTS):
-            try:
-                async with self.driver.session(
-                    database=self.database, default_access_mode=neo4j.READ_ACCESS, bookmark_manager=self._bookmarks
-                ) as s:
-                    result = await s.run(query, params)
-                    return [record async for record in result]
-            except neo4j.exceptions.ServiceUnavailable:
-                self._unreachable()
-                raise
-            except (neo4j.exceptions.TransientError, neo4j.exceptions.SessionExpired) as error:
-                self.forget_schema()  # a database stopped or moved: it may come back as another store
-                if attempt + 1 == READ_ATTEMPTS or not error.is_retryable():
-                    raise
-                await asyncio.sleep(0.1 * 2**attempt)
-        raise AssertionError("unreachable")
+        return await self._auto_commit(
+            Query(cypher(name), timeout=self.settings.query_timeout_s), params, neo4j.READ_ACCESS
+        )
 
     async def write(self, name: str, **params: Any) -> list[neo4j.Record]:
         await self.verify_schema()
@@ -147,19 +132,27 @@ class Graph:
         timeout, a leader change), as reads are; an outage is raised (a retry after a lost commit could write the
         statement twice)."""
         await self.verify_schema()
-        query = Query(cypher(name), timeout=self.settings.write_timeout_s)
+        return await self._auto_commit(
+            Query(cypher(name), timeout=self.settings.write_timeout_s), params, neo4j.WRITE_ACCESS
+        )
+
+    async def _auto_commit(self, query: Query, params: dict[str, Any], mode: str) -> list[neo4j.Record]:
+        """One auto-commit statement, all records; retried on the transient errors that leave nothing done. A lost
+        session is retried for a read only: a write's commit may have happened before it was lost."""
         self._reachable()
         for attempt in range(READ_ATTEMPTS):
             try:
-                async with self.driver.session(database=self.database, bookmark_manager=self._bookmarks) as s:
+                async with self.driver.session(
+                    database=self.database, default_access_mode=mode, bookmark_manager=self._bookmarks
+                ) as s:
                     result = await s.run(query, params)
                     return [record async for record in result]
             except neo4j.exceptions.ServiceUnavailable:
                 self._unreachable()
                 raise
             except (neo4j.exceptions.TransientError, neo4j.exceptions.SessionExpired) as error:
-                self.forget_schema()
-                lost = isinstance(error, neo4j.exceptions.SessionExpired)  # the commit may have happened
+                self.forget_schema()  # a database stopped or moved: it may come back as another store
+                lost = mode == neo4j.WRITE_ACCESS and isinstance(error, neo4j.exceptions.SessionExpired)
                 if lost or not error.is_retryable() or attempt + 1 == READ_ATTEMPTS:
                     raise
                 await asyncio.sleep(0.1 * 2**attempt)

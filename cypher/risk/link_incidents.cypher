@@ -3,7 +3,9 @@
 // incident of a signal on the same subject and hazard received within $windowMs of it (the earliest such), or
 // starts its own. Pending signals are taken in receivedAt order, one per subquery call, so each sees the links of
 // those before it. Incidents left without a signal (a changed key) are removed. At most $limit signals per call:
-// the caller repeats while some remain.
+// the caller repeats while some remain. The link is MERGEd: two imports that both saw a signal pending (each read it
+// before the other committed) link it once, since a MERGE between bound nodes locks both and looks again
+// (tests/concurrency/test_overlapping_writes.py had two OF_INCIDENT of one signal with CREATE).
 MATCH (s:RiskSignal)
 WHERE s.incidentPending = true
 WITH s
@@ -28,7 +30,7 @@ CALL (s) {
     ELSE 'signal:' + s.id
   END AS incidentId
   MERGE (i:Incident {id: incidentId})
-  CREATE (s)-[:OF_INCIDENT]->(i)
+  MERGE (s)-[:OF_INCIDENT]->(i)
   SET s.incidentId = incidentId
   REMOVE s.incidentPending
 }
