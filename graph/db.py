@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
@@ -53,7 +54,13 @@ def open_driver(settings: Settings) -> AsyncDriver:
 
 
 T = TypeVar("T")
-READ_ATTEMPTS = 3
+# An auto-commit statement is retried on a retryable transient error (a deadlock, a lock timeout, a leader
+# change) as the driver retries a managed transaction: for up to 30 s (its max_transaction_retry_time), with
+# jittered exponential back-off. Three quick attempts were too few: 30 concurrent audit appends deadlock on
+# their counter and one gave up within 0.3 s (tests/graph/test_schema.py).
+AUTO_COMMIT_RETRY_S = 30.0
+AUTO_COMMIT_FIRST_DELAY_S = 0.05
+AUTO_COMMIT_MAX_DELAY_S = 1.0
 
 
 class SchemaMissing(DomainError):
@@ -140,7 +147,10 @@ class Graph:
         """One auto-commit statement, all records; retried on the transient errors that leave nothing done. A lost
         session is retried for a read only: a write's commit may have happened before it was lost."""
         self._reachable()
-        for attempt in range(READ_ATTEMPTS):
+        # No longer than the statement itself may run: a read's retries stay inside the query timeout.
+        give_up_at = time.monotonic() + min(AUTO_COMMIT_RETRY_S, query.timeout or AUTO_COMMIT_RETRY_S)
+        delay = AUTO_COMMIT_FIRST_DELAY_S
+        while True:
             try:
                 async with self.driver.session(
                     database=self.database, default_access_mode=mode, bookmark_manager=self._bookmarks
@@ -153,10 +163,11 @@ class Graph:
             except (neo4j.exceptions.TransientError, neo4j.exceptions.SessionExpired) as error:
                 self.forget_schema()  # a database stopped or moved: it may come back as another store
                 lost = mode == neo4j.WRITE_ACCESS and isinstance(error, neo4j.exceptions.SessionExpired)
-                if lost or not error.is_retryable() or attempt + 1 == READ_ATTEMPTS:
+                pause = delay * random.uniform(0.8, 1.2)  # jitter: deadlocked peers do not retry in step
+                if lost or not error.is_retryable() or time.monotonic() + pause > give_up_at:
                     raise
-                await asyncio.sleep(0.1 * 2**attempt)
-        raise AssertionError("unreachable")
+                await asyncio.sleep(pause)
+                delay = min(delay * 2, AUTO_COMMIT_MAX_DELAY_S)
 
     async def transaction(self, work: Callable[[Tx], Awaitable[T]]) -> T:
         """Run several statements as one write transaction, retried as a whole on transient errors
