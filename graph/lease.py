@@ -12,13 +12,13 @@ import asyncio
 import os
 import socket
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager, suppress
+from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, suppress
 from dataclasses import dataclass
 
-import neo4j
 import structlog
 
+from graph.background import repeated
 from graph.db import Graph
 
 log = structlog.get_logger("graph.lease")
@@ -80,27 +80,15 @@ class Lease:
                 )
             await asyncio.sleep(poll_s)
 
-    @asynccontextmanager
-    async def renewed(self) -> AsyncIterator[None]:
+    def renewed(self) -> AbstractAsyncContextManager[None]:
         """Renew the (held) lease in the background while the body runs, so a long job keeps it."""
 
         async def renew() -> None:
-            while True:
-                await asyncio.sleep(self.ttl_s / 3)
-                try:
-                    state = await self.take()
-                    if not state.held:
-                        log.warning("lease.lost", lease=self.name, holder=self.holder, taken_by=state.holder)
-                except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError):
-                    log.warning("lease.renew_failed", lease=self.name, holder=self.holder)
+            state = await self.take()
+            if not state.held:
+                log.warning("lease.lost", lease=self.name, holder=self.holder, taken_by=state.holder)
 
-        task = asyncio.create_task(renew(), name=f"lease-{self.name}")
-        try:
-            yield
-        finally:
-            task.cancel()
-            with suppress(asyncio.CancelledError):
-                await task
+        return repeated(self.ttl_s / 3, renew, name=f"lease-{self.name}")
 
 
 async def run_periodically(lease: Lease, interval_s: float, job: Callable[[], Awaitable[object]]) -> None:

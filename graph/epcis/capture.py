@@ -19,14 +19,15 @@ import asyncio
 import json
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager, suppress
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
 
 from graph import processes
+from graph.background import repeated
 from graph.db import Graph
 from graph.epcis import company_prefix, derive
 from graph.epcis.events import document_events, iso_ms, mda_prefixes, stored_row
@@ -143,27 +144,13 @@ async def capture(
     return outcome
 
 
-@asynccontextmanager
-async def _beating(graph: Graph, capture_id: str) -> AsyncIterator[None]:
-    """Renew the job's heartbeat in the background while the body runs. A heartbeat that cannot be written is
-    logged, never the capture's failure (the capture's own writes say whether the database is there)."""
-    every_s = graph.settings.epcis_capture_heartbeat_s
+def _beating(graph: Graph, capture_id: str) -> AbstractAsyncContextManager[None]:
+    """Renew the job's heartbeat in the background while the body runs."""
 
     async def beat() -> None:
-        while True:
-            await asyncio.sleep(every_s)
-            try:
-                await graph.write("epcis/capture_heartbeat", captureID=capture_id)
-            except Exception as error:  # any: the next beat tries again
-                log.warning("epcis_capture.heartbeat_failed", capture=capture_id, error=str(error))
+        await graph.write("epcis/capture_heartbeat", captureID=capture_id)
 
-    task = asyncio.create_task(beat(), name=f"epcis-capture-heartbeat-{capture_id}")
-    try:
-        yield
-    finally:
-        task.cancel()
-        with suppress(asyncio.CancelledError):
-            await task
+    return repeated(graph.settings.epcis_capture_heartbeat_s, beat, name=f"epcis-capture-heartbeat-{capture_id}")
 
 
 async def _keyed(document: Any, events: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any], bool]]:
