@@ -105,13 +105,23 @@ class Consignee:
 
 @strawberry.type(description="What a recall of the sources reaches: affected lots and who holds them.")
 class RecallScope:
+    """Each list is built when asked for: a client paging a super-spreader's 50 000 lots through
+    affectedBatchesPage does not pay for every lot's object and every consignee's lookup on each page."""
+
     sources: list[Batch]
-    affected_batches: list[TracedBatch] = strawberry.field(description="By depth, then batch id.")
-    consignees: list[Consignee] = strawberry.field(description="By enterprise id.")
-    edges: list[BatchEdge] = strawberry.field(
-        description="Every INPUT_TO edge whose two ends are affected, by output id, then input id."
-    )
     found: Private[recall_scope.RecallScope]
+
+    @strawberry.field(description="By depth, then batch id.")
+    def affected_batches(self) -> list[TracedBatch]:
+        return [TracedBatch.of(a) for a in self.found.affected]
+
+    @strawberry.field(description="By enterprise id.")
+    async def consignees(self, info: Info) -> list[Consignee]:
+        return await _consignees(info, self.found.consignees)
+
+    @strawberry.field(description="Every INPUT_TO edge whose two ends are affected, by output id, then input id.")
+    def edges(self) -> list[BatchEdge]:
+        return edges_between(self.found.edges, (t.batch for t in self.found.affected))
 
     # --- answer pages (issue 15 item 3): a super-spreader's tens of thousands of lots, thousands of consignees
     @strawberry.field(description=f"affectedBatches a page at a time, by depth then batch id. {_PAGED}")
@@ -122,7 +132,7 @@ class RecallScope:
     @strawberry.field(description=f"consignees a page at a time, by enterprise id. {_PAGED}")
     async def consignees_page(self, info: Info, first: First = 100, after: After = None) -> Page[Consignee]:
         page = answer_pages.consignees_page(self.found.consignees, first, after)
-        return _page(info, page, await _consignees(info, page.items) if _admits(info, page.items) else [])
+        return _page(info, page, await _consignees(info, page.items, "items") if _admits(info, page.items) else [])
 
 
 @strawberry.type(name="ImportError")  # the contract's name; ImportIssue in Python, not the builtin
@@ -166,9 +176,10 @@ class ImportReport:
         )
 
 
-async def _consignees(info: Info, found: list[recall_scope.Consignee]) -> list[Consignee]:
+async def _consignees(info: Info, found: list[recall_scope.Consignee], *path: str) -> list[Consignee]:
+    """The consignees as GraphQL objects; `path` leads from the field being resolved to the consignee objects."""
     ids = [c.enterprise_id for c in found]
-    if reads_only_ids(info, "consignees", "enterprise"):  # a lookup of every consignee for nothing but its id
+    if reads_only_ids(info, *path, "enterprise"):  # a lookup of every consignee for nothing but its id
         enterprises = [Enterprise.by_id(i) for i in ids]
     else:
         enterprises = [Enterprise.of(e) for e in await found_all(info.context.loaders.enterprise, ids, "enterprise")]
@@ -227,13 +238,7 @@ class CoreQuery:
     async def recall_scope(self, info: Info, batch_ids: list[strawberry.ID], max_depth: int = 10) -> RecallScope:
         canonical = await epcis_lots.canonical_lot_ids(info.context.graph, list(batch_ids))  # any form of a lot
         scope = await recall_scope.recall_scope(info.context.graph, canonical, max_depth)
-        return RecallScope(
-            sources=[Batch.of(b) for b in scope.sources],
-            affected_batches=[TracedBatch.of(a) for a in scope.affected],
-            consignees=await _consignees(info, scope.consignees),
-            edges=edges_between(scope.edges, (t.batch for t in scope.affected)),
-            found=scope,
-        )
+        return RecallScope(sources=[Batch.of(b) for b in scope.sources], found=scope)
 
 
 @strawberry.type

@@ -94,6 +94,35 @@ async def test_consignees_read_for_their_ids_are_not_looked_up(api, monkeypatch)
     ]
 
 
+async def test_a_page_of_consignees_read_for_their_ids_is_not_looked_up(api, monkeypatch):
+    enterprises = Calls(lookup.enterprises)
+    monkeypatch.setattr(lookup, "enterprises", enterprises)
+    query = """query($ids: [ID!]!) { recallScope(batchIds: $ids) {
+      consigneesPage(first: 1) { items { enterprise { %s } } hasNextPage } } }"""
+    by_id = await gql(api, query % "id", ids=["IN1"])
+    assert enterprises.count == 0
+    named = await gql(api, query % "id name", ids=["IN1"])
+    assert enterprises.count == 1
+    assert by_id["data"]["recallScope"]["consigneesPage"] == {
+        "items": [{"enterprise": {"id": "R1"}}],
+        "hasNextPage": True,
+    }
+    assert named["data"]["recallScope"]["consigneesPage"]["items"] == [
+        {"enterprise": {"id": "R1", "name": "Retailer One"}}
+    ]
+
+
+async def test_a_page_of_affected_lots_reads_no_consignee(api, monkeypatch):
+    """The scope's full lists are built only when asked for: a page of lots looks up no consignee."""
+    enterprises = Calls(lookup.enterprises)
+    monkeypatch.setattr(lookup, "enterprises", enterprises)
+    query = """query($ids: [ID!]!) { recallScope(batchIds: $ids) {
+      affectedBatchesPage(first: 5) { items { depth batch { id } } } } }"""
+    body = await gql(api, query, ids=["IN1"])
+    assert [i["batch"]["id"] for i in body["data"]["recallScope"]["affectedBatchesPage"]["items"]] == ["IN1", "OUT"]
+    assert enterprises.count == 0
+
+
 @pytest.mark.parametrize(
     "selection",
     [
