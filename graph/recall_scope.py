@@ -5,7 +5,7 @@ same as rows for the sortable spreadsheet (their columns are presentation: api/e
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,66 +69,87 @@ class RecallScope:
 async def recall_scope(graph: Graph, batch_ids: list[str], max_depth: int, limit: int | None = None) -> RecallScope:
     """The whole scope, however large a real recall is; `limit` (default RECALL_MAX_LOTS) only guards a runaway."""
     limit = graph.settings.recall_max_lots if limit is None else limit
+    wanted = asked_sources(batch_ids, max_depth)
+    records = await graph.read("recall/recall_scope", ids=wanted, maxDepth=max_depth, limit=limit + 1)
+    return scope_from(records[0]["scope"], wanted, limit)
+
+
+def asked_sources(batch_ids: list[str], max_depth: int) -> list[str]:
+    """The sources of a recall as asked, de-duplicated in the caller's order, once the arguments are checked."""
     check_range("maxDepth", max_depth, 1, MAX_DEPTH)
     if not batch_ids:
         raise BadInput("batchIds", "give at least one batch id")
     if len(batch_ids) > MAX_SOURCES:
         raise BadInput("batchIds", f"at most {MAX_SOURCES} batch ids, got {len(batch_ids)}")
-    wanted = list(dict.fromkeys(batch_ids))  # de-duplicated, in the caller's order
-    records = await graph.read("recall/recall_scope", ids=wanted, maxDepth=max_depth, limit=limit + 1)
-    return scope_from(records[0]["scope"], wanted, limit)
+    return list(dict.fromkeys(batch_ids))
+
+
+def check_reached(reached: int, found_sources: Iterable[str], wanted: list[str], limit: int) -> None:
+    """Refuse a runaway scope (more than `limit` lots, when `limit + 1` were read) and an unknown source."""
+    if reached > limit:
+        raise BadInput(
+            "maxDepth",
+            f"the recall scope holds more than {limit} batches (RECALL_MAX_LOTS); lower maxDepth or split the sources",
+        )
+    found = set(found_sources)
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise NotFound("batch", missing[0], "batchIds")
 
 
 def scope_from(lots: Sequence[Mapping[str, Any]], wanted: list[str], limit: int) -> RecallScope:
     """The RecallScope of recall/recall_scope's lots (its one row's `scope`) for the de-duplicated sources `wanted`
     (bench/profile_split.py times this step on its own)."""
-    if len(lots) > limit:
-        raise BadInput(
-            "maxDepth",
-            f"the recall scope holds more than {limit} batches (RECALL_MAX_LOTS); lower maxDepth or split the sources",
-        )
     affected = [TracedBatch(batch=batch_of(r["batch"]), depth=r["depth"]) for r in lots]
     at_source = {t.batch.id: t.batch for t in affected if t.depth == 0}
-    missing = [i for i in wanted if i not in at_source]
-    if missing:
-        raise NotFound("batch", missing[0], "batchIds")
+    check_reached(len(lots), at_source, wanted, limit)
 
     affected_ids = {t.batch.id for t in affected}
     by_consignee: dict[str, list[Holding]] = defaultdict(list)
     edges: list[BatchEdge] = []
     for r, traced in zip(lots, affected, strict=True):
-        b = traced.batch
-        per_consignee: dict[str, list[dict]] = defaultdict(list)
-        for s in r["shipments"]:
-            per_consignee[s["consignee"]].append(s)
-        by_party = flows(
-            b.quantity,
-            b.producer_id,
-            ((s["consignor"], s["consignee"], s["quantity"]) for s in r["shipments"]),
-            ((u["producer"], u["quantity"]) for u in r["uses"]),
-        )
-        for consignee, shipped in per_consignee.items():
-            shipped.sort(key=lambda s: (s["shippedAtMs"], s["id"]))
-            party = by_party[consignee]
-            by_consignee[consignee].append(
-                Holding(
-                    batch=b,
-                    quantity=party.total_received,
-                    forwarded=party.total_shipped,
-                    used=party.total_used,
-                    depth=traced.depth,
-                    shipments=len(shipped),
-                    first_shipped_at=shipped[0]["shippedAt"],
-                    last_shipped_at=shipped[-1]["shippedAt"],
-                    carried=tuple(Carried(s["id"], s["consignor"], s["declaration"], s["shippedAt"]) for s in shipped),
-                )
-            )
+        for consignee, holding in lot_holdings(r, traced):
+            by_consignee[consignee].append(holding)
         edges.extend(
-            BatchEdge(b.id, u["output"], u["quantity"], b.unit) for u in r["uses"] if u["output"] in affected_ids
+            BatchEdge(traced.batch.id, u["output"], u["quantity"], traced.batch.unit)
+            for u in r["uses"]
+            if u["output"] in affected_ids
         )
     consignees = [Consignee(c, sorted(h, key=lambda x: x.batch.id)) for c, h in sorted(by_consignee.items())]
     edges.sort(key=lambda e: (e.output, e.input))
     return RecallScope([at_source[i] for i in wanted], affected, consignees, edges)
+
+
+def lot_holdings(lot: Mapping[str, Any], traced: TracedBatch) -> list[tuple[str, Holding]]:
+    """(consignee, holding) for each consignee of one lot of recall/recall_scope (its map, and the lot read from
+    it): a holding depends on nothing but the lot's own shipments and uses."""
+    b = traced.batch
+    per_consignee: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for s in lot["shipments"]:
+        per_consignee[s["consignee"]].append(s)
+    by_party = flows(
+        b.quantity,
+        b.producer_id,
+        ((s["consignor"], s["consignee"], s["quantity"]) for s in lot["shipments"]),
+        ((u["producer"], u["quantity"]) for u in lot["uses"]),
+    )
+    holdings = []
+    for consignee, shipped in per_consignee.items():
+        shipped.sort(key=lambda s: (s["shippedAtMs"], s["id"]))
+        party = by_party[consignee]
+        holding = Holding(
+            batch=b,
+            quantity=party.total_received,
+            forwarded=party.total_shipped,
+            used=party.total_used,
+            depth=traced.depth,
+            shipments=len(shipped),
+            first_shipped_at=shipped[0]["shippedAt"],
+            last_shipped_at=shipped[-1]["shippedAt"],
+            carried=tuple(Carried(s["id"], s["consignor"], s["declaration"], s["shippedAt"]) for s in shipped),
+        )
+        holdings.append((consignee, holding))
+    return holdings
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, Self
 
 import strawberry
@@ -11,10 +12,10 @@ from strawberry import Private
 from api.gql.context import Info
 from api.gql.types import Batch, Enterprise, Lab, Product, Shipment, TracedBatch
 from api.gql.view import After, First, Page, View, found_all, reads_only_ids, shown
-from graph import answer_pages, imports, ingest, lookup, recall_scope
+from graph import answer_pages, imports, ingest, lookup, recall_pages, recall_scope
 from graph import trace as trace_
 from graph.epcis import lots as epcis_lots
-from graph.errors import BadInput
+from graph.errors import BadInput, NotFound
 from graph.ingest.parties import parties_of
 from graph.nodes import BatchNode
 
@@ -103,35 +104,60 @@ class Consignee:
     holdings: list[Holding] = strawberry.field(description="By batch id.")
 
 
+class Whole:
+    """The whole recall scope, read once however many of the type's fields ask for it (they resolve
+    concurrently)."""
+
+    def __init__(self, read: Callable[[], Awaitable[recall_scope.RecallScope]]):
+        self._read = read
+        self._task: asyncio.Task[recall_scope.RecallScope] | None = None
+
+    def get(self) -> asyncio.Task[recall_scope.RecallScope]:
+        if self._task is None:
+            self._task = asyncio.ensure_future(self._read())
+        return self._task
+
+
 @strawberry.type(description="What a recall of the sources reaches: affected lots and who holds them.")
 class RecallScope:
-    """Each list is built when asked for: a client paging a super-spreader's 50 000 lots through
-    affectedBatchesPage does not pay for every lot's object and every consignee's lookup on each page."""
+    """The whole scope is read once, by the first field that needs it (affectedBatches, consignees, edges,
+    consigneesPage); a page of the affected lots reads its own slice from the graph (graph/recall_pages.py), so
+    paging a super-spreader's 50 000 lots does not read and build every lot for each page."""
 
-    sources: list[Batch]
-    found: Private[recall_scope.RecallScope]
+    wanted: Private[list[str]]  # the checked sources (recall_scope.asked_sources)
+    max_depth: Private[int]
+    whole: Private[Whole]
+
+    @strawberry.field
+    async def sources(self, info: Info) -> list[Batch]:
+        found = await info.context.loaders.batch.load_many(self.wanted)
+        missing = [i for i, b in zip(self.wanted, found, strict=True) if b is None]
+        if missing:
+            raise NotFound("batch", missing[0], "batchIds")
+        return [Batch.of(b) for b in found if b is not None]
 
     @strawberry.field(description="By depth, then batch id.")
-    def affected_batches(self) -> list[TracedBatch]:
-        return [TracedBatch.of(a) for a in self.found.affected]
+    async def affected_batches(self) -> list[TracedBatch]:
+        return [TracedBatch.of(a) for a in (await self.whole.get()).affected]
 
     @strawberry.field(description="By enterprise id.")
     async def consignees(self, info: Info) -> list[Consignee]:
-        return await _consignees(info, self.found.consignees)
+        return await _consignees(info, (await self.whole.get()).consignees)
 
     @strawberry.field(description="Every INPUT_TO edge whose two ends are affected, by output id, then input id.")
-    def edges(self) -> list[BatchEdge]:
-        return edges_between(self.found.edges, (t.batch for t in self.found.affected))
+    async def edges(self) -> list[BatchEdge]:
+        found = await self.whole.get()
+        return edges_between(found.edges, (t.batch for t in found.affected))
 
     # --- answer pages (issue 15 item 3): a super-spreader's tens of thousands of lots, thousands of consignees
     @strawberry.field(description=f"affectedBatches a page at a time, by depth then batch id. {_PAGED}")
     async def affected_batches_page(self, info: Info, first: First = 100, after: After = None) -> Page[TracedBatch]:
-        page = answer_pages.affected_page(self.found.affected, first, after)
+        page = await recall_pages.affected_page(info.context.graph, self.wanted, self.max_depth, first, after)
         return _page(info, page, [TracedBatch.of(a) for a in page.items] if _admits(info, page.items) else [])
 
     @strawberry.field(description=f"consignees a page at a time, by enterprise id. {_PAGED}")
     async def consignees_page(self, info: Info, first: First = 100, after: After = None) -> Page[Consignee]:
-        page = answer_pages.consignees_page(self.found.consignees, first, after)
+        page = answer_pages.consignees_page((await self.whole.get()).consignees, first, after)
         return _page(info, page, await _consignees(info, page.items, "items") if _admits(info, page.items) else [])
 
 
@@ -237,8 +263,13 @@ class CoreQuery:
     )
     async def recall_scope(self, info: Info, batch_ids: list[strawberry.ID], max_depth: int = 10) -> RecallScope:
         canonical = await epcis_lots.canonical_lot_ids(info.context.graph, list(batch_ids))  # any form of a lot
-        scope = await recall_scope.recall_scope(info.context.graph, canonical, max_depth)
-        return RecallScope(sources=[Batch.of(b) for b in scope.sources], found=scope)
+        wanted = recall_scope.asked_sources(canonical, max_depth)
+        graph = info.context.graph
+        return RecallScope(
+            wanted=wanted,
+            max_depth=max_depth,
+            whole=Whole(lambda: recall_scope.recall_scope(graph, wanted, max_depth)),
+        )
 
 
 @strawberry.type

@@ -106,6 +106,13 @@ async def test_lookups_answer_null_for_unknown_ids(api):
         ('{ traceBack(batchId: "OUT", maxDepth: 0) { root { id } } }', "BAD_USER_INPUT", "maxDepth"),
         ('{ traceBack(batchId: "OUT", maxDepth: 51) { root { id } } }', "BAD_USER_INPUT", "maxDepth"),
         ('{ recallScope(batchIds: ["IN1", "NOPE"]) { sources { id } } }', "NOT_FOUND", "NOPE"),
+        ('{ recallScope(batchIds: ["NOPE"]) { affectedBatchesPage { items { depth } } } }', "NOT_FOUND", "NOPE"),
+        ('{ recallScope(batchIds: ["IN1", "NOPE"]) { edges { quantity } } }', "NOT_FOUND", "NOPE"),
+        (
+            '{ recallScope(batchIds: ["IN1"]) { affectedBatchesPage(first: 0) { hasNextPage } } }',
+            "BAD_USER_INPUT",
+            "first",
+        ),
         ("{ recallScope(batchIds: []) { sources { id } } }", "BAD_USER_INPUT", "batchIds"),
         ('{ recallScope(batchIds: ["IN1"], maxDepth: 99) { sources { id } } }', "BAD_USER_INPUT", "maxDepth"),
         ('{ batch(id: "OUT") { shipments(first: 0) { id } } }', "BAD_USER_INPUT", "first"),

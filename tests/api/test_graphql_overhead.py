@@ -112,15 +112,31 @@ async def test_a_page_of_consignees_read_for_their_ids_is_not_looked_up(api, mon
     ]
 
 
-async def test_a_page_of_affected_lots_reads_no_consignee(api, monkeypatch):
-    """The scope's full lists are built only when asked for: a page of lots looks up no consignee."""
+async def test_a_page_of_affected_lots_reads_only_its_lots(api, db, monkeypatch):
+    """A page of lots reads its own slice (recall/affected_page), not the whole scope with every lot's shipments,
+    and looks up no consignee; asking for a full list as well reads the whole scope once."""
     enterprises = Calls(lookup.enterprises)
     monkeypatch.setattr(lookup, "enterprises", enterprises)
+    statements: list[str] = []
+    read = db.read
+
+    async def spied(name: str, **params: Any) -> Any:
+        statements.append(name)
+        return await read(name, **params)
+
+    monkeypatch.setattr(db, "read", spied)
     query = """query($ids: [ID!]!) { recallScope(batchIds: $ids) {
-      affectedBatchesPage(first: 5) { items { depth batch { id } } } } }"""
+      affectedBatchesPage(first: 1) { items { depth batch { id } } hasNextPage } } }"""
     body = await gql(api, query, ids=["IN1"])
-    assert [i["batch"]["id"] for i in body["data"]["recallScope"]["affectedBatchesPage"]["items"]] == ["IN1", "OUT"]
+    page = body["data"]["recallScope"]["affectedBatchesPage"]
+    assert page == {"items": [{"depth": 0, "batch": {"id": "IN1"}}], "hasNextPage": True}
+    assert "recall/affected_page" in statements and "recall/recall_scope" not in statements
     assert enterprises.count == 0
+    statements.clear()
+    both = """query($ids: [ID!]!) { recallScope(batchIds: $ids) {
+      affectedBatches { batch { id } } edges { quantity } consignees { enterprise { id } } } }"""
+    assert "errors" not in await gql(api, both, ids=["IN1"])
+    assert statements.count("recall/recall_scope") == 1
 
 
 @pytest.mark.parametrize(
