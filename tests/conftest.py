@@ -196,6 +196,19 @@ async def client(db: Graph) -> AsyncIterator[httpx.AsyncClient]:
         yield c
 
 
+def reads(db: Graph, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the statements db.read runs from now on."""
+    names: list[str] = []
+    real = db.read
+
+    async def read(name: str, **params: Any) -> Any:
+        names.append(name)
+        return await real(name, **params)
+
+    monkeypatch.setattr(db, "read", read)
+    return names
+
+
 def ndjson(*records: dict[str, Any]) -> list[str]:
     return [json.dumps(r) for r in records]
 

@@ -19,7 +19,7 @@ from api.gql.schema import build_schema
 from graph.db import Graph
 from graph.settings import Settings
 from seed.builders import lab, lab_report, link, person
-from tests.conftest import batch, enterprise, gql, load, product, shipment
+from tests.conftest import batch, enterprise, gql, load, product, reads, shipment
 
 SCHEMA = build_schema(Settings())._schema
 SEARCH_PAGES = {"BatchPage", "ShipmentPage"}
@@ -274,14 +274,7 @@ async def test_an_empty_page_keeps_the_cursor_and_first_is_still_checked(client,
 
 async def test_a_level_of_parents_is_one_query_per_list(client, db, monkeypatch):
     await load(db, *BASE, *(batch(f"B{i}") for i in range(5)), *(shipment(f"S{i}", f"B{i}", "R") for i in range(5)))
-    reads: list[str] = []
-    read = db.read
-
-    async def counting(name: str, **params: Any) -> Any:
-        reads.append(name)
-        return await read(name, **params)
-
-    monkeypatch.setattr(db, "read", counting)
+    names = reads(db, monkeypatch)
     body = await gql(
         client,
         """{ enterprise(id: "M") { shipmentsOutPage(first: 10) { items { batch {
@@ -289,8 +282,8 @@ async def test_a_level_of_parents_is_one_query_per_list(client, db, monkeypatch)
     )
     items = body["data"]["enterprise"]["shipmentsOutPage"]["items"]
     assert [i["batch"]["shipmentsPage"]["items"] for i in items] == [[{"to": {"id": "R"}}]] * 5
-    assert reads.count("nav/enterprise_shipments_out") == 1
-    assert reads.count("nav/batch_shipments") == 1  # the five batches' pages in one query
+    assert names.count("nav/enterprise_shipments_out") == 1
+    assert names.count("nav/batch_shipments") == 1  # the five batches' pages in one query
 
 
 def test_every_navigation_page_and_its_type_has_an_access_rule():

@@ -23,7 +23,7 @@ from graph.db import Graph
 from graph.errors import BadInput, NotFound
 from graph.tie_search import TieGraph
 from seed.builders import blacklist, link
-from tests.conftest import BASE, batch, enterprise, load, shipment
+from tests.conftest import BASE, batch, enterprise, load, reads, shipment
 
 DR, RI, INFO = Action.DOWNGRADE_REVIEW, Action.RAISED_INSPECTION, Action.INFORMATION
 
@@ -593,19 +593,6 @@ async def test_importing_the_same_records_again_changes_no_tie_and_no_score(db):
 
 
 # --- the per-process cache of the tie graph ----------------------------------------------------------
-
-
-def reads(db: Graph, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the statements db.read runs from now on."""
-    names: list[str] = []
-    real = db.read
-
-    async def read(name: str, **params: Any) -> Any:
-        names.append(name)
-        return await real(name, **params)
-
-    monkeypatch.setattr(db, "read", read)
-    return names
 
 
 async def test_a_repeated_request_reads_the_ties_version_not_the_ties(db, monkeypatch):
