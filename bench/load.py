@@ -129,6 +129,9 @@ class Mix:
         return ("\n".join(lines) + "\n").encode()
 
 
+KEEPALIVE_S = 2.0  # seconds an idle client connection is kept: below the server's API_KEEP_ALIVE_S
+
+
 async def one_request(client: httpx.AsyncClient, mix: Mix, op: str, stats: Stats) -> None:
     began = time.perf_counter()
     try:
@@ -197,7 +200,9 @@ def summary(samples: list[float]) -> dict[str, float]:
 async def level(served: Served, ids: Ids, clients: int, duration_s: float, seed: int, pids: dict) -> dict[str, Any]:
     """`clients` closed-loop clients for `duration_s`."""
     stats = Stats()
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    # Idle connections are dropped before the server drops them (API_KEEP_ALIVE_S, 5 s, httpx's default expiry
+    # too): at 128 clients a request sent on a connection as the server closed it failed with a ReadError.
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients, keepalive_expiry=KEEPALIVE_S)
     cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     async with httpx.AsyncClient(base_url=served.url, headers=served.headers, timeout=60, limits=limits) as client:
         deadline = time.monotonic() + duration_s

@@ -16,6 +16,7 @@ import jsonschema
 import pytest
 from ruamel.yaml import YAML
 
+from graph.settings import Settings
 from tests.conftest import ROOT
 
 COMPOSE = ROOT / "docker-compose.yml"
@@ -107,3 +108,15 @@ def test_the_proxy_configuration_passes_nginx_t(tmp_path: Path):
     )
     assert result.returncode == 0, result.stderr
     assert "syntax is ok" in result.stderr
+
+
+def test_the_proxy_drops_an_idle_replica_connection_before_the_replica_does():
+    """A request the proxy sends on a connection the replica is closing (idle for API_KEEP_ALIVE_S) fails, and a POST
+    is not retried: every upstream keeps idle connections for less than the replica's keep-alive."""
+    conf = NGINX_CONF.read_text(encoding="utf-8")
+    upstreams = re.findall(r"upstream (\w+) \{(.*?)\}", conf, re.S)
+    assert upstreams
+    for name, block in upstreams:
+        kept = re.search(r"keepalive_timeout (\d+)s;", block)
+        assert kept, f"upstream {name} keeps idle connections for nginx's default 60 s"
+        assert int(kept.group(1)) < Settings().api_keep_alive_s, name
