@@ -370,6 +370,11 @@ async def main_async(args: argparse.Namespace, data: Path) -> dict[str, Any]:
                 print(f"[load] soak: {args.soak_clients} clients for {args.soak / 60:.0f} min", flush=True)
                 result["soak"] = await level(served, ids, args.soak_clients, args.soak, args.seed, pids)
             else:
+                if args.warm_up:
+                    # Not recorded: Neo4j plans and compiles each statement and the JVM and the workers warm up
+                    # in the first minute; the first level measured that (1 client: p50 60 ms, Neo4j a full core).
+                    print(f"[load] warm-up: 8 clients for {args.warm_up:.0f} s (not recorded)", flush=True)
+                    await level(served, ids, 8, args.warm_up, args.seed + 1, pids)
                 levels = []
                 for clients in args.levels:
                     print(f"[load] {clients} clients for {args.duration:.0f} s", flush=True)
@@ -405,6 +410,7 @@ def main() -> None:
     parser.add_argument("--levels", type=lambda s: [int(x) for x in s.split(",")], default=[1, 8, 32, 128])
     parser.add_argument("--duration", type=duration, default=30.0, help="per level (seconds, or 30s, 2m)")
     parser.add_argument("--workers", type=int, default=2, help="API worker processes (API_WORKERS)")
+    parser.add_argument("--warm-up", type=duration, default=20.0, help="unrecorded load before the levels (0: none)")
     parser.add_argument("--soak", type=duration, default=0.0, help="one level for this long instead (e.g. 30m)")
     parser.add_argument("--soak-clients", type=int, default=32)
     parser.add_argument("--idle", type=int, default=200, help="idle keep-alive connections beside the slow level")
