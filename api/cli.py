@@ -7,7 +7,6 @@ import codecs
 import importlib.metadata
 import importlib.util
 import json
-import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable
@@ -445,8 +444,6 @@ def serve(
 
 
 def main() -> None:
-    # As in the server (api/logs.py): planner notes about names a young database has not seen yet are noise here.
-    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
     try:
         cli()
     except KeyboardInterrupt:

@@ -37,9 +37,6 @@ def configure_logging(
     )
     # The driver logs every retry at WARNING; keep it, but through the same level.
     logging.basicConfig(level=level.upper(), stream=sys.stderr, format="%(levelname)s %(name)s %(message)s")
-    # Planner notifications (e.g. a property key no node has carried yet, such as liftedAtMs before the first
-    # lifting) are expected on a young database; tests/test_cypher_files.py checks them on purpose instead.
-    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
     # After basicConfig and after uvicorn's own logging config: every handler that exists by now.
     log_repeats.install_on_handlers(repeat_burst, repeat_interval_s)
 

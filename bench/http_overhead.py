@@ -29,7 +29,6 @@ import cProfile
 import io
 import itertools
 import json
-import logging
 import os
 import pstats
 import random
@@ -591,7 +590,6 @@ def table(result: dict[str, Any]) -> str:
 
 
 def main() -> None:
-    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", choices=["S", "M", "L"], default="M")
     parser.add_argument("--seed", type=int, default=1)

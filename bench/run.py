@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import datetime as dt
 import json
-import logging
 import os
 import platform
 import random
@@ -499,7 +498,6 @@ def table(result: dict[str, Any]) -> str:
 
 
 def main() -> None:
-    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)  # young database: unknown-property notes
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", choices=["S", "M", "L"], default="M")
     parser.add_argument("--seed", type=int, default=1)

@@ -32,7 +32,6 @@ import argparse
 import asyncio
 import datetime as dt
 import json
-import logging
 import os
 import random
 import subprocess
@@ -412,7 +411,6 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main() -> None:
-    logging.getLogger("neo4j.notifications").setLevel(logging.ERROR)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", choices=["S", "M", "L"], default="M")
     parser.add_argument("--seed", type=int, default=1)
