@@ -187,6 +187,17 @@ def _present(data: Any, path: Sequence[str]) -> bool:
     return _present(data[path[0]], path[1:]) if len(path) > 1 else True
 
 
+def _shown(data: Any, path: Sequence[str]) -> bool:
+    """Whether the answer holds a value (not null) of the field at `path` in some item of the lists along it."""
+    if not path:
+        return data is not None
+    if isinstance(data, list):
+        return any(_shown(item, path) for item in data)
+    if not isinstance(data, dict) or data.get(path[0]) is None:
+        return False
+    return _shown(data[path[0]], path[1:])
+
+
 def entries_of(
     found: Sequence[Found],
     is_mutation: bool,
@@ -211,6 +222,10 @@ def entries_of(
     entries = []
     for f in found:
         own = by_path.get(f.path, [])
+        if not own and not _shown(data, f.path):
+            # Nulled by an error beneath it (recallScope's lists are its own fields): nothing of it was shown, and
+            # that error is the read's outcome.
+            own = [code for path, codes in by_path.items() if path[: len(f.path)] == f.path for code in codes]
         if refused or not executed:
             if len(f.path) > 1:
                 continue  # never reached: the operation as a whole was refused or not run

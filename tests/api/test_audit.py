@@ -91,6 +91,17 @@ async def test_a_confidential_read_leaves_one_event_and_a_plain_read_none(api):
     )
 
 
+@pytest.mark.parametrize(
+    "fields", ["sources { id }", "affectedBatches { depth }", "affectedBatchesPage { items { depth } }"]
+)
+async def test_a_confidential_read_that_failed_beneath_the_field_is_a_failed_event(api, fields):
+    """recallScope's lists are read by its own fields: their error nulls the whole answer, and the read failed."""
+    body = await call(api, 'query { recallScope(batchIds: ["B1", "NOPE"]) { %s } }' % fields, "inv-1", "investigator")
+    assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    (event,) = await trail(api)
+    assert (event["operation"], event["ids"], event["outcome"]) == ("Query.recallScope", ["B1", "NOPE"], "FAILED")
+
+
 async def test_several_fields_of_one_request_are_one_write_of_one_event_each(api):
     both = """mutation {
       a: setCreditGrade(enterpriseId: "A", grade: REGULAR, reason: "r", by: "officer-1") { enterprise { id } }
