@@ -115,12 +115,14 @@ class Mix:
         for _ in range(n):
             batch, producer = self.rng.choice(self.ids.senders)
             to = self.rng.choice(self.ids.enterprises)
+            while to == producer:  # refused by the import ("from and to must be different enterprises"): 7 soak jobs
+                to = self.rng.choice(self.ids.enterprises)
             record = {
                 "type": "shipment",
                 "id": f"LOAD-{uuid.uuid4().hex[:16]}",
                 "batch": batch,
                 "from": producer,
-                "to": to if to != producer else self.ids.enterprises[0],
+                "to": to,
                 "quantity": self.rng.randrange(1, 50),
                 "shippedAt": "2026-06-01",
                 "direction": "DOMESTIC",
