@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from api.main import create_app
+from graph import import_jobs
 from graph.db import Graph, open_driver
 from graph.import_jobs import ImportJobs
 from graph.settings import Settings
@@ -149,6 +150,19 @@ async def test_a_finished_job_is_kept_for_import_job_keep_s_then_forgotten(db):
         now[0] += 1
         assert (await client.get(url)).status_code == 404
         await app.state.import_jobs.close()
+
+
+async def test_past_the_last_finished_jobs_in_memory_a_job_is_answered_from_its_status_file(db, monkeypatch):
+    """A process holds only its last FINISHED_IN_MEMORY finished jobs; an older one still answers, alike, from the
+    file every job publishes, until keep_s."""
+    monkeypatch.setattr(import_jobs, "FINISHED_IN_MEMORY", 1)
+    app = create_app(graph=db)
+    async with asgi_client(app) as client:
+        urls = [(await client.post("/imports", content=body(*BASE))).json()["url"] for _ in range(3)]
+        views = [await finished(client, url) for url in urls]
+        registry = app.state.import_jobs
+        assert [registry.get(v["id"]) is None for v in views] == [True, True, False]
+        assert [(await client.get(url)).json() for url in urls] == views
 
 
 async def test_a_job_whose_database_is_unreachable_fails_in_one_line():
