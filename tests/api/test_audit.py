@@ -96,7 +96,8 @@ async def test_a_confidential_read_leaves_one_event_and_a_plain_read_none(api):
 )
 async def test_a_confidential_read_that_failed_beneath_the_field_is_a_failed_event(api, fields):
     """recallScope's lists are read by its own fields: their error nulls the whole answer, and the read failed."""
-    body = await call(api, 'query { recallScope(batchIds: ["B1", "NOPE"]) { %s } }' % fields, "inv-1", "investigator")
+    query = 'query { recallScope(batchIds: ["B1", "NOPE"]) { FIELDS } }'.replace("FIELDS", fields)
+    body = await call(api, query, "inv-1", "investigator")
     assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     (event,) = await trail(api)
     assert (event["operation"], event["ids"], event["outcome"]) == ("Query.recallScope", ["B1", "NOPE"], "FAILED")
