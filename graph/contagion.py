@@ -254,12 +254,34 @@ async def refresh_ties(graph: Graph, enterprise_ids: Iterable[str]) -> int:
     return refreshed
 
 
+async def refresh_pairs(graph: Graph, pairs: Iterable[tuple[str, str]]) -> int:
+    """Bring the TIED_TO of these pairs of enterprises up to date, a batch per transaction."""
+    ordered = sorted(pairs)
+    size = graph.settings.import_batch_size
+    refreshed = 0
+    for start in range(0, len(ordered), size):
+        batch = ordered[start : start + size]
+        pair_from, pair_to = [a for a, _ in batch], [b for _, b in batch]
+        rows = await graph.write("contagion/refresh_pairs", pairFrom=pair_from, pairTo=pair_to, weights=TIE_WEIGHTS)
+        refreshed += rows[0]["refreshed"] if rows else 0
+    return refreshed
+
+
 async def refresh_pending_ties(graph: Graph) -> int:
     """Refresh the ties imports recorded as changed (TiesToRefresh work items, written in the same transaction
-    as the change), then drop those items: an interrupted run leaves them for the next one."""
+    as the change), then drop those items: an interrupted run leaves them for the next one. A link may change
+    every tie of its enterprises, so those are recomputed whole; a shipment only its pair's, so only the pair is,
+    unless one of its enterprises is recomputed whole anyway. Returns the enterprises and pairs refreshed."""
     items = await graph.read("contagion/pending_tie_work")
     if not items:
         return 0
-    refreshed = await refresh_ties(graph, (e for item in items for e in item["enterprises"]))
+    enterprises = {e for item in items for e in item["enterprises"]}
+    pairs = {
+        (a, b)
+        for item in items
+        for a, b in zip(item["pairFrom"], item["pairTo"], strict=True)
+        if a not in enterprises and b not in enterprises
+    }
+    refreshed = await refresh_ties(graph, enterprises) + await refresh_pairs(graph, pairs)
     await graph.write("contagion/finish_tie_work", items=[item["item"] for item in items])
     return refreshed

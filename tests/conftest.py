@@ -196,16 +196,16 @@ async def client(db: Graph) -> AsyncIterator[httpx.AsyncClient]:
         yield c
 
 
-def reads(db: Graph, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the statements db.read runs from now on."""
+def reads(db: Graph, monkeypatch: pytest.MonkeyPatch, method: str = "read") -> list[str]:
+    """The names of the statements db.read (or db.write, ...) runs from now on."""
     names: list[str] = []
-    real = db.read
+    real = getattr(db, method)
 
-    async def read(name: str, **params: Any) -> Any:
+    async def run(name: str, **params: Any) -> Any:
         names.append(name)
         return await real(name, **params)
 
-    monkeypatch.setattr(db, "read", read)
+    monkeypatch.setattr(db, method, run)
     return names
 
 

@@ -1,4 +1,4 @@
-// Work items whose enterprises have all been refreshed.
+// Work items whose enterprises and pairs have all been refreshed.
 UNWIND $items AS item
 MATCH (w:TiesToRefresh)
 WHERE elementId(w) = item

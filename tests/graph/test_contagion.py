@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from graph.contagion import Action, ContagionPath, Exposure, contagion, exposures
+from graph.contagion import Action, ContagionPath, Exposure, contagion, exposures, refresh_ties
 from graph.credit import lift_listing
 from graph.db import Graph
 from graph.errors import BadInput, NotFound
@@ -579,6 +579,52 @@ async def test_one_import_ties_more_enterprises_than_a_refresh_batch(db):
     ids = [f"R{i:02d}" for i in range(23)]
     await build(db, *(trade(f"T{i}", "H", r) for i, r in enumerate(ids)))
     assert listed(await contagion(db, ["H"], max_hops=1)) == [(r, 0.3, RI) for r in ids]
+
+
+async def test_a_shipment_recomputes_only_its_pair_not_every_tie_of_its_hub(db, monkeypatch):
+    await build(db, owns("A", "B", 0.6), trade("T1", "A", "C"), firms=("D",))
+    written = reads(db, monkeypatch, "write")
+    await load(db, trade("T2", "A", "D"))
+    assert "contagion/refresh_pairs" in written and "contagion/refresh_ties" not in written
+    assert listed(await contagion(db, ["A"], max_hops=1)) == [("B", 0.8, DR), ("C", 0.3, RI), ("D", 0.3, RI)]
+
+
+async def test_more_pairs_than_a_refresh_batch_are_all_tied(db):
+    # The suite's import batches hold 50 records, and the pair refresh's as many: 60 pairs take two.
+    ids = [f"R{i:02d}" for i in range(60)]
+    await build(db, *(trade(f"T{i}", "H", r) for i, r in enumerate(ids)))
+    assert listed(await contagion(db, ["H"], max_hops=1)) == [(r, 0.3, RI) for r in ids]
+
+
+@pytest.mark.parametrize("seed", range(4))
+async def test_ties_kept_pair_by_pair_are_those_a_whole_recompute_gives(db, seed):
+    # Imports of shipments (some moved to other parties by a later import) and links, in random order; after
+    # them, recomputing every enterprise's ties whole changes nothing.
+    rng = random.Random(seed)
+    firms = [f"F{i}" for i in range(7)]
+    people = ["p1", "p2", "p3"]
+    await build(db, *(lr(p, firms[i]) for i, p in enumerate(people)), firms=tuple(firms))
+    for _ in range(6):
+        records: dict[str, dict[str, Any]] = {}
+        for _ in range(rng.randint(1, 6)):
+            a, b = rng.sample(firms, 2)
+            kind = rng.choice(("trade", "trade", "trade", "owns", "person"))
+            if kind == "trade":
+                record = trade(f"T{rng.randrange(10)}", a, b)
+            elif kind == "owns":
+                record = owns(a, b, rng.choice((0.1, 0.3, 0.6)))
+            else:
+                record = rng.choice((lr, officer))(rng.choice(people), a)
+            records[identity(record)] = record  # one record per identity in an import
+        await load(db, *records.values())
+    kept = sorted(await tied_pairs(db), key=repr)
+    await refresh_ties(db, firms)
+    assert sorted(await tied_pairs(db), key=repr) == kept
+
+
+def identity(record: dict[str, Any]) -> str:
+    """A record's identity within an import: a shipment's id, a link's kind and ends."""
+    return record.get("id") or f"{record['kind']}:{record['from']}:{record['to']}"
 
 
 async def test_importing_the_same_records_again_changes_no_tie_and_no_score(db):
