@@ -1,7 +1,8 @@
 // Recompute the TIED_TO of each given pair of enterprises ($pairFrom[i], $pairTo[i]): the parties of shipments an
 // import wrote, before and after. A shipment can only change the tie of its own pair, so this gives the pair exactly
 // what refresh_ties would give it (the same kinds, weights and order), without reading every shipment, person
-// and share of both enterprises: the TRADE check stops at the first shipment between them.
+// and share of both enterprises: the TRADE check stops at the first shipment between them. The rules are
+// refresh_ties.cypher's: change both together (tests/graph/test_contagion.py checks that they agree).
 UNWIND range(0, size($pairFrom) - 1) AS i
 MATCH (a:Enterprise {id: $pairFrom[i]})
 MATCH (b:Enterprise {id: $pairTo[i]})

@@ -6,6 +6,8 @@
 // One TIED_TO per pair, from the lower id to the higher, holding the pair's best tie: kind, weight ($weights,
 // from graph/contagion.py) and via (the person, for SHARED_PERSON; the lowest id when several).
 // Ties that no longer hold are removed, so refreshing is idempotent and order-independent.
+// refresh_pairs.cypher states the same rules for one pair at a time (a shipment's): change both together;
+// tests/graph/test_contagion.py checks that they agree.
 // Every refresh gives the tie graph a new version (a random UUID on the one TieVersion node, in this transaction):
 // graph/contagion.py caches the whole tie graph per process under the version it read, so any change of ties
 // makes every process read them again. A UUID rather than a counter: a wiped and reloaded database never
