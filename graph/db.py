@@ -54,6 +54,7 @@ def open_driver(settings: Settings) -> AsyncDriver:
         # request may take (QUERY_TIMEOUT_S): /readyz and requests hung for a minute (tests/ops/test_neo4j_hung.py).
         connection_timeout=CONNECT_TIMEOUT_S,
         connection_acquisition_timeout=CONNECT_TIMEOUT_S,
+        max_connection_lifetime=settings.neo4j_max_connection_lifetime_s,
     )
 
 

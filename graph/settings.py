@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     neo4j_user: str = "neo4j"
     neo4j_password: str = ""
     neo4j_database: str = "neo4j"
+    # A pooled connection is replaced after this long (seconds). The driver's receive buffer keeps the size of the
+    # largest answer its connection ever carried, so without a bound a worker that once answered a recall of
+    # 50 000 lots on each of its connections holds all those buffers for good (bench/RESULTS.md, the soak).
+    neo4j_max_connection_lifetime_s: float = Field(default=300.0, gt=0)
     # Client-side transaction timeout for every query the service sends (seconds).
     query_timeout_s: float = Field(default=15.0, gt=0)
     # Writes of one import batch may take longer than a read.
