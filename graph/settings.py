@@ -58,7 +58,8 @@ class Settings(BaseSettings):
     neo4j_database: str = "neo4j"
     # A pooled connection is replaced after this long (seconds). The driver's receive buffer keeps the size of the
     # largest answer its connection ever carried, so without a bound a worker that once answered a recall of
-    # 50 000 lots on each of its connections holds all those buffers for good (bench/RESULTS.md, the soak).
+    # 50 000 lots on each of its connections keeps all those buffers for the driver's default hour
+    # (tests/graph/test_db.py; bench/RESULTS.md, round four).
     neo4j_max_connection_lifetime_s: float = Field(default=300.0, gt=0)
     # Client-side transaction timeout for every query the service sends (seconds).
     query_timeout_s: float = Field(default=15.0, gt=0)
