@@ -23,10 +23,10 @@ from api.gql.leaves import PlainLeaves
 from graph.errors import DomainError
 
 # Cancelling an execution drops the coroutines graphql-core had made for fields it had not started yet; Python then
-# warns that they were never awaited. That is the point of cancelling, not a fault: silence exactly those.
-warnings.filterwarnings(
-    "ignore", r"coroutine '(Executor|GraphQLCoreConverter)\.[\w.<>]+' was never awaited", RuntimeWarning
-)
+# warns that they were never awaited. That is the point of cancelling, not a fault: silence exactly those (the
+# plain leaves' merge, api/gql/leaves.py, is one of them).
+DROPPED_COROUTINE = r"coroutine '(Executor|GraphQLCoreConverter|PlainLeaves)\.[\w.<>]+' was never awaited"
+warnings.filterwarnings("ignore", DROPPED_COROUTINE, RuntimeWarning)
 
 
 class ResultTooLarge(DomainError):

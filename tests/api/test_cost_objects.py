@@ -3,12 +3,13 @@ answer is built, ends the request with one clear error instead of a huge answer 
 
 import pytest
 
+from api.gql.object_cap import DROPPED_COROUTINE
 from api.main import create_app
 from tests.conftest import BASE, asgi_client, batch, enterprise, gql, load, shipment
 
 # Cancelling an execution leaves coroutines graphql-core made but never started; api/gql/object_cap.py silences
 # those warnings in the server, pytest restores the default filters for each test.
-pytestmark = pytest.mark.filterwarnings(r"ignore:coroutine '(Executor|GraphQLCoreConverter)\.:RuntimeWarning")
+pytestmark = pytest.mark.filterwarnings(f"ignore:{DROPPED_COROUTINE}:RuntimeWarning")
 
 # M sent ten shipments of one lot to R: each shipment's lot has the same ten shipments.
 DATA = (*BASE, enterprise("R"), batch("B"), *(shipment(f"S{i}", "B", "R") for i in range(10)))
