@@ -196,7 +196,7 @@ async def client(db: Graph) -> AsyncIterator[httpx.AsyncClient]:
         yield c
 
 
-def reads(db: Graph, monkeypatch: pytest.MonkeyPatch, method: str = "read") -> list[str]:
+def statements_run(db: Graph, monkeypatch: pytest.MonkeyPatch, method: str = "read") -> list[str]:
     """The names of the statements db.read (or db.write, ...) runs from now on."""
     names: list[str] = []
     real = getattr(db, method)

@@ -19,7 +19,7 @@ from api.gql.schema import build_schema
 from graph.db import Graph
 from graph.settings import Settings
 from seed.builders import lab, lab_report, link, person
-from tests.conftest import batch, enterprise, gql, load, product, reads, shipment
+from tests.conftest import batch, enterprise, gql, load, product, shipment, statements_run
 
 SCHEMA = build_schema(Settings())._schema
 SEARCH_PAGES = {"BatchPage", "ShipmentPage"}
@@ -274,7 +274,7 @@ async def test_an_empty_page_keeps_the_cursor_and_first_is_still_checked(client,
 
 async def test_a_level_of_parents_is_one_query_per_list(client, db, monkeypatch):
     await load(db, *BASE, *(batch(f"B{i}") for i in range(5)), *(shipment(f"S{i}", f"B{i}", "R") for i in range(5)))
-    names = reads(db, monkeypatch)
+    names = statements_run(db, monkeypatch)
     body = await gql(
         client,
         """{ enterprise(id: "M") { shipmentsOutPage(first: 10) { items { batch {

@@ -8,7 +8,7 @@ import pytest
 import strawberry.schema.schema as strawberry_schema
 
 from graph import lookup
-from tests.conftest import BASE, auth_headers, batch, enterprise, gql, load, reads, shipment
+from tests.conftest import BASE, auth_headers, batch, enterprise, gql, load, shipment, statements_run
 
 GRAPH = (
     *BASE,
@@ -117,7 +117,7 @@ async def test_a_page_of_affected_lots_reads_only_its_lots(api, db, monkeypatch)
     and looks up no consignee; asking for a full list as well reads the whole scope once."""
     enterprises = Calls(lookup.enterprises)
     monkeypatch.setattr(lookup, "enterprises", enterprises)
-    statements = reads(db, monkeypatch)
+    statements = statements_run(db, monkeypatch)
     query = """query($ids: [ID!]!) { recallScope(batchIds: $ids) {
       affectedBatchesPage(first: 1) { items { depth batch { id } } hasNextPage } } }"""
     body = await gql(api, query, ids=["IN1"])

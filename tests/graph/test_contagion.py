@@ -23,7 +23,7 @@ from graph.db import Graph
 from graph.errors import BadInput, NotFound
 from graph.tie_search import TieGraph
 from seed.builders import blacklist, link
-from tests.conftest import BASE, batch, enterprise, load, reads, shipment
+from tests.conftest import BASE, batch, enterprise, load, shipment, statements_run
 
 DR, RI, INFO = Action.DOWNGRADE_REVIEW, Action.RAISED_INSPECTION, Action.INFORMATION
 
@@ -583,7 +583,7 @@ async def test_one_import_ties_more_enterprises_than_a_refresh_batch(db):
 
 async def test_a_shipment_recomputes_only_its_pair_not_every_tie_of_its_hub(db, monkeypatch):
     await build(db, owns("A", "B", 0.6), trade("T1", "A", "C"), firms=("D",))
-    written = reads(db, monkeypatch, "write")
+    written = statements_run(db, monkeypatch, "write")
     await load(db, trade("T2", "A", "D"))
     assert "contagion/refresh_pairs" in written and "contagion/refresh_ties" not in written
     assert listed(await contagion(db, ["A"], max_hops=1)) == [("B", 0.8, DR), ("C", 0.3, RI), ("D", 0.3, RI)]
@@ -644,7 +644,7 @@ async def test_importing_the_same_records_again_changes_no_tie_and_no_score(db):
 async def test_a_repeated_request_reads_the_ties_version_not_the_ties(db, monkeypatch):
     await build(db, *three_sources())
     first = await contagion(db, ["SA", "SB", "SC"])
-    names = reads(db, monkeypatch)
+    names = statements_run(db, monkeypatch)
     assert await contagion(db, ["SA", "SB", "SC"]) == first
     assert await contagion(db, ["SA"], max_hops=2) == await contagion(db, ["SA"], max_hops=2)
     assert "contagion/tie_version" in names
@@ -657,7 +657,7 @@ async def test_every_refresh_gives_the_ties_a_new_version_and_the_next_request_r
     version = (await db.read("contagion/tie_version"))[0]["version"]
     await load(db, owns("A", "C", 0.9))
     assert (await db.read("contagion/tie_version"))[0]["version"] != version
-    names = reads(db, monkeypatch)
+    names = statements_run(db, monkeypatch)
     assert listed(await contagion(db, ["A"])) == [("C", 0.8, DR), ("B", 0.5, RI)]
     assert names.count("contagion/all_ties") == 1
 
