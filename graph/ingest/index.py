@@ -389,7 +389,8 @@ class ImportIndex:
             start = db.execute("SELECT node FROM indegree LIMIT 1").fetchone()
             if start is None:
                 return None
-            # Every batch left has an input left: walk inputs backwards until a batch comes again.
+            # Every batch left has an input left: walk inputs backwards until a batch comes again. (SQLite, the
+            # import's own staging file, not Cypher; this index is made only here, so inserts never maintain it.)
             db.execute("CREATE INDEX IF NOT EXISTS edge_output ON edge (output)")
             walk: dict[str, int] = {}
             node = start[0]
