@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import json
 import os
@@ -207,6 +208,16 @@ def statements_run(db: Graph, monkeypatch: pytest.MonkeyPatch, method: str = "re
 
     monkeypatch.setattr(db, method, run)
     return names
+
+
+async def until_blocked(db: Graph, statement: str) -> None:
+    """Wait until a transaction running `statement` (a line of its text) is blocked on a lock: how a test that holds
+    a lock orders a concurrent writer behind it without timing."""
+    for _ in range(400):  # a bound, not a timing assumption: the waiter is seen queued well before
+        if any(statement in r["query"] for r in await db.read("testing/blocked_transactions")):
+            return
+        await asyncio.sleep(0.025)
+    raise AssertionError(f"no transaction running {statement!r} queued behind the held locks")
 
 
 def ndjson(*records: dict[str, Any]) -> list[str]:

@@ -1,6 +1,10 @@
 """Graceful shutdown of `tracegraph serve`: on SIGTERM a request in flight still gets its answer, the process exits
 cleanly, and the import jobs it had not finished (one writing, one just posted) are resumed by the next start under
-the same ids, to the same graph a run without the restart makes."""
+the same ids, to the same graph a run without the restart makes.
+
+The first job is held while writing by a lock, not by its size: the test's own transaction creates the job's last
+enterprise and stays open, so the job's batch that merges it waits for it until the signal has stopped the process.
+(A job sized to be still writing when the signal came was sometimes done by then on a fast run.)"""
 
 from __future__ import annotations
 
@@ -17,12 +21,14 @@ from typing import Any
 
 import httpx
 
+from graph.cypher import cypher
 from graph.db import Graph
 from tests.api.test_serve import _free_port, _health
-from tests.conftest import BASE, ROOT, auth_headers, enterprise
+from tests.conftest import BASE, ROOT, auth_headers, enterprise, until_blocked
 
 ADMIN = auth_headers("ops-shutdown", "admin")
-FIRST = [*BASE, *(enterprise(f"E{i}") for i in range(1500))]  # long enough to be writing when the signal comes
+FIRST = [*BASE, *(enterprise(f"E{i:03}") for i in range(300))]  # several batches: some written, one held
+HELD = FIRST[-1]["id"]  # the enterprise the test creates first, in a transaction it keeps open
 SECOND = [enterprise(f"F{i}") for i in range(200)]
 
 
@@ -82,14 +88,16 @@ async def test_sigterm_finishes_requests_in_flight_and_the_next_start_resumes_un
     job_dir, log = tmp_path / "jobs", tmp_path / "serve.log"
     job_dir.mkdir()
     first = Served(settings, job_dir, log)
+    session = db.driver.session(database=db.database)
+    held = await session.begin_transaction()
     try:
+        await held.run(cypher("testing/create_enterprise_node"), id=HELD)  # the index entry's lock, kept
         async with first.client() as client:
             posted = await client.post("/imports", content=ndjson(FIRST))
             assert posted.status_code == 202, posted.text
             one = posted.json()["url"]
-            while (job := await status(client, one))["status"] != "WRITING":
-                assert job["status"] in ("QUEUED", "VALIDATING"), job
-                await asyncio.sleep(0.05)
+            await until_blocked(db, "MERGE (n:Enterprise {id: row.id})")
+            assert (await status(client, one))["status"] == "WRITING"
 
             sent = asyncio.Event()
 
@@ -111,6 +119,8 @@ async def test_sigterm_finishes_requests_in_flight_and_the_next_start_resumes_un
         assert "Application shutdown complete" in log.read_text()
     finally:
         first.stop()
+        await held.rollback()  # after the process is gone: nothing it held could finish meanwhile
+        await session.close()
     assert (await status_after(settings, job_dir, log, one, two)) == (True, True)
     assert await enterprises(db) == len(FIRST) - 1 + len(SECOND)  # BASE holds one enterprise and one product
     # The bodies and manifests are gone; what stays is each job's published view, kept while the job is.

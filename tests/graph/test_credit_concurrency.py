@@ -48,7 +48,7 @@ from graph.db import Graph, Tx
 from graph.errors import BadInput
 from graph.read_model import from_row
 from graph.records import CreditGrade as G
-from tests.conftest import enterprise, load
+from tests.conftest import enterprise, load, until_blocked
 
 T = TypeVar("T")
 W = TypeVar("W")
@@ -91,11 +91,7 @@ async def while_queued(
         held = await hold(tx)
         if task is None:
             task = asyncio.create_task(waiter)
-            for _ in range(400):  # a bound, not a timing assumption: the waiter is seen queued well before
-                if any(statement in r["query"] for r in await db.read("testing/blocked_transactions")):
-                    return held
-                await asyncio.sleep(0.025)
-            raise AssertionError(f"no transaction running {statement!r} queued behind the held locks")
+            await until_blocked(db, statement)
         return held
 
     held = await db.transaction(work)
