@@ -112,8 +112,8 @@ class Sampler:
                 return
 
     def summary(self, warm_up_fraction: float = 0.2) -> dict[str, dict[str, float]]:
-        """Per process tree: first, last, peak MB and the slope (MB per minute) after the warm-up fraction of the
-        run (a JVM's heap and Python's allocator grow at first, which is not a leak)."""
+        """Per process tree: first, last, peak MB, the slope (MB per minute) after the warm-up fraction of the
+        run (a JVM's heap and Python's allocator grow at first, which is not a leak) and over its last half."""
         out: dict[str, dict[str, float]] = {}
         names = sorted({n for _, s in self.series for n in s})
         for name in names:
@@ -126,6 +126,7 @@ class Sampler:
                 "last_mb": points[-1][1],
                 "peak_mb": max(v for _, v in points),
                 "slope_mb_per_min": round(slope(steady) * 60, 2),
+                "last_half_slope_mb_per_min": round(slope(points[len(points) // 2 :]) * 60, 2),
                 "samples": len(points),
             }
         return out
