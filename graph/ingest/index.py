@@ -60,6 +60,11 @@ CREATE TABLE dependent (on_line INTEGER NOT NULL, line INTEGER NOT NULL, PRIMARY
 CREATE TABLE unrelated (ident TEXT PRIMARY KEY) WITHOUT ROWID;  -- batches whose inputs the write left to link
 """
 
+# Only the cycle walk needs edges by output: made when it runs, so the inserts never maintain it.
+_EDGE_OUTPUT_INDEX = """
+CREATE INDEX IF NOT EXISTS edge_output ON edge (output);
+"""
+
 # The references that no record of the import resolves, in the order they were made: one pass over every reference
 # (most resolve within the import), after which the lookups in the graph and the dangling check read this set.
 _UNRESOLVED = """
@@ -389,9 +394,8 @@ class ImportIndex:
             start = db.execute("SELECT node FROM indegree LIMIT 1").fetchone()
             if start is None:
                 return None
-            # Every batch left has an input left: walk inputs backwards until a batch comes again. (SQLite, the
-            # import's own staging file, not Cypher; this index is made only here, so inserts never maintain it.)
-            db.execute("CREATE INDEX IF NOT EXISTS edge_output ON edge (output)")
+            # Every batch left has an input left: walk inputs backwards until a batch comes again.
+            db.execute(_EDGE_OUTPUT_INDEX)
             walk: dict[str, int] = {}
             node = start[0]
             while node not in walk:
