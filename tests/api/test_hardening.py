@@ -21,7 +21,7 @@ import pytest
 from api.main import create_app
 from api.web import assets
 from graph.settings import Settings
-from tests.conftest import ADMIN, BASE, asgi_client, auth_headers, batch, gql, load
+from tests.conftest import ADMIN, BASE, asgi_client, auth_headers, batch, free_port, gql, load
 
 SECURITY_HEADERS = {
     "x-content-type-options": "nosniff",
@@ -247,12 +247,6 @@ async def test_no_malformed_request_on_any_route_gets_a_5xx_or_a_leak(db, every_
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _exchange(port: int, *pieces: bytes) -> bytes:
     """Send `pieces` (one write each) on a new connection and read the answer until the server closes it."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
@@ -272,7 +266,7 @@ def _status(answer: bytes) -> int:
 @pytest.fixture(scope="module")
 def served(neo4j_target) -> Iterator[int]:
     """`tracegraph serve` on a free port, with a 4 KB cap on a request's line and headers."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "NEO4J_URI": neo4j_target["neo4j_uri"],

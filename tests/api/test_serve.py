@@ -24,6 +24,7 @@ from api.cli import cli
 from api.http_protocol import GuardedH11Protocol
 from api.log_repeats import RepeatFilter
 from graph.settings import Settings, get_settings
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -109,12 +110,6 @@ def _handlers_reached(logger: logging.Logger) -> list[logging.Handler]:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _health(port: int) -> int | None:
     """/healthz's status, or None when the server does not answer."""
     try:
@@ -134,7 +129,7 @@ def _low_fd_limit() -> None:  # in the server's process, before exec: few descri
 
 
 def test_a_flood_of_idle_connections_does_not_take_the_server_down(settings, tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "NEO4J_URI": settings.neo4j_uri,
@@ -210,7 +205,7 @@ def _spawned_workers(pid: int) -> int:
 
 
 def test_serve_runs_the_configured_worker_processes_on_one_port(settings, tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "NEO4J_URI": settings.neo4j_uri,

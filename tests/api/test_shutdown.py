@@ -23,8 +23,8 @@ import httpx
 
 from graph.cypher import cypher
 from graph.db import Graph
-from tests.api.test_serve import _free_port, _health
-from tests.conftest import BASE, ROOT, auth_headers, enterprise, until_blocked
+from tests.api.test_serve import _health
+from tests.conftest import BASE, ROOT, auth_headers, enterprise, free_port, until_blocked
 
 ADMIN = auth_headers("ops-shutdown", "admin")
 FIRST = [*BASE, *(enterprise(f"E{i:03}") for i in range(300))]  # several batches: some written, one held
@@ -40,7 +40,7 @@ class Served:
     """`tracegraph serve` in a process of its own, on the test database, with small import batches (slow imports)."""
 
     def __init__(self, settings: Any, job_dir: Path, log: Path):
-        self.port = _free_port()
+        self.port = free_port()
         env = {
             **os.environ,
             "NEO4J_URI": settings.neo4j_uri,

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -25,7 +24,7 @@ import httpx
 import pytest
 
 from seed.builders import shipment
-from tests.conftest import AUDIENCE, ISSUER, ROOT, auth_headers
+from tests.conftest import AUDIENCE, ISSUER, ROOT, auth_headers, free_port
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = ROOT / "test-artifacts" / "web"
@@ -34,12 +33,6 @@ WIPE = (ROOT / "cypher" / "testing" / "wipe_all.cypher").read_text(encoding="utf
 
 FAILED_LOT = "LOT-IF1-2026-0305"  # seed/DEMO.md: the failed can lot, traced back
 RECALL_SOURCE = "LOT-WMP-NZ-2026-0112"  # the contaminated milk powder, recalled downstream
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def token_for(subject: str, *roles: str) -> str:
@@ -128,7 +121,7 @@ def service(neo4j_target: dict[str, Any], demo: Demo) -> Iterator[dict[str, Any]
     }
     bin_dir = Path(sys.executable).parent
     subprocess.run([bin_dir / "tracegraph", "import", str(DEMO)], env=env, check=True, capture_output=True)
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [bin_dir / "uvicorn", "--factory", "api.main:app", "--host", "127.0.0.1", "--port", str(port)],
         env=env,
