@@ -1,10 +1,11 @@
 """`make load` / `make soak`: concurrent HTTP clients against `tracegraph serve` with several worker processes.
 
 A bounded async client (httpx, one connection per simulated client, closed loop, no think time) mixes reads
-(traceBack, recallScope, searchEnterprises, batch navigation), imports (POST /imports of a few new shipments, then
-the job polled until done) and decisions (setCreditGrade signed by the token's subject) for a set duration at each
-level of concurrency (1, 8, 32, 128 clients). Per level: throughput, p50/p95/p99 per operation, errors by kind
-(a 5xx is a failure of the run), the CPU the API workers and Neo4j used (cores), and so the knee and what limits it.
+(traceBack, recallScope, searchEnterprises, batch navigation), imports (POST /imports of a new lot and its
+shipments, then the job polled until done) and decisions (setCreditGrade signed by the token's subject) for a set
+duration at each level of concurrency (1, 8, 32, 128 clients). Per level: throughput, p50/p95/p99 per operation,
+mean answer sizes at its start and end, errors by kind (a 5xx is a failure of the run), the CPU the API workers and
+Neo4j used (cores), and so the knee and what limits it.
 Then the same load beside 200 idle keep-alive connections and slowloris clients (headers trickled one byte at a
 time): the others must not starve, and the server must close the idle and the slow by its timeouts. Memory of every
 process is sampled throughout; `--soak 30m` runs one level for that long and reports each process's RSS slope.
@@ -54,12 +55,19 @@ DECIDE = """mutation($e: ID!, $g: CreditGrade!, $by: String!) {
 MIX = {"traceBack": 30, "recallScope": 20, "search": 15, "nav": 20, "import": 5, "decision": 10}
 
 
+@dataclass(frozen=True)
+class Lot:
+    product: str
+    producer: str
+    unit: str
+
+
 @dataclass
 class Ids:
     traced: list[str]  # batches with inputs
     batches: list[str]
     enterprises: list[str]  # not blacklisted: a grade decision on them is not refused by a listing
-    senders: list[tuple[str, str]]  # (batch, its producer) for new shipments
+    senders: list[Lot]  # templates of the new lots that imports add
 
     @classmethod
     def of(cls, path: Path) -> Ids:
@@ -69,7 +77,7 @@ class Ids:
                 r = json.loads(line)
                 if r["type"] == "batch":
                     batches.append(r["id"])
-                    senders.append((r["id"], r["producer"]))
+                    senders.append(Lot(r["product"], r["producer"], r["unit"]))
                     if r.get("inputs"):
                         traced.append(r["id"])
                 elif r["type"] == "enterprise" and r.get("country") == "CN":
@@ -84,6 +92,9 @@ class Stats:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: Counter[str] = field(default_factory=Counter)
     jobs: Counter[str] = field(default_factory=Counter)
+    # (time.monotonic(), bytes) of each answer: whether the answers themselves grew during a run (a soak's imports
+    # add shipments that the reads then return; a process's memory follows the size of what it answers)
+    answers: dict[str, list[tuple[float, int]]] = field(default_factory=lambda: defaultdict(list))
 
 
 class Mix:
@@ -109,25 +120,43 @@ class Mix:
         grade = rng.choice(("REGULAR", "CERTIFIED"))
         return {"query": DECIDE, "variables": {"e": rng.choice(ids.enterprises), "g": grade, "by": self.subject}}
 
-    def import_body(self, n: int = 5) -> bytes:
-        """A few new shipments of existing lots, ids unique to this run."""
-        lines = []
-        for _ in range(n):
-            batch, producer = self.rng.choice(self.ids.senders)
-            to = self.rng.choice(self.ids.enterprises)
-            while to == producer:  # refused by the import ("from and to must be different enterprises"): 7 soak jobs
-                to = self.rng.choice(self.ids.enterprises)
-            record = {
-                "type": "shipment",
-                "id": f"LOAD-{uuid.uuid4().hex[:16]}",
-                "batch": batch,
-                "from": producer,
-                "to": to,
-                "quantity": self.rng.randrange(1, 50),
-                "shippedAt": "2026-06-01",
-                "direction": "DOMESTIC",
+    def import_body(self, n: int = 4) -> bytes:
+        """A new lot of an existing product and producer and `n` shipments of it, ids unique to this run.
+
+        New lots, not new shipments of the data set's lots: the reads' answers then stay the size they were.
+        Shipping the data set's lots grew the mean recall answer 8 % in 12 minutes (1 408 jobs; a quiet 30-minute
+        soak runs five times as many), so a soak measured its answers' growth beside the process's memory
+        (bench/RESULTS.md, round seven)."""
+        template = self.rng.choice(self.ids.senders)
+        lot = f"LOAD-{uuid.uuid4().hex[:16]}"
+        records: list[dict[str, Any]] = [
+            {
+                "type": "batch",
+                "id": lot,
+                "product": template.product,
+                "producer": template.producer,
+                "quantity": 1000,
+                "unit": template.unit,
+                "producedAt": "2026-06-01",
             }
-            lines.append(json.dumps(record))
+        ]
+        for k in range(n):
+            to = self.rng.choice(self.ids.enterprises)
+            while to == template.producer:  # refused by the import ("from and to must be different enterprises")
+                to = self.rng.choice(self.ids.enterprises)
+            records.append(
+                {
+                    "type": "shipment",
+                    "id": f"{lot}-S{k}",
+                    "batch": lot,
+                    "from": template.producer,
+                    "to": to,
+                    "quantity": self.rng.randrange(1, 50),
+                    "shippedAt": "2026-06-02",
+                    "direction": "DOMESTIC",
+                }
+            )
+        lines = [json.dumps(record) for record in records]
         return ("\n".join(lines) + "\n").encode()
 
 
@@ -158,6 +187,7 @@ async def one_request(client: httpx.AsyncClient, mix: Mix, op: str, stats: Stats
         stats.errors[f"{op}: {type(error).__name__}"] += 1
         return
     stats.latencies[op].append((time.perf_counter() - began) * 1000)
+    stats.answers[op].append((time.monotonic(), len(response.content)))
 
 
 async def follow_job(client: httpx.AsyncClient, url: str, stats: Stats) -> None:
@@ -188,6 +218,16 @@ def cpu_seconds(pid: int | None) -> float:
         except (OSError, ValueError, IndexError):
             continue
     return total / os.sysconf("SC_CLK_TCK")
+
+
+def answer_growth(answers: list[tuple[float, int]], began: float, wall: float) -> dict[str, float]:
+    """Mean answer size (bytes) over the run's first and last tenth."""
+
+    def mean(low: float, high: float) -> float:
+        sizes = [n for t, n in answers if low <= t - began < high]
+        return round(statistics.fmean(sizes), 1) if sizes else 0.0
+
+    return {"first_tenth_mean": mean(0, wall / 10), "last_tenth_mean": mean(wall * 0.9, wall + 1)}
 
 
 def summary(samples: list[float]) -> dict[str, float]:
@@ -225,6 +265,7 @@ async def level(served: Served, ids: Ids, clients: int, duration_s: float, seed:
         "requests": done,
         "throughput_per_s": round(done / wall, 1),
         "operations": {op: summary(v) for op, v in sorted(stats.latencies.items())},
+        "answer_bytes": {op: answer_growth(v, began, wall) for op, v in sorted(stats.answers.items())},
         "errors": dict(stats.errors),
         "server_errors_5xx": sum(c for k, c in stats.errors.items() if re.search(r"HTTP 5\d\d", k)),
         "import_jobs": dict(stats.jobs),
