@@ -67,24 +67,24 @@ class Ids:
     traced: list[str]  # batches with inputs
     batches: list[str]
     enterprises: list[str]  # not blacklisted: a grade decision on them is not refused by a listing
-    senders: list[Lot]  # templates of the new lots that imports add
+    lot_templates: list[Lot]  # product, producer and unit of the new lots that imports add
 
     @classmethod
     def of(cls, path: Path) -> Ids:
-        traced, batches, enterprises, senders, listed = [], [], [], [], set()
+        traced, batches, enterprises, lot_templates, listed = [], [], [], [], set()
         with path.open() as f:
             for line in f:
                 r = json.loads(line)
                 if r["type"] == "batch":
                     batches.append(r["id"])
-                    senders.append(Lot(r["product"], r["producer"], r["unit"]))
+                    lot_templates.append(Lot(r["product"], r["producer"], r["unit"]))
                     if r.get("inputs"):
                         traced.append(r["id"])
                 elif r["type"] == "enterprise" and r.get("country") == "CN":
                     enterprises.append(r["id"])
                 elif r["type"] == "blacklist":
                     listed.add(r["enterprise"])
-        return cls(traced, batches, [e for e in enterprises if e not in listed], senders)
+        return cls(traced, batches, [e for e in enterprises if e not in listed], lot_templates)
 
 
 @dataclass
@@ -92,8 +92,8 @@ class Stats:
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: Counter[str] = field(default_factory=Counter)
     jobs: Counter[str] = field(default_factory=Counter)
-    # (time.monotonic(), bytes) of each answer: whether the answers themselves grew during a run (a soak's imports
-    # add shipments that the reads then return; a process's memory follows the size of what it answers)
+    # (time.monotonic(), bytes) of each answer: whether the answers themselves grew during a run (a process's memory
+    # follows the size of what it answers; see Mix.import_body)
     answers: dict[str, list[tuple[float, int]]] = field(default_factory=lambda: defaultdict(list))
 
 
@@ -127,7 +127,7 @@ class Mix:
         Shipping the data set's lots grew the mean recall answer 8 % in 12 minutes (1 408 jobs; a quiet 30-minute
         soak runs five times as many), so a soak measured its answers' growth beside the process's memory
         (bench/RESULTS.md, round seven)."""
-        template = self.rng.choice(self.ids.senders)
+        template = self.rng.choice(self.ids.lot_templates)
         lot = f"LOAD-{uuid.uuid4().hex[:16]}"
         records: list[dict[str, Any]] = [
             {
